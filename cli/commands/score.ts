@@ -1,0 +1,123 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { z } from "zod";
+import { listFolderFiles, readDatasetFolder } from "../../lib/datasets/read-dataset-folder";
+import { parseGroundTruthJson, parseLabelsCsv } from "../../lib/datasets/parse-ground-truth";
+import { AppError } from "../../lib/errors/app-error";
+import {
+  buildScoringIndex,
+  DEFAULT_WEIGHTS,
+  formatValidationErrors,
+  parseWeights,
+  scoreSubmission,
+  type ScoringDataset,
+  type SplitScore,
+} from "../../lib/scoring";
+import { parseCommandArgs } from "../args";
+
+export const scoreUsage = `Usage: podium score (--dataset DIR | --truth GT.json [--gallery DIR|NAMES.txt]) [options] SUBMISSION.json
+
+Scores a results file the way the server does and prints one JSON object:
+  {"score", "hit": {"1", "5", "10"}, "evaluated", "missing", "ci95": [lo, hi]}
+
+  --dataset DIR            dataset in the archive layout: query/, gallery/, ground_truth.json or labels.csv
+  --truth FILE             ground truth alone (ground_truth.json or labels.csv)
+  --gallery DIR|NAMES.txt  gallery names for --truth (without it unknown gallery names cannot be detected)
+  --weights LIST           k:weight terms, cumulative (default 1:600,5:300,10:100)
+  --allow-partial          missing queries score 0 instead of rejecting the file
+  --seed S                 split seed; with --public-fraction adds "public" and "private" scores
+  --public-fraction F      fraction of queries on the public split (0..1)
+  --splits                 print public/private scores (defaults: seed 0, fraction 1)
+
+Exit status: 0 scored, 1 invalid submission (errors on stderr), 2 bad arguments or dataset.`;
+
+const scoreArgs = z
+  .object({
+    dataset: z.string().optional(),
+    truth: z.string().optional(),
+    gallery: z.string().optional(),
+    weights: z.string().optional(),
+    "allow-partial": z.boolean().optional(),
+    seed: z.string().optional(),
+    "public-fraction": z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").optional(),
+    splits: z.boolean().optional(),
+    positionals: z.array(z.string()).length(1, "give exactly one SUBMISSION.json"),
+  })
+  .refine((args) => (args.dataset === undefined) !== (args.truth === undefined), { message: "give either --dataset or --truth", path: ["dataset"] })
+  .refine((args) => args.gallery === undefined || args.truth !== undefined, { message: "--gallery goes with --truth", path: ["gallery"] });
+
+function readText(path: string, what: string): string {
+  if (!existsSync(path)) throw new AppError("BAD_REQUEST", `${what} ${path} does not exist`);
+  return readFileSync(path, "utf8");
+}
+
+function loadDataset(args: z.infer<typeof scoreArgs>): { dataset: ScoringDataset; warnings: string[] } {
+  if (args.dataset !== undefined) {
+    if (!existsSync(args.dataset) || !statSync(args.dataset).isDirectory()) throw new AppError("BAD_REQUEST", `dataset folder ${args.dataset} does not exist`);
+    const read = readDatasetFolder(args.dataset);
+    if (!read.ok) throw new AppError("BAD_REQUEST", read.error.join("\n"));
+    return { dataset: read.value, warnings: [] };
+  }
+  const truthPath = args.truth!;
+  const text = readText(truthPath, "truth file");
+  const truth = truthPath.toLowerCase().endsWith(".csv") ? parseLabelsCsv(text) : parseGroundTruthJson(text);
+  if (!truth.ok) throw new AppError("BAD_REQUEST", truth.error.join("\n"));
+  let gallery: string[] | null = null;
+  const warnings: string[] = [];
+  if (args.gallery !== undefined) {
+    if (!existsSync(args.gallery)) throw new AppError("BAD_REQUEST", `gallery ${args.gallery} does not exist`);
+    gallery = statSync(args.gallery).isDirectory()
+      ? listFolderFiles(args.gallery)
+      : readFileSync(args.gallery, "utf8").split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+  } else {
+    warnings.push("no gallery list given (--gallery): unknown gallery names cannot be detected and count as misses");
+  }
+  return { dataset: { queries: [...truth.value.keys()], gallery, truth: truth.value }, warnings };
+}
+
+function present(split: SplitScore) {
+  return { score: split.score, hit: split.hit, evaluated: split.evaluated, missing: split.missing, ci95: split.ci95 };
+}
+
+/** `podium score`: offline scoring with the same code as the server. */
+export async function runScore(argv: string[], io: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> {
+  const args = parseCommandArgs(
+    argv,
+    {
+      dataset: { type: "string" },
+      truth: { type: "string" },
+      gallery: { type: "string" },
+      weights: { type: "string" },
+      "allow-partial": { type: "boolean" },
+      seed: { type: "string" },
+      "public-fraction": { type: "string" },
+      splits: { type: "boolean" },
+    },
+    scoreArgs,
+    scoreUsage,
+  );
+  let weights = DEFAULT_WEIGHTS;
+  if (args.weights !== undefined) {
+    const parsed = parseWeights(args.weights);
+    if (!parsed.ok) throw new AppError("BAD_REQUEST", `--weights: ${parsed.error}`);
+    weights = parsed.value;
+  }
+  const { dataset, warnings } = loadDataset(args);
+  const index = buildScoringIndex(dataset);
+  if (!index.ok) throw new AppError("BAD_REQUEST", `the dataset cannot be scored against:\n${index.error.slice(0, 20).join("\n")}`);
+  const submissionPath = args.positionals[0]!;
+  if (!existsSync(submissionPath)) throw new AppError("BAD_REQUEST", `submission ${submissionPath} does not exist`);
+  const wantSplits = args.splits === true || args.seed !== undefined || args["public-fraction"] !== undefined;
+  const split = { seed: args.seed ?? "0", publicFraction: args["public-fraction"] ?? 1 };
+  const scored = scoreSubmission(readFileSync(submissionPath), index.value, { weights, allowPartial: args["allow-partial"] ?? false, split });
+  for (const warning of warnings) io.stderr(`warning: ${warning}`);
+  if (!scored.ok) {
+    io.stderr(`invalid submission ${submissionPath}:\n${formatValidationErrors(scored.error)}`);
+    return 1;
+  }
+  const { all, public: publicSplit, private: privateSplit } = scored.value.splits;
+  const output: Record<string, unknown> = present(all);
+  if (wantSplits) output.splits = { public: present(publicSplit), private: present(privateSplit) };
+  if (warnings.length > 0) output.warnings = warnings;
+  io.stdout(JSON.stringify(output));
+  return 0;
+}

@@ -1,0 +1,67 @@
+import { parseResults } from "./parse-results";
+import { rankResults } from "./rank-results";
+import type { ScoringIndex } from "./scoring-index";
+import { splitQueries, type SplitSettings } from "./split-queries";
+import { summarizeRanks } from "./summarize-ranks";
+import type { Outcome, ParsedResults, ScoredSubmission, ValidationError, WeightTerm } from "./types";
+import { DEFAULT_WEIGHTS, maxListLength } from "./weights";
+
+export interface ScoringRules {
+  weights?: readonly WeightTerm[];
+  allowPartial?: boolean;
+  /** Public/private split; without it every evaluated query is public (as on the original server). */
+  split?: SplitSettings;
+  /** Seed of the bootstrap interval; the same seed and submission always give the same interval. */
+  bootstrapSeed?: string;
+  resamples?: number;
+}
+
+export const DEFAULT_BOOTSTRAP_SEED = "podium";
+
+/** The public flags of an index's evaluated queries for a split, computed once per index and settings. */
+export function publicQueriesOf(index: ScoringIndex, split: SplitSettings | undefined): Uint8Array {
+  const settings = split ?? { publicFraction: 1, seed: 0 };
+  const key = `${settings.seed}\u0000${settings.publicFraction}`;
+  let isPublic = index.splitCache.get(key);
+  if (!isPublic) {
+    isPublic = splitQueries(index.evaluatedNames, settings);
+    index.splitCache.set(key, isPublic);
+  }
+  return isPublic;
+}
+
+/**
+ * The one scoring path of Podium: parse a results file, validate it against a dataset version and score it on the
+ * all, public and private splits. Invalid files come back as errors naming the offending entries; never throws
+ * for bad input.
+ */
+export function scoreSubmission(input: string | Uint8Array, index: ScoringIndex, rules: ScoringRules = {}): Outcome<ScoredSubmission, ValidationError[]> {
+  const parsed = parseResults(input);
+  if (!parsed.ok) return parsed;
+  return scoreParsedResults(parsed.value, index, rules);
+}
+
+export function scoreParsedResults(parsed: ParsedResults, index: ScoringIndex, rules: ScoringRules = {}): Outcome<ScoredSubmission, ValidationError[]> {
+  const weights = rules.weights ?? DEFAULT_WEIGHTS;
+  const ranked = rankResults(parsed.entries, index, { maxListLength: maxListLength(weights), allowPartial: rules.allowPartial ?? false });
+  if (!ranked.ok) return ranked;
+  const { firstHitRank, present } = ranked.value;
+  const isPublic = publicQueriesOf(index, rules.split);
+  const seed = rules.bootstrapSeed ?? DEFAULT_BOOTSTRAP_SEED;
+  const summary = (member: Uint8Array | null, want: 1 | 0, name: string) =>
+    summarizeRanks(firstHitRank, present, member, want, { weights, bootstrapSeed: `${seed}/${name}`, resamples: rules.resamples });
+  return {
+    ok: true,
+    value: {
+      format: parsed.format,
+      groupname: parsed.groupname,
+      splits: {
+        all: summary(null, 1, "all"),
+        public: summary(isPublic, 1, "public"),
+        private: summary(isPublic, 0, "private"),
+      },
+      firstHitRank,
+      isPublic,
+    },
+  };
+}
