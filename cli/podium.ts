@@ -1,21 +1,24 @@
 import { isAppError } from "../lib/errors/app-error";
-import { runDbMigrate, dbMigrateUsage } from "./commands/db-migrate";
-import { runScore, scoreUsage } from "./commands/score";
 
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
 
-interface Command {
-  summary: string;
+export interface CommandModule {
   usage: string;
   run: (argv: string[], io: CliIO) => Promise<number>;
 }
 
+interface Command {
+  summary: string;
+  /** Loaded on use, so `podium score` never pays for the database client. */
+  load: () => Promise<CommandModule>;
+}
+
 const COMMANDS: Record<string, Command> = {
-  score: { summary: "score a results file offline, exactly as the server does", usage: scoreUsage, run: runScore },
-  "db migrate": { summary: "apply the committed database migrations", usage: dbMigrateUsage, run: runDbMigrate },
+  score: { summary: "score a results file offline, exactly as the server does", load: () => import("./commands/score") },
+  "db migrate": { summary: "apply the committed database migrations", load: () => import("./commands/db-migrate") },
 };
 
 export const mainUsage = `Podium — submission and judging for top-k image retrieval contests
@@ -49,12 +52,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`podium: unknown command "${argv.join(" ")}"\n\n${mainUsage}`);
     return 2;
   }
-  if (found.rest.includes("--help") || found.rest.includes("-h")) {
-    io.stdout(found.command.usage);
-    return 0;
-  }
   try {
-    return await found.command.run(found.rest, io);
+    const command = await found.command.load();
+    if (found.rest.includes("--help") || found.rest.includes("-h")) {
+      io.stdout(command.usage);
+      return 0;
+    }
+    return await command.run(found.rest, io);
   } catch (error) {
     if (isAppError(error)) {
       io.stderr(`podium: ${error.message}`);

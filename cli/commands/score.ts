@@ -14,7 +14,7 @@ import {
 } from "../../lib/scoring";
 import { parseCommandArgs } from "../args";
 
-export const scoreUsage = `Usage: podium score (--dataset DIR | --truth GT.json [--gallery DIR|NAMES.txt]) [options] SUBMISSION.json
+export const usage = `Usage: podium score (--dataset DIR | --truth GT.json [--gallery DIR|NAMES.txt]) [options] SUBMISSION.json
 
 Scores a results file the way the server does and prints one JSON object:
   {"score", "hit": {"1", "5", "10"}, "evaluated", "missing", "ci95": [lo, hi]}
@@ -79,7 +79,7 @@ function present(split: SplitScore) {
 }
 
 /** `podium score`: offline scoring with the same code as the server. */
-export async function runScore(argv: string[], io: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> {
+export async function run(argv: string[], io: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> {
   const args = parseCommandArgs(
     argv,
     {
@@ -93,7 +93,7 @@ export async function runScore(argv: string[], io: { stdout: (text: string) => v
       splits: { type: "boolean" },
     },
     scoreArgs,
-    scoreUsage,
+    usage,
   );
   let weights = DEFAULT_WEIGHTS;
   if (args.weights !== undefined) {

@@ -46,7 +46,7 @@ export function acquireDataDirLock(lockPath: string, purpose: string): DataDirLo
       } catch {
         // A lock being written right now, or garbage: treat as stale only if unreadable twice.
       }
-      if (holder.pid !== undefined && holder.pid !== process.pid && processAlive(holder.pid)) {
+      if (holder.pid !== undefined && processAlive(holder.pid)) {
         throw new AppError(
           "UNAVAILABLE",
           `the embedded database ${dirname(lockPath)} is in use by process ${holder.pid} (${holder.purpose ?? "unknown"}, since ${holder.since ?? "?"}). ` +
