@@ -37,10 +37,10 @@ export function findMigrationsDir(): string {
     // Bundlers may not give a file URL; the working folder remains.
   }
   for (const start of starts) {
-    let dir = resolve(start);
+    let dir = resolve(/*turbopackIgnore: true*/ start);
     for (;;) {
       const candidate = join(dir, "prisma", "migrations");
-      if (existsSync(join(candidate, "migration_lock.toml"))) return candidate;
+      if (existsSync(/*turbopackIgnore: true*/ join(candidate, "migration_lock.toml"))) return candidate;
       const parent = dirname(dir);
       if (parent === dir) break;
       dir = parent;
@@ -51,12 +51,12 @@ export function findMigrationsDir(): string {
 
 /** The committed migrations, in name order (their timestamp prefix). */
 export function readMigrations(dir = findMigrationsDir()): Migration[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "migration.sql")))
+  return readdirSync(/*turbopackIgnore: true*/ dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(/*turbopackIgnore: true*/ join(dir, entry.name, "migration.sql")))
     .map((entry) => entry.name)
     .sort()
     .map((name) => {
-      const sql = readFileSync(join(dir, name, "migration.sql"), "utf8");
+      const sql = readFileSync(/*turbopackIgnore: true*/ join(dir, name, "migration.sql"), "utf8");
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     });
 }

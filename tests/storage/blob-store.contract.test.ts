@@ -23,9 +23,9 @@ interface Harness {
 
 async function folderHarness(): Promise<Harness> {
   const root = mkdtempSync(join(tmpdir(), "podium-blobs-"));
-  let store!: FolderBlobStore;
-  const server = await serveRequestHandler((request) => handleFolderBlobRequest(request, store, "right-secret"));
-  store = new FolderBlobStore({ root, baseUrl: server.url, secret: "right-secret" });
+  const holder: { store?: FolderBlobStore } = {};
+  const server = await serveRequestHandler((request) => handleFolderBlobRequest(request, holder.store!, "right-secret"));
+  const store = (holder.store = new FolderBlobStore({ root, baseUrl: server.url, secret: "right-secret" }));
   const impostor = new FolderBlobStore({ root, baseUrl: server.url, secret: "wrong-secret" });
   return {
     store,
@@ -181,7 +181,7 @@ describe.each([
       const bytes = seededBytes(partSize, partNumber);
       whole.update(bytes);
       const url = await store.presignUploadPart(key, uploadId, partNumber, { expiresIn: 300 });
-      const response = await fetch(url, { method: "PUT", body: bytes });
+      const response = await fetch(url, { method: "PUT", body: new Uint8Array(bytes) });
       expect(response.status).toBe(200);
       const etag = response.headers.get("etag");
       expect(etag).toBeTruthy();
@@ -200,7 +200,7 @@ describe.each([
     const key = "multipart/aborted.bin";
     const uploadId = await store.createMultipartUpload(key);
     const url = await store.presignUploadPart(key, uploadId, 1, { expiresIn: 60 });
-    const response = await fetch(url, { method: "PUT", body: seededBytes(1024, 3) });
+    const response = await fetch(url, { method: "PUT", body: new Uint8Array(seededBytes(1024, 3)) });
     const etag = response.headers.get("etag")!;
     await store.abortMultipartUpload(key, uploadId);
     // AWS answers NoSuchUpload; Ceph 16 answers 500 "completion already in progress". Either way it must fail.
@@ -213,7 +213,7 @@ describe.each([
     const key = "multipart/wrong-etag.bin";
     const uploadId = await store.createMultipartUpload(key);
     const url = await store.presignUploadPart(key, uploadId, 1, { expiresIn: 60 });
-    await fetch(url, { method: "PUT", body: seededBytes(1024, 4) });
+    await fetch(url, { method: "PUT", body: new Uint8Array(seededBytes(1024, 4)) });
     await expect(store.completeMultipartUpload(key, uploadId, [{ partNumber: 1, etag: '"00000000000000000000000000000000"' }])).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `npm test` — the README's test command: type-check, lint, build, start PostgreSQL and Ceph RGW when they are not
+# running (installing them from Debian's packages if absent), run every test, then stop what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+started_at=$(date +%s)
+step() { echo; echo "== $* ($(($(date +%s) - started_at)) s)"; }
+
+step "prepare (Prisma client, CLI bundle)"
+node scripts/prepare.mjs
+step "type-check"
+npx tsc --noEmit -p tsconfig.json
+step "lint"
+npx eslint --max-warnings 0 .
+step "build"
+npx next build >/tmp/podium-next-build.log 2>&1 || { cat /tmp/podium-next-build.log; exit 1; }
+tail -n 12 /tmp/podium-next-build.log
+step "services"
+scripts/test-services.sh up
+trap 'scripts/test-services.sh down' EXIT
+set -a
+. .ci-services/env
+set +a
+step "tests"
+npx vitest run "$@"
+step "done"
