@@ -18,15 +18,35 @@ export function parseGroundTruthJson(text: string): Outcome<GroundTruth, string[
   }
   const truth: GroundTruth = new Map();
   const problems: string[] = [];
-  for (const [query, value] of Object.entries(data as Record<string, unknown>)) {
+  const map = data as Record<string, unknown>;
+  for (const query in map) {
+    const value = map[query];
     const list = typeof value === "string" ? [value] : value;
-    if (!Array.isArray(list) || list.some((item) => typeof item !== "string")) {
+    if (!Array.isArray(list)) {
       problems.push(`ground_truth.json: query ${JSON.stringify(query)} must map to a list of gallery file names`);
       continue;
     }
-    truth.set(baseName(query), (list as string[]).map(baseName));
+    let names = list as string[];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (typeof name !== "string") {
+        problems.push(`ground_truth.json: query ${JSON.stringify(query)} must map to a list of gallery file names`);
+        names = [];
+        break;
+      }
+      // Folder prefixes are stripped; most names have none, so the copy is made only when needed.
+      if (hasFolder(name)) {
+        if (names === list) names = [...names];
+        names[i] = baseName(name);
+      }
+    }
+    truth.set(hasFolder(query) ? baseName(query) : query, names);
   }
   return problems.length > 0 ? { ok: false, error: problems } : { ok: true, value: truth };
+}
+
+function hasFolder(name: string): boolean {
+  return name.indexOf("/") !== -1 || name.indexOf("\\") !== -1;
 }
 
 /** Splits one CSV line, honouring double quotes (`"a,b"`, `""` for a quote). */

@@ -1,6 +1,6 @@
 import { describeValue } from "./parse-results";
 import { buildError, ProblemCollector } from "./problems";
-import type { ScoringIndex } from "./scoring-index";
+import { galleryMapOf, queryMapOf, type ScoringIndex } from "./scoring-index";
 import type { Outcome, SubmittedEntry, ValidationError } from "./types";
 
 export interface RankOptions {
@@ -27,7 +27,9 @@ export function rankResults(entries: readonly SubmittedEntry[], index: ScoringIn
   const present = new Uint8Array(slots);
   const seenQuery = new Uint8Array(index.queryCount);
   const problems = new ProblemCollector();
-  const { galleryIndex, galleryKnown, truthStart, truthIds, evaluatedSlot } = index;
+  const { galleryKnown, truthStart, truthIds, evaluatedSlot } = index;
+  const queryIndex = queryMapOf(index);
+  const galleryIndex = galleryMapOf(index);
   // Names outside a gallery that is not known get ids past the known ones, for duplicate detection only.
   const unlisted = new Map<string, number>();
   const ids = new Int32Array(Math.max(options.maxListLength, 16));
@@ -35,7 +37,7 @@ export function rankResults(entries: readonly SubmittedEntry[], index: ScoringIn
 
   for (let e = 0; e < entries.length; e++) {
     const { query, list } = entries[e]!;
-    const q = index.queryIndex.get(query);
+    const q = queryIndex.get(query);
     if (q === undefined) {
       problems.add("UNKNOWN_QUERY", { query });
       continue;
@@ -70,7 +72,7 @@ export function rankResults(entries: readonly SubmittedEntry[], index: ScoringIn
         }
         id = unlisted.get(name);
         if (id === undefined) {
-          id = galleryIndex.size + unlisted.size;
+          id = index.galleryNames.length + unlisted.size;
           unlisted.set(name, id);
         }
       }

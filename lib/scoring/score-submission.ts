@@ -1,9 +1,10 @@
+import { fastRankResults } from "./fast-rank";
 import { parseResults } from "./parse-results";
-import { rankResults } from "./rank-results";
+import { rankResults, type RankedResults } from "./rank-results";
 import type { ScoringIndex } from "./scoring-index";
 import { splitQueries, type SplitSettings } from "./split-queries";
 import { summarizeRanks } from "./summarize-ranks";
-import type { Outcome, ParsedResults, ScoredSubmission, ValidationError, WeightTerm } from "./types";
+import type { Outcome, ParsedResults, ResultsFormat, ScoredSubmission, ValidationError, WeightTerm } from "./types";
 import { DEFAULT_WEIGHTS, maxListLength } from "./weights";
 
 export interface ScoringRules {
@@ -33,9 +34,14 @@ export function publicQueriesOf(index: ScoringIndex, split: SplitSettings | unde
 /**
  * The one scoring path of Podium: parse a results file, validate it against a dataset version and score it on the
  * all, public and private splits. Invalid files come back as errors naming the offending entries; never throws
- * for bad input.
+ * for bad input. Bytes of a valid plain map or legacy body take a single-pass fast path with identical results.
  */
 export function scoreSubmission(input: string | Uint8Array, index: ScoringIndex, rules: ScoringRules = {}): Outcome<ScoredSubmission, ValidationError[]> {
+  if (typeof input !== "string") {
+    const weights = rules.weights ?? DEFAULT_WEIGHTS;
+    const fast = fastRankResults(input, index, maxListLength(weights), rules.allowPartial ?? false);
+    if (fast) return { ok: true, value: summarizeSubmission(fast.format, fast.groupname, fast, index, rules) };
+  }
   const parsed = parseResults(input);
   if (!parsed.ok) return parsed;
   return scoreParsedResults(parsed.value, index, rules);
@@ -45,23 +51,25 @@ export function scoreParsedResults(parsed: ParsedResults, index: ScoringIndex, r
   const weights = rules.weights ?? DEFAULT_WEIGHTS;
   const ranked = rankResults(parsed.entries, index, { maxListLength: maxListLength(weights), allowPartial: rules.allowPartial ?? false });
   if (!ranked.ok) return ranked;
-  const { firstHitRank, present } = ranked.value;
+  return { ok: true, value: summarizeSubmission(parsed.format, parsed.groupname, ranked.value, index, rules) };
+}
+
+function summarizeSubmission(format: ResultsFormat, groupname: string | null, ranked: RankedResults, index: ScoringIndex, rules: ScoringRules): ScoredSubmission {
+  const weights = rules.weights ?? DEFAULT_WEIGHTS;
+  const { firstHitRank, present } = ranked;
   const isPublic = publicQueriesOf(index, rules.split);
   const seed = rules.bootstrapSeed ?? DEFAULT_BOOTSTRAP_SEED;
   const summary = (member: Uint8Array | null, want: 1 | 0, name: string) =>
     summarizeRanks(firstHitRank, present, member, want, { weights, bootstrapSeed: `${seed}/${name}`, resamples: rules.resamples });
   return {
-    ok: true,
-    value: {
-      format: parsed.format,
-      groupname: parsed.groupname,
-      splits: {
-        all: summary(null, 1, "all"),
-        public: summary(isPublic, 1, "public"),
-        private: summary(isPublic, 0, "private"),
-      },
-      firstHitRank,
-      isPublic,
+    format,
+    groupname,
+    splits: {
+      all: summary(null, 1, "all"),
+      public: summary(isPublic, 1, "public"),
+      private: summary(isPublic, 0, "private"),
     },
+    firstHitRank,
+    isPublic,
   };
 }

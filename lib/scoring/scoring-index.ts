@@ -1,3 +1,4 @@
+import { buildNameTable, lookupNames, type NameTable } from "./name-table";
 import type { Outcome } from "./types";
 
 /** What scoring needs to know of a dataset version: query names, gallery names (when known) and the truth. */
@@ -12,83 +13,119 @@ export interface ScoringDataset {
 
 /** A dataset turned into integer lookups, built once per dataset version and reused for every submission. */
 export interface ScoringIndex {
-  queryIndex: Map<string, number>;
+  queryNames: readonly string[];
+  queryTable: NameTable;
   queryCount: number;
+  /** Gallery names by id: the gallery list, or (when it is unknown) the names the truth mentions. */
+  galleryNames: readonly string[];
+  galleryTable: NameTable;
+  galleryKnown: boolean;
   /** Per query: its slot among evaluated queries, or -1. */
   evaluatedSlot: Int32Array;
   /** Evaluated query names in slot order (dataset order). */
   evaluatedNames: string[];
-  galleryIndex: Map<string, number>;
-  galleryKnown: boolean;
   /** Truth as compressed rows per evaluated slot: gallery ids truthIds[truthStart[s] .. truthStart[s + 1]). */
   truthStart: Int32Array;
   truthIds: Int32Array;
   /** Splits already computed for this index, by seed and fraction. */
   splitCache: Map<string, Uint8Array>;
+  /** String-keyed lookups for the general path, built on first use. */
+  maps: { query?: Map<string, number>; gallery?: Map<string, number> };
 }
 
-/** Problems in the dataset itself; a dataset version with any of them cannot score. */
+function quoteAll(names: readonly string[], positions: number[]): string {
+  return positions
+    .slice(0, 20)
+    .map((position) => JSON.stringify(names[position]))
+    .join(", ");
+}
+
+/** Problems in the dataset itself come back as messages; a dataset version with any of them cannot score. */
 export function buildScoringIndex(dataset: ScoringDataset): Outcome<ScoringIndex, string[]> {
   const problems: string[] = [];
-  const queryIndex = new Map<string, number>();
-  for (const name of dataset.queries) {
-    if (queryIndex.has(name)) problems.push(`query ${JSON.stringify(name)} is listed twice`);
-    else queryIndex.set(name, queryIndex.size);
-  }
-  for (const name of dataset.truth.keys()) {
-    if (!queryIndex.has(name)) problems.push(`ground truth names query ${JSON.stringify(name)}, which is not in the query set`);
+  const queryNames = dataset.queries;
+  const queries = buildNameTable(queryNames);
+  if (queries.duplicates.length > 0) problems.push(`${queries.duplicates.length} query names are listed twice: ${quoteAll(queryNames, queries.duplicates)}`);
+
+  const truthQueries = [...dataset.truth.keys()];
+  const truthQueryIds = truthQueries === queryNames ? null : lookupNames(queries.table, truthQueries);
+  if (truthQueryIds) {
+    const strays = [...truthQueryIds.keys()].filter((position) => truthQueryIds[position] === -1);
+    if (strays.length > 0) problems.push(`ground truth names ${strays.length} queries not in the query set: ${quoteAll(truthQueries, strays)}`);
   }
 
+  // Every match name, flattened in query order, resolved to gallery ids in one pass.
+  const matchCounts = new Int32Array(queryNames.length);
+  const matchNames: string[] = [];
+  for (let q = 0; q < queryNames.length; q++) {
+    const matches = dataset.truth.get(queryNames[q]!);
+    if (!matches) continue;
+    matchCounts[q] = matches.length;
+    for (const match of matches) matchNames.push(match);
+  }
   const galleryKnown = dataset.gallery !== null;
-  const galleryIndex = new Map<string, number>();
-  for (const name of dataset.gallery ?? []) {
-    if (galleryIndex.has(name)) problems.push(`gallery file ${JSON.stringify(name)} is listed twice`);
-    else galleryIndex.set(name, galleryIndex.size);
-  }
+  const galleryNames = dataset.gallery ?? [...new Set(matchNames)];
+  const gallery = buildNameTable(galleryNames);
+  if (gallery.duplicates.length > 0) problems.push(`${gallery.duplicates.length} gallery names are listed twice: ${quoteAll(galleryNames, gallery.duplicates)}`);
+  const matchIds = lookupNames(gallery.table, matchNames);
 
-  const evaluatedSlot = new Int32Array(queryIndex.size).fill(-1);
+  const evaluatedSlot = new Int32Array(queryNames.length).fill(-1);
   const evaluatedNames: string[] = [];
-  const rows: number[][] = [];
-  for (const [name, index] of queryIndex) {
-    const matches = dataset.truth.get(name);
-    if (!matches || matches.length === 0) continue;
-    const ids: number[] = [];
-    for (const match of matches) {
-      let id = galleryIndex.get(match);
-      if (id === undefined) {
-        if (galleryKnown) {
-          problems.push(`ground truth of query ${JSON.stringify(name)} names ${JSON.stringify(match)}, which is not in the gallery`);
-          continue;
-        }
-        // Without a gallery list the truth's own names define the known gallery.
-        id = galleryIndex.size;
-        galleryIndex.set(match, id);
+  const rowStart = new Int32Array(queryNames.length + 1);
+  const allIds = new Int32Array(matchNames.length);
+  let cursor = 0;
+  let read = 0;
+  for (let q = 0; q < queryNames.length; q++) {
+    const count = matchCounts[q]!;
+    if (count === 0) continue;
+    const from = cursor;
+    for (let m = 0; m < count; m++, read++) {
+      const id = matchIds[read]!;
+      if (id === -1) {
+        problems.push(`ground truth of query ${JSON.stringify(queryNames[q])} names ${JSON.stringify(matchNames[read])}, which is not in the gallery`);
+        continue;
       }
-      if (!ids.includes(id)) ids.push(id);
+      let repeated = false;
+      for (let t = from; t < cursor; t++) if (allIds[t] === id) repeated = true;
+      if (!repeated) allIds[cursor++] = id;
     }
-    evaluatedSlot[index] = evaluatedNames.length;
-    evaluatedNames.push(name);
-    rows.push(ids);
+    evaluatedSlot[q] = evaluatedNames.length;
+    evaluatedNames.push(queryNames[q]!);
+    rowStart[evaluatedNames.length] = cursor;
   }
-  if (problems.length > 0) return { ok: false, error: problems };
-
-  const truthStart = new Int32Array(rows.length + 1);
-  for (let s = 0; s < rows.length; s++) truthStart[s + 1] = truthStart[s]! + rows[s]!.length;
-  const truthIds = new Int32Array(truthStart[rows.length]!);
-  for (let s = 0; s < rows.length; s++) truthIds.set(rows[s]!, truthStart[s]!);
+  if (problems.length > 0) return { ok: false, error: problems.slice(0, 50) };
 
   return {
     ok: true,
     value: {
-      queryIndex,
-      queryCount: queryIndex.size,
+      queryNames,
+      queryTable: queries.table,
+      queryCount: queryNames.length,
+      galleryNames,
+      galleryTable: gallery.table,
+      galleryKnown,
       evaluatedSlot,
       evaluatedNames,
-      galleryIndex,
-      galleryKnown,
-      truthStart,
-      truthIds,
+      truthStart: rowStart.slice(0, evaluatedNames.length + 1),
+      truthIds: allIds.slice(0, cursor),
       splitCache: new Map(),
+      maps: {},
     },
   };
+}
+
+function mapOf(names: readonly string[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (let id = 0; id < names.length; id++) if (!map.has(names[id]!)) map.set(names[id]!, id);
+  return map;
+}
+
+export function queryMapOf(index: ScoringIndex): Map<string, number> {
+  index.maps.query ??= mapOf(index.queryNames);
+  return index.maps.query;
+}
+
+export function galleryMapOf(index: ScoringIndex): Map<string, number> {
+  index.maps.gallery ??= mapOf(index.galleryNames);
+  return index.maps.gallery;
 }
