@@ -1,0 +1,207 @@
+import { Readable } from "node:stream";
+import yazl from "yazl";
+import { requireOrganizer, competitionRoleOf, requireSignedIn, type Actor } from "../auth/actor";
+import { getCompetitionOrThrow } from "../competitions/manage-competitions";
+import type { PodiumPrisma } from "../db/open-database";
+import { AppError } from "../errors/app-error";
+import type { BlobStore, CompletedPart } from "../storage/blob-store";
+import { archiveKindOf } from "./archive-entries";
+import { validateDatasetArchive, type DatasetLimits, type DatasetReport } from "./validate-dataset-archive";
+
+// The life of a dataset version: upload (multipart, straight to storage) → validation job → READY or REJECTED →
+// activation. Labels and the hidden gallery live under hidden prefixes no participant route ever reads.
+
+const UPLOAD_URL_SECONDS = 3600;
+const BUNDLE_URL_SECONDS = 300;
+const MIN_PART_SIZE = 8 * 1024 * 1024;
+const MAX_PARTS = 9000;
+
+export function datasetKeys(competitionId: string, versionId: string, archiveName: string) {
+  const base = `datasets/${competitionId}/${versionId}`;
+  const extension = archiveName.toLowerCase().endsWith(".tar.gz") ? ".tar.gz" : archiveName.slice(archiveName.lastIndexOf(".")).toLowerCase();
+  return {
+    archive: `${base}/archive${extension}`,
+    files: `${base}/files`,
+    truth: `${base}/hidden/truth.json`,
+    names: `${base}/hidden/names.json`,
+    bundle: `bundles/${competitionId}/${versionId}/participant-bundle.zip`,
+  };
+}
+
+/** Parts are at least 8 MiB and at most 9,000 of them, so archives up to ~70 GiB fit. */
+export function partSizeFor(size: number): number {
+  return Math.max(MIN_PART_SIZE, Math.ceil(size / MAX_PARTS / (1024 * 1024)) * 1024 * 1024);
+}
+
+export async function startDatasetUpload(prisma: PodiumPrisma, store: BlobStore, actor: Actor, slug: string, input: { fileName: string; size: number }) {
+  const competition = await getCompetitionOrThrow(prisma, slug);
+  await requireOrganizer(prisma, actor, competition);
+  if (!archiveKindOf(input.fileName)) throw new AppError("BAD_REQUEST", `${input.fileName} is not a .zip, .tar or .tar.gz archive`);
+  if (!Number.isSafeInteger(input.size) || input.size <= 0) throw new AppError("BAD_REQUEST", "the archive size must be a positive number of bytes");
+  const version = await prisma.$transaction(async (tx) => {
+    const last = await tx.datasetVersion.findFirst({ where: { competitionId: competition.id }, orderBy: { number: "desc" }, select: { number: true } });
+    const created = await tx.datasetVersion.create({
+      data: { competitionId: competition.id, number: (last?.number ?? 0) + 1, archiveKey: "pending", archiveSize: BigInt(input.size), createdById: actor!.userId },
+    });
+    return tx.datasetVersion.update({ where: { id: created.id }, data: { archiveKey: datasetKeys(competition.id, created.id, input.fileName).archive } });
+  });
+  const uploadId = await store.createMultipartUpload(version.archiveKey, { contentType: "application/octet-stream" });
+  const partSize = partSizeFor(input.size);
+  return { versionId: version.id, number: version.number, uploadId, partSize, partCount: Math.ceil(input.size / partSize) };
+}
+
+async function uploadingVersionOrThrow(prisma: PodiumPrisma, actor: Actor, slug: string, versionId: string) {
+  const competition = await getCompetitionOrThrow(prisma, slug);
+  await requireOrganizer(prisma, actor, competition);
+  const version = await prisma.datasetVersion.findFirst({ where: { id: versionId, competitionId: competition.id } });
+  if (!version) throw new AppError("NOT_FOUND", `no dataset version ${versionId} in ${slug}`);
+  if (version.status !== "UPLOADING") throw new AppError("CONFLICT", `dataset version ${version.number} is already ${version.status.toLowerCase()}`);
+  return { competition, version };
+}
+
+export async function presignDatasetParts(prisma: PodiumPrisma, store: BlobStore, actor: Actor, slug: string, versionId: string, uploadId: string, partNumbers: number[]) {
+  const { version } = await uploadingVersionOrThrow(prisma, actor, slug, versionId);
+  if (partNumbers.length === 0 || partNumbers.length > 100) throw new AppError("BAD_REQUEST", "ask for 1 to 100 part URLs at a time");
+  const urls = await Promise.all(partNumbers.map((partNumber) => store.presignUploadPart(version.archiveKey, uploadId, partNumber, { expiresIn: UPLOAD_URL_SECONDS })));
+  return partNumbers.map((partNumber, i) => ({ partNumber, url: urls[i]! }));
+}
+
+/** Completes the upload and marks the version VALIDATING with a validation job; the caller starts the job. */
+export async function completeDatasetUpload(prisma: PodiumPrisma, store: BlobStore, actor: Actor, slug: string, versionId: string, uploadId: string, parts: CompletedPart[]) {
+  const { competition, version } = await uploadingVersionOrThrow(prisma, actor, slug, versionId);
+  await store.completeMultipartUpload(version.archiveKey, uploadId, parts);
+  const head = await store.head(version.archiveKey);
+  if (!head) throw new AppError("INTERNAL", "the archive is missing after its upload completed");
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.datasetVersion.update({ where: { id: version.id }, data: { status: "VALIDATING", archiveSize: BigInt(head.size) } });
+    await tx.job.create({ data: { kind: "VALIDATE_DATASET", competitionId: competition.id, datasetVersionId: version.id } });
+    await tx.auditEvent.create({ data: { actorId: actor!.userId, competitionId: competition.id, action: "dataset.upload", targetType: "dataset_version", targetId: version.id } });
+    return updated;
+  });
+}
+
+/** Validates a VALIDATING version from its stored archive: writes its files, hidden truth and participant bundle. */
+export async function runDatasetValidation(prisma: PodiumPrisma, store: BlobStore, versionId: string, limits?: Partial<DatasetLimits>): Promise<DatasetReport> {
+  const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId }, include: { competition: true } });
+  const kind = archiveKindOf(version.archiveKey)!;
+  const keys = datasetKeys(version.competitionId, version.id, version.archiveKey);
+  const head = await store.head(version.archiveKey);
+  if (!head) throw new AppError("NOT_FOUND", `the archive of dataset version ${version.number} is missing`);
+  const result = await validateDatasetArchive({
+    source: { size: head.size, stream: (range) => store.stream(version.archiveKey, range) },
+    kind,
+    limits,
+    storeFile: async (path, bytes) => {
+      await store.put(`${keys.files}/${path}`, bytes);
+    },
+  });
+  const { report } = result;
+  if (report.status === "ready" && result.truth) {
+    const truth = Object.fromEntries(result.truth);
+    await store.put(keys.truth, JSON.stringify(truth), { contentType: "application/json" });
+    await store.put(keys.names, JSON.stringify({ queries: result.queries.sort(), gallery: result.gallery.sort() }), { contentType: "application/json" });
+    const modelOnly = version.competition.submissionKinds.length === 1 && version.competition.submissionKinds[0] === "MODEL";
+    await buildParticipantBundle(store, keys.files, keys.bundle, {
+      query: result.queries,
+      gallery: modelOnly ? [] : result.gallery,
+      training: result.training.map((item) => `${item.identity}/${item.file}`),
+    });
+  } else {
+    await deletePrefix(store, `${keys.files}/`);
+  }
+  await prisma.$transaction([
+    prisma.datasetVersion.update({
+      where: { id: version.id },
+      data: {
+        status: report.status === "ready" ? "READY" : "REJECTED",
+        validationReport: report as unknown as object,
+        error: report.rejection ?? (report.problemCount > 0 ? `${report.problemCount} problem(s) found` : null),
+        queryCount: report.counts.query,
+        galleryCount: report.counts.gallery,
+        trainingCount: report.counts.training,
+        evaluatedCount: report.counts.evaluated,
+        contentPrefix: report.status === "ready" ? keys.files : null,
+        truthKey: report.status === "ready" ? keys.truth : null,
+        bundleKey: report.status === "ready" ? keys.bundle : null,
+        validatedAt: new Date(),
+      },
+    }),
+    prisma.job.updateMany({ where: { datasetVersionId: version.id, kind: "VALIDATE_DATASET", state: { in: ["QUEUED", "RUNNING"] } }, data: { state: "SUCCEEDED", finishedAt: new Date() } }),
+  ]);
+  return report;
+}
+
+async function deletePrefix(store: BlobStore, prefix: string): Promise<void> {
+  let cursor: string | null = null;
+  do {
+    const page = await store.list(prefix, { cursor });
+    await Promise.all(page.items.map((item) => store.delete(item.key)));
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+}
+
+/** A .zip of query/, gallery/ and training/ — never the labels — streamed from storage to storage. */
+async function buildParticipantBundle(store: BlobStore, filesPrefix: string, bundleKey: string, files: { query: string[]; gallery: string[]; training: string[] }) {
+  const zip = new yazl.ZipFile();
+  for (const [folder, names] of Object.entries(files)) {
+    for (const name of [...names].sort()) {
+      const key = `${filesPrefix}/${folder}/${name}`;
+      zip.addReadStreamLazy(`${folder}/${name}`, { compress: false }, (callback) => {
+        store.stream(key).then((stream) => callback(null, stream), (error: Error) => callback(error, undefined as never));
+      });
+    }
+  }
+  zip.end();
+  await store.put(bundleKey, Readable.from(zip.outputStream), { contentType: "application/zip" });
+}
+
+export async function activateDatasetVersion(prisma: PodiumPrisma, actor: Actor, slug: string, number: number) {
+  const competition = await getCompetitionOrThrow(prisma, slug);
+  await requireOrganizer(prisma, actor, competition);
+  const version = await prisma.datasetVersion.findUnique({ where: { competitionId_number: { competitionId: competition.id, number } } });
+  if (!version) throw new AppError("NOT_FOUND", `${slug} has no dataset version ${number}`);
+  if (version.status !== "READY") throw new AppError("CONFLICT", `dataset version ${number} is ${version.status.toLowerCase()}, not ready: only a validated version can be activated`);
+  await prisma.$transaction([
+    prisma.competition.update({ where: { id: competition.id }, data: { activeDatasetVersionId: version.id } }),
+    prisma.auditEvent.create({ data: { actorId: actor!.userId, competitionId: competition.id, action: "dataset.activate", targetType: "dataset_version", targetId: version.id, data: { number } } }),
+  ]);
+  return version;
+}
+
+/** Versions with their reports — organizers only, since reports name hidden gallery files. */
+export async function listDatasetVersions(prisma: PodiumPrisma, actor: Actor, slug: string) {
+  const competition = await getCompetitionOrThrow(prisma, slug);
+  await requireOrganizer(prisma, actor, competition);
+  const versions = await prisma.datasetVersion.findMany({ where: { competitionId: competition.id }, orderBy: { number: "desc" } });
+  return versions.map((version) => ({
+    id: version.id,
+    number: version.number,
+    status: version.status,
+    active: competition.activeDatasetVersionId === version.id,
+    archiveSize: version.archiveSize === null ? null : Number(version.archiveSize),
+    counts: { query: version.queryCount, gallery: version.galleryCount, training: version.trainingCount, evaluated: version.evaluatedCount },
+    error: version.error,
+    report: version.validationReport as DatasetReport | null,
+    createdAt: version.createdAt.toISOString(),
+    validatedAt: version.validatedAt?.toISOString() ?? null,
+  }));
+}
+
+export async function getDatasetVersionForOrganizer(prisma: PodiumPrisma, actor: Actor, slug: string, versionId: string) {
+  const versions = await listDatasetVersions(prisma, actor, slug);
+  const version = versions.find((candidate) => candidate.id === versionId);
+  if (!version) throw new AppError("NOT_FOUND", `no dataset version ${versionId} in ${slug}`);
+  return version;
+}
+
+/** A short-lived download URL of the active version's participant bundle, for its participants and organizers. */
+export async function participantBundleUrl(prisma: PodiumPrisma, store: BlobStore, actor: Actor, slug: string) {
+  requireSignedIn(actor);
+  const competition = await getCompetitionOrThrow(prisma, slug);
+  const role = await competitionRoleOf(prisma, actor, competition.id);
+  if (role === "none") throw new AppError("FORBIDDEN", `join a team in ${slug} to download its data`);
+  if (!competition.activeDatasetVersionId) throw new AppError("NOT_FOUND", `${slug} has no active dataset yet`);
+  const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: competition.activeDatasetVersionId } });
+  if (!version.bundleKey) throw new AppError("NOT_FOUND", "the participant bundle is not built yet");
+  return { url: await store.presignGet(version.bundleKey, { expiresIn: BUNDLE_URL_SECONDS, downloadName: `${slug}-data-v${version.number}.zip` }), expiresIn: BUNDLE_URL_SECONDS };
+}
