@@ -19,6 +19,10 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   score: { summary: "score a results file offline, exactly as the server does", load: () => import("./commands/score") },
   "db migrate": { summary: "apply the committed database migrations", load: () => import("./commands/db-migrate") },
+  admin: { summary: "server-side: create users, issue API tokens", load: () => import("./commands/admin") },
+  login: { summary: "store a server URL and API token for later commands", load: () => import("./commands/login") },
+  competition: { summary: "create, update and show competitions", load: () => import("./commands/competition") },
+  dataset: { summary: "upload, list and activate hidden dataset versions", load: () => import("./commands/dataset") },
 };
 
 export const mainUsage = `Podium — submission and judging for top-k image retrieval contests

@@ -20,6 +20,11 @@ const environmentSchema = z.object({
   PODIUM_PUBLIC_URL: optionalString,
   /** Secret for signing folder-driver URLs (and Auth.js, later); generated under the data folder when unset. */
   PODIUM_SECRET: optionalString,
+  /** Auth.js secret; defaults to PODIUM_SECRET or the generated one. */
+  AUTH_SECRET: optionalString,
+  /** GitHub sign-in is offered when both are set. */
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
   S3_ENDPOINT: optionalString,
   S3_BUCKET: optionalString,
   S3_REGION: z.preprocess((value) => (value === "" ? undefined : value), z.string().default("us-east-1")),
@@ -49,6 +54,8 @@ export interface Settings {
   dataDir: string;
   publicUrl: string;
   secret: string | undefined;
+  authSecret: string | undefined;
+  github: { clientId: string; clientSecret: string } | null;
   database: DatabaseSettings;
   storage: StorageSettings;
 }
@@ -71,6 +78,8 @@ export function readSettings(source: Record<string, string | undefined> = proces
     dataDir,
     publicUrl: (env.PODIUM_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
     secret: env.PODIUM_SECRET,
+    authSecret: env.AUTH_SECRET ?? env.PODIUM_SECRET,
+    github: env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET } : null,
     database: { kind: env.DATABASE_URL ? "postgres" : "pglite", url: env.DATABASE_URL ?? null, dataDir: resolve(dataDir, "db") },
     storage: {
       kind: env.S3_BUCKET ? "s3" : "folder",

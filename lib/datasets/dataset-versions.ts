@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import yazl from "yazl";
 import { requireOrganizer, competitionRoleOf, requireSignedIn, type Actor } from "../auth/actor";
@@ -204,4 +205,29 @@ export async function participantBundleUrl(prisma: PodiumPrisma, store: BlobStor
   const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: competition.activeDatasetVersionId } });
   if (!version.bundleKey) throw new AppError("NOT_FOUND", "the participant bundle is not built yet");
   return { url: await store.presignGet(version.bundleKey, { expiresIn: BUNDLE_URL_SECONDS, downloadName: `${slug}-data-v${version.number}.zip` }), expiresIn: BUNDLE_URL_SECONDS };
+}
+
+/**
+ * Runs a validation and never leaves the version stuck in VALIDATING: a platform fault ends it REJECTED with a log
+ * id (the organizer uploads again) and its job FAILED.
+ */
+export async function validateDatasetVersionSafely(prisma: PodiumPrisma, store: BlobStore, versionId: string, limits?: Partial<DatasetLimits>): Promise<void> {
+  await prisma.job.updateMany({ where: { datasetVersionId: versionId, kind: "VALIDATE_DATASET", state: "QUEUED" }, data: { state: "RUNNING", startedAt: new Date(), attempts: { increment: 1 } } });
+  try {
+    await runDatasetValidation(prisma, store, versionId, limits);
+  } catch (error) {
+    const logId = randomUUID();
+    console.error(`[dataset validation ${logId}]`, error);
+    await prisma.$transaction([
+      prisma.datasetVersion.update({ where: { id: versionId }, data: { status: "REJECTED", error: `validation stopped by a platform error (log id ${logId}); upload the archive again`, validatedAt: new Date() } }),
+      prisma.job.updateMany({ where: { datasetVersionId: versionId, kind: "VALIDATE_DATASET", state: { in: ["QUEUED", "RUNNING"] } }, data: { state: "FAILED", lastError: String(error), finishedAt: new Date() } }),
+    ]);
+  }
+}
+
+/** At start: validations interrupted by a restart run again. */
+export async function resumeDatasetValidations(prisma: PodiumPrisma, store: BlobStore): Promise<number> {
+  const pending = await prisma.datasetVersion.findMany({ where: { status: "VALIDATING" }, select: { id: true } });
+  for (const version of pending) void validateDatasetVersionSafely(prisma, store, version.id);
+  return pending.length;
 }

@@ -1,0 +1,31 @@
+/** A progress bar on stderr: redrawn in place on a terminal, a line per 10 % otherwise (logs, CI). */
+export function createProgressBar(label: string, total: number, write: (text: string) => void = (text) => process.stderr.write(text)) {
+  const tty = process.stderr.isTTY === true;
+  let lastDecile = -1;
+  return {
+    update(done: number) {
+      const fraction = total === 0 ? 1 : Math.min(done / total, 1);
+      if (tty) {
+        const width = 30;
+        const filled = Math.round(fraction * width);
+        write(`\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${formatSize(done)}/${formatSize(total)}`);
+      } else {
+        const decile = Math.floor(fraction * 10);
+        if (decile !== lastDecile) {
+          lastDecile = decile;
+          write(`${label} ${decile * 10}% (${formatSize(done)} of ${formatSize(total)})\n`);
+        }
+      }
+    },
+    finish() {
+      if (tty) write("\n");
+    },
+  };
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}

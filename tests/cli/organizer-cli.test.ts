@@ -1,0 +1,104 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validDatasetEntries } from "../helpers/archives";
+import { startNextServer, type RunningServer } from "../helpers/next-server";
+import { runPodium } from "../helpers/run-cli";
+import { createPostgresDatabase, createS3Store, s3Settings } from "../helpers/services";
+
+// The organizer's whole set-up from the CLI against a running server on PostgreSQL and S3 (Ceph RGW):
+// podium admin, podium login, podium competition create, podium dataset upload.
+describe("organizer set-up from the CLI", () => {
+  let server: RunningServer;
+  let env: Record<string, string>;
+  let work: string;
+  const disposers: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "podium-org-cli-"));
+    const database = await createPostgresDatabase();
+    disposers.push(database.drop);
+    const s3 = await createS3Store();
+    disposers.push(s3.dispose);
+    const settings = s3Settings();
+    env = {
+      DATABASE_URL: database.url,
+      S3_BUCKET: s3.bucket,
+      S3_ENDPOINT: settings.endpoint,
+      S3_ACCESS_KEY: settings.accessKeyId,
+      S3_SECRET_KEY: settings.secretAccessKey,
+      PODIUM_DATA_DIR: join(work, "data"),
+      PODIUM_CONFIG_DIR: join(work, "config"),
+    };
+    expect(runPodium(["db", "migrate"], env).status).toBe(0);
+    server = await startNextServer(env);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    for (const dispose of disposers.reverse()) await dispose();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("creates an organizer, logs in, creates a competition and uploads, validates and activates a dataset", async () => {
+    const created = runPodium(["admin", "create-user", "--email", "Organizer@Example.org", "--password", "a long password"], env);
+    expect(created.stderr).toBe("");
+    expect(created.stdout).toMatch(/created user organizer@example\.org/);
+    const again = runPodium(["admin", "create-user", "--email", "organizer@example.org", "--password", "a long password"], env);
+    expect(again.status).toBe(5);
+    expect(again.stderr).toMatch(/an account for organizer@example\.org already exists/);
+
+    const token = runPodium(["admin", "token", "--email", "organizer@example.org", "--name", "ci"], env);
+    expect(token.status).toBe(0);
+    expect(token.stderr).toMatch(/shown once/);
+    const secret = token.stdout.trim();
+
+    const badLogin = runPodium(["login", "--server", server.url, "--token", "pod_wrong"], env);
+    expect(badLogin.status).toBe(3);
+    expect(badLogin.stderr).toMatch(/unknown API token/);
+    const login = runPodium(["login", "--server", server.url, "--token", secret], env);
+    expect(login.stdout).toMatch(/logged in to .* as organizer@example\.org/);
+
+    const create = runPodium(
+      ["competition", "create", "--slug", "celebs", "--title", "Celebrity retrieval", "--public-fraction", "0.5", "--split-seed", "7", "--daily-limit", "5", "--total-limit", "100",
+        "--legacy-endpoint", "open", "--submission-kinds", "results,model", "--time-zone", "Europe/Berlin", "--starts-at", "2026-12-01T14:00:00+01:00", "--ends-at", "2026-12-01T16:00:00+01:00"],
+      env,
+    );
+    expect(create.stderr).toBe("");
+    expect(create.stdout).toMatch(/created competition celebs/);
+    expect(create.stdout).toMatch(/split-seed\s+7/);
+    expect(create.stdout).toMatch(/starts-at\s+2026-12-01T13:00:00\.000Z/);
+
+    const bad = runPodium(["competition", "update", "celebs", "--public-fraction", "2", "--legacy-endpoint", "sometimes"], env);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--public-fraction: must be between 0 and 1/);
+    expect(bad.stderr).toMatch(/--legacy-endpoint: must be off, open or token/);
+
+    const update = runPodium(["competition", "update", "celebs", "--weights", "1:600,5:300,10:100", "--leaderboard", "hidden"], env);
+    expect(update.stdout).toMatch(/updated celebs: weights, leaderboard/);
+    const show = runPodium(["competition", "show", "celebs", "--json"], env);
+    expect(JSON.parse(show.stdout)).toMatchObject({ slug: "celebs", leaderboard: "hidden", dailyLimit: 5, submissionKinds: ["results", "model"], splitSeed: "7" });
+
+    const folder = join(work, "dataset");
+    for (const entry of await validDatasetEntries(6, { training: true })) {
+      mkdirSync(dirname(join(folder, entry.name)), { recursive: true });
+      writeFileSync(join(folder, entry.name), entry.data ?? "");
+    }
+    const upload = runPodium(["dataset", "upload", "--competition", "celebs", folder, "--activate"], env);
+    expect(upload.stderr).toMatch(/uploading dataset\.tar\.gz .*100%/s);
+    expect(upload.status).toBe(0);
+    expect(upload.stdout).toMatch(/dataset version 1: READY \(active\)/);
+    expect(upload.stdout).toMatch(/query\s+6 files/);
+    expect(upload.stdout).toMatch(/gallery\s+8 files/);
+    expect(upload.stdout).toMatch(/training\s+3 files in 2 identities/);
+
+    writeFileSync(join(work, "broken.tar"), "not a tar archive at all".repeat(40));
+    const rejected = runPodium(["dataset", "upload", "--competition", "celebs", join(work, "broken.tar")], env);
+    expect(rejected.status).toBe(1);
+    expect(rejected.stdout).toMatch(/dataset version 2: REJECTED/);
+
+    const list = runPodium(["dataset", "list", "--competition", "celebs"], env);
+    expect(list.stdout).toMatch(/1\s+READY\s+active/);
+    expect(list.stdout).toMatch(/2\s+REJECTED/);
+  });
+});
