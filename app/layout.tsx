@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import localFont from "next/font/local";
-import Link from "next/link";
+import { SiteHeader } from "@/components/site-header";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -23,16 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:rounded focus:bg-white focus:px-3 focus:py-2">
           Skip to content
         </a>
-        <header className="border-b border-slate-200 bg-white">
-          <nav className="mx-auto flex max-w-5xl items-center justify-between px-6 py-4" aria-label="Main">
-            <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight text-podium-900">
-              <span aria-hidden className="inline-flex h-7 w-7 items-center justify-center rounded-md bg-podium-600 text-sm text-white">
-                P
-              </span>
-              Podium
-            </Link>
-          </nav>
-        </header>
+        <SiteHeader />
         <main id="main">{children}</main>
       </body>
     </html>

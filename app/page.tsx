@@ -1,4 +1,10 @@
+import Link from "next/link";
+import { EmptyState } from "@/components/ui";
+import { listCompetitions } from "@/lib/competitions/manage-competitions";
+import { getDatabase } from "@/lib/db/client";
 import { DEFAULT_WEIGHTS, formatWeights } from "@/lib/scoring";
+
+export const dynamic = "force-dynamic";
 
 const promises = [
   {
@@ -15,7 +21,16 @@ const promises = [
   },
 ];
 
-export default function LandingPage() {
+function phaseOf(startsAt: Date | null, endsAt: Date | null, now: number): "live" | "upcoming" | "past" {
+  if (endsAt && endsAt.getTime() < now) return "past";
+  if (startsAt && startsAt.getTime() > now) return "upcoming";
+  return "live";
+}
+
+export default async function LandingPage() {
+  const { prisma } = await getDatabase();
+  const competitions = await listCompetitions(prisma);
+  const now = Date.now();
   return (
     <div className="mx-auto max-w-5xl px-6 py-16">
       <section aria-labelledby="hero-title" className="max-w-3xl">
@@ -39,6 +54,36 @@ export default function LandingPage() {
           Default weights <code className="rounded bg-slate-100 px-1">{formatWeights(DEFAULT_WEIGHTS)}</code>, configurable per competition.
           Reproduce any score with <code className="rounded bg-slate-100 px-1">npx podium score --dataset DIR results.json</code>.
         </p>
+      </section>
+
+      <section aria-labelledby="competitions-title" className="mt-12">
+        <h2 id="competitions-title" className="text-xl font-semibold text-slate-900">
+          Competitions
+        </h2>
+        <div className="mt-4">
+          {competitions.length === 0 ? (
+            <EmptyState title="No competitions yet">
+              <Link href="/competitions/new" className="font-medium text-podium-700 underline">
+                Create the first one
+              </Link>
+            </EmptyState>
+          ) : (
+            <ul className="grid gap-4 sm:grid-cols-2">
+              {competitions.map((competition) => {
+                const phase = phaseOf(competition.startsAt, competition.endsAt, now);
+                return (
+                  <li key={competition.id}>
+                    <Link href={`/c/${competition.slug}`} className="block rounded-xl border border-slate-200 bg-white p-5 hover:border-podium-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-podium-500">
+                      <span className={`rounded px-2 py-0.5 text-xs font-medium ${phase === "live" ? "bg-emerald-100 text-emerald-800" : phase === "upcoming" ? "bg-sky-100 text-sky-800" : "bg-slate-100 text-slate-600"}`}>{phase}</span>
+                      <p className="mt-2 font-semibold text-slate-900">{competition.title}</p>
+                      <p className="text-sm text-slate-500">/c/{competition.slug}</p>
+                    </Link>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
       </section>
 
       <section aria-label="Why Podium" className="mt-12 grid gap-6 sm:grid-cols-3">

@@ -1,0 +1,73 @@
+import type { Metadata } from "next";
+import { revalidatePath } from "next/cache";
+import { CreateTokenForm } from "@/components/create-token-form";
+import { Card, EmptyState, PageShell, secondaryButtonClass } from "@/components/ui";
+import { listApiTokens, revokeApiToken } from "@/lib/auth/api-tokens";
+import { getDatabase } from "@/lib/db/client";
+import { requirePageActor } from "@/server/page-actor";
+
+export const metadata: Metadata = { title: "Account" };
+export const dynamic = "force-dynamic";
+
+async function revokeToken(formData: FormData) {
+  "use server";
+  const actor = await requirePageActor("/account");
+  const { prisma } = await getDatabase();
+  await revokeApiToken(prisma, actor.userId, String(formData.get("id")));
+  revalidatePath("/account");
+}
+
+export default async function AccountPage() {
+  const actor = await requirePageActor("/account");
+  const { prisma } = await getDatabase();
+  const [user, tokens] = await Promise.all([prisma.user.findUniqueOrThrow({ where: { id: actor.userId } }), listApiTokens(prisma, actor.userId)]);
+  return (
+    <PageShell title="Your account" subtitle={`${user.email}${user.isAdmin ? " · platform admin" : ""}`}>
+      <Card title="API tokens" id="tokens">
+        <p className="mb-4 text-sm text-slate-600">
+          Tokens let the <code>podium</code> CLI and scripts act as you: <code>podium login --server URL --token TOKEN</code>.
+        </p>
+        <CreateTokenForm />
+        {tokens.length === 0 ? (
+          <EmptyState title="No tokens yet">Create one to use the CLI or the API.</EmptyState>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase tracking-wide text-slate-500">
+              <tr>
+                <th className="py-2">Name</th>
+                <th>Starts with</th>
+                <th>Created</th>
+                <th>Last used</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {tokens.map((token) => (
+                <tr key={token.id}>
+                  <td className="py-2 font-medium">{token.name}</td>
+                  <td className="font-mono text-xs">{token.prefix}…</td>
+                  <td>{token.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                  <td>{token.lastUsedAt ? token.lastUsedAt.toISOString().slice(0, 16).replace("T", " ") : "never"}</td>
+                  <td className="text-right">
+                    {token.revokedAt ? (
+                      <span className="text-xs text-slate-500">revoked</span>
+                    ) : (
+                      <form action={revokeToken}>
+                        <input type="hidden" name="id" value={token.id} />
+                        <button type="submit" className={secondaryButtonClass}>
+                          Revoke
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </PageShell>
+  );
+}

@@ -1,0 +1,114 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Markdown } from "@/components/markdown";
+import { Card, EmptyState, Field, Notice, PageShell, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
+import { createTeamAction } from "./team-actions";
+import { competitionRoleOf } from "@/lib/auth/actor";
+import { presentCompetition } from "@/lib/competitions/competition-settings";
+import { getDatabase } from "@/lib/db/client";
+import { getActor } from "@/server/actor";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  const { slug } = await params;
+  return { title: slug };
+}
+
+function when(date: string | null, zone: string): string {
+  if (!date) return "not set";
+  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone, timeZoneName: "short" }).format(new Date(date));
+}
+
+export default async function CompetitionPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+  const { slug } = await params;
+  const query = await searchParams;
+  const { prisma } = await getDatabase();
+  const row = await prisma.competition.findUnique({ where: { slug }, include: { activeDatasetVersion: true } });
+  if (!row) notFound();
+  const actor = await getActor();
+  const role = await competitionRoleOf(prisma, actor, row.id);
+  const competition = presentCompetition(row, "public");
+  const dataset = row.activeDatasetVersion;
+  return (
+    <PageShell
+      title={competition.title}
+      subtitle={`${when(competition.startsAt, competition.timeZone)} – ${when(competition.endsAt, competition.timeZone)}`}
+      actions={
+        role === "organizer" || role === "admin" ? (
+          <Link href={`/c/${slug}/manage`} className={secondaryButtonClass}>
+            Organizer dashboard
+          </Link>
+        ) : null
+      }
+    >
+      {query.error ? <Notice kind="error">{query.error}</Notice> : null}
+      {query.joined ? <Notice kind="success">Your team is registered.</Notice> : null}
+      <Card title="Overview" id="overview">
+        <Markdown source={competition.description} />
+        <dl className="mt-6 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
+          <div>
+            <dt className="text-slate-500">Score</dt>
+            <dd className="font-mono">{competition.weights}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Entries</dt>
+            <dd>{competition.submissionKinds.join(" or ")}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Daily limit</dt>
+            <dd>{competition.dailyLimit ?? "none"}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Team size</dt>
+            <dd>up to {competition.teamSize}</dd>
+          </div>
+        </dl>
+      </Card>
+      <Card title="Rules" id="rules">
+        <Markdown source={competition.rules} />
+      </Card>
+      <Card title="Data" id="data">
+        {dataset ? (
+          <div className="space-y-3 text-sm text-slate-700">
+            <p>
+              {dataset.queryCount.toLocaleString("en")} query images
+              {row.submissionKinds.length === 1 && row.submissionKinds[0] === "MODEL" ? " — the gallery stays hidden: submit a model" : `, ${dataset.galleryCount.toLocaleString("en")} gallery images`}
+              {dataset.trainingCount > 0 ? `, ${dataset.trainingCount.toLocaleString("en")} labelled training images` : ""}. Labels of the test set are never published.
+            </p>
+            {role === "none" ? (
+              actor ? (
+                <form action={createTeamAction} className="flex flex-wrap items-end gap-3">
+                  <input type="hidden" name="slug" value={slug} />
+                  <Field label="Create a team to take part" name="team-name" hint="its name is your groupname">
+                    <input id="team-name" name="name" required minLength={2} maxLength={64} className={inputClass} />
+                  </Field>
+                  <button type="submit" className={buttonClass}>
+                    Create team
+                  </button>
+                </form>
+              ) : (
+                <p className="text-slate-500">
+                  <Link href={`/sign-in?next=/c/${slug}`} className="font-medium text-podium-700 underline">
+                    Sign in
+                  </Link>{" "}
+                  and join a team to download the data.
+                </p>
+              )
+            ) : (
+              <a href={`/api/v1/competitions/${slug}/bundle?redirect=1`} className={buttonClass}>
+                Download the data (.zip)
+              </a>
+            )}
+          </div>
+        ) : (
+          <EmptyState title="No data published yet">The organizers have not activated a dataset.</EmptyState>
+        )}
+      </Card>
+      <Card title="Leaderboard" id="leaderboard">
+        <EmptyState title="No scores yet">The leaderboard appears here once teams submit.</EmptyState>
+      </Card>
+    </PageShell>
+  );
+}

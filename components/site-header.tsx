@@ -1,0 +1,48 @@
+import Link from "next/link";
+import { auth, signOut } from "@/server/auth";
+
+export async function SiteHeader() {
+  const session = await auth();
+  async function signOutAction() {
+    "use server";
+    await signOut({ redirectTo: "/" });
+  }
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-6 py-4" aria-label="Main">
+        <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight text-podium-900">
+          <span aria-hidden className="inline-flex h-7 w-7 items-center justify-center rounded-md bg-podium-600 text-sm text-white">
+            P
+          </span>
+          Podium
+        </Link>
+        <div className="flex items-center gap-4 text-sm">
+          {session?.user ? (
+            <>
+              <Link href="/competitions/new" className="text-slate-700 hover:text-podium-700">
+                New competition
+              </Link>
+              <Link href="/account" className="text-slate-700 hover:text-podium-700">
+                {session.user.email}
+              </Link>
+              <form action={signOutAction}>
+                <button type="submit" className="text-slate-500 hover:text-slate-800">
+                  Sign out
+                </button>
+              </form>
+            </>
+          ) : (
+            <>
+              <Link href="/sign-in" className="text-slate-700 hover:text-podium-700">
+                Sign in
+              </Link>
+              <Link href="/sign-up" className="rounded-md bg-podium-600 px-3 py-1.5 font-semibold text-white hover:bg-podium-700">
+                Sign up
+              </Link>
+            </>
+          )}
+        </div>
+      </nav>
+    </header>
+  );
+}

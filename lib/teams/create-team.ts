@@ -1,0 +1,38 @@
+import { randomBytes } from "node:crypto";
+import { requireSignedIn, type Actor } from "../auth/actor";
+import { getCompetitionOrThrow } from "../competitions/manage-competitions";
+import type { PodiumPrisma } from "../db/open-database";
+import { AppError } from "../errors/app-error";
+
+/** Team names are the legacy client's `groupname`: printable, 2–64 characters, unique per competition ignoring case. */
+export function normalizeTeamName(name: string): { name: string; nameKey: string } {
+  const trimmed = name.trim().replace(/\s+/g, " ");
+  if (trimmed.length < 2 || trimmed.length > 64) throw new AppError("BAD_REQUEST", "a team name needs 2 to 64 characters");
+  if ([...trimmed].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) throw new AppError("BAD_REQUEST", "a team name cannot contain control characters");
+  return { name: trimmed, nameKey: trimmed.toLowerCase() };
+}
+
+export function newInviteCode(): string {
+  return randomBytes(9).toString("base64url");
+}
+
+/** Creates a team with the actor as captain; refused when registration is closed or the actor already has a team. */
+export async function createTeam(prisma: PodiumPrisma, actor: Actor, slug: string, teamName: string) {
+  requireSignedIn(actor);
+  const competition = await getCompetitionOrThrow(prisma, slug);
+  if (!competition.registrationOpen) throw new AppError("FORBIDDEN", `registration for ${slug} is closed`);
+  const { name, nameKey } = normalizeTeamName(teamName);
+  const existing = await prisma.teamMember.findUnique({ where: { competitionId_userId: { competitionId: competition.id, userId: actor.userId } }, include: { team: true } });
+  if (existing) throw new AppError("CONFLICT", `you are already in team "${existing.team.name}" of ${slug}`);
+  const clash = await prisma.team.findUnique({ where: { competitionId_nameKey: { competitionId: competition.id, nameKey } } });
+  if (clash) throw new AppError("CONFLICT", `the team name "${clash.name}" is taken in ${slug}`);
+  try {
+    return await prisma.team.create({
+      data: { competitionId: competition.id, name, nameKey, inviteCode: newInviteCode(), members: { create: { userId: actor.userId, competitionId: competition.id, role: "CAPTAIN" } } },
+    });
+  } catch (error) {
+    // Two requests racing for the same name or user: the unique indexes decide, the loser gets a clear answer.
+    if ((error as { code?: string }).code === "P2002") throw new AppError("CONFLICT", `the team name "${name}" is taken, or you already joined a team of ${slug}`);
+    throw error;
+  }
+}
