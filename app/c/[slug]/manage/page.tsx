@@ -61,7 +61,8 @@ async function saveSettings(formData: FormData) {
   }
   for (const name of ["description", "rules"]) raw[name] = String(formData.get(name) ?? "");
   const parsed = competitionUpdateSchema.safeParse(raw);
-  if (!parsed.success) back(slug, `error=${encodeURIComponent(parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`).join("; "))}`);
+  const labelOf = (name: string) => SETTINGS.find((setting) => setting.name === name)?.label ?? name;
+  if (!parsed.success) back(slug, `error=${encodeURIComponent(parsed.error.issues.map((issue) => `${labelOf(String(issue.path[0]))}: ${issue.message}`).join("; "))}`);
   const { prisma } = await getDatabase();
   await runAction(slug, () => updateCompetition(prisma, actor, slug, parsed.data), "Settings saved.");
 }

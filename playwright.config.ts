@@ -1,0 +1,30 @@
+import { defineConfig } from "@playwright/test";
+
+// Browser tests in Debian's Chromium (never a downloaded browser) against the production build on the embedded
+// defaults, started fresh by tests/e2e/start-server.mjs.
+const port = Number(process.env.PODIUM_E2E_PORT ?? 3211);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "./tests/e2e",
+  outputDir: "./test-results/e2e",
+  reporter: [["list"]],
+  timeout: 120_000,
+  workers: 1,
+  use: {
+    baseURL,
+    acceptDownloads: true,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: "node tests/e2e/start-server.mjs",
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: { PORT: String(port), PODIUM_PUBLIC_URL: baseURL, AUTH_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1" },
+  },
+});

@@ -1,0 +1,98 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { readArchiveEntries } from "../../lib/datasets/archive-entries";
+import { bufferSource, tarArchive, validDatasetEntries } from "../helpers/archives";
+
+const organizer = { email: "organizer@podium.test", password: "organizer password 1" };
+const shots = join(process.cwd(), "test-results", "screenshots");
+mkdirSync(shots, { recursive: true });
+
+async function shoot(page: Page, name: string) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("link", { name: email })).toBeVisible();
+}
+
+test("an organizer sets up a competition and its hidden dataset; a participant downloads a bundle without labels", async ({ browser }, testInfo) => {
+  const slug = `e2e-${Date.now().toString(36)}`;
+  const archivePath = testInfo.outputPath("faces.tar.gz");
+  writeFileSync(archivePath, await tarArchive(await validDatasetEntries(12, { training: true }), true));
+
+  // Organizer: sign in, create the competition, upload and activate the dataset.
+  const organizerContext = await browser.newContext();
+  const page = await organizerContext.newPage();
+  await signIn(page, organizer.email, organizer.password);
+  await page.goto("/competitions/new");
+  await page.getByLabel("Title").fill("Celebrity photo → portrait retrieval");
+  await page.getByLabel("Slug").fill(slug);
+  await page.getByLabel("Description").fill("Find the **portrait** of each person.");
+  await shoot(page, "01-new-competition");
+  await page.getByRole("button", { name: "Create competition" }).click();
+  await expect(page.getByText("Competition created.")).toBeVisible();
+
+  await page.getByTestId("dataset-file").setInputFiles(archivePath);
+  const progress = page.getByTestId("upload-progress");
+  await expect(progress).toBeVisible();
+  await shoot(page, "02-upload-progress");
+  await expect(progress).toHaveAttribute("aria-valuenow", "100");
+  await expect(page.getByText(/Version 1 is valid and ready to activate/)).toBeVisible({ timeout: 60_000 });
+  const version = page.getByTestId("dataset-version-1");
+  await expect(version.getByTestId("dataset-status")).toHaveText("READY");
+  await expect(version.getByTestId("dataset-counts")).toContainText("12 queries · 14 gallery · 3 training in 2 identities · 12 evaluated");
+  await shoot(page, "03-validation-report");
+  await version.getByRole("button", { name: "Activate version 1" }).click();
+  await expect(page.getByText("Dataset version 1 is active.")).toBeVisible();
+  await expect(version.getByText("active", { exact: true })).toBeVisible();
+
+  // Settings through the same schema as the API and CLI: a bad value is explained, a good one saved.
+  await page.getByLabel("Public fraction").fill("1.5");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Public fraction: must be between 0 and 1")).toBeVisible();
+  await page.getByLabel("Public fraction").fill("0.5");
+  await page.getByLabel("Daily limit per team").fill("5");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await shoot(page, "04-dashboard");
+
+  // Participant: sign up, create a team, download the bundle.
+  const participantContext = await browser.newContext();
+  const participant = await participantContext.newPage();
+  await participant.goto("/sign-up");
+  await participant.getByLabel("E-mail").fill("team@podium.test");
+  await participant.getByLabel("Password").fill("participant password");
+  await participant.getByRole("button", { name: "Create account" }).click();
+  await expect(participant.getByText("Your account is ready — sign in.")).toBeVisible();
+  await signIn(participant, "team@podium.test", "participant password");
+  await participant.goto(`/c/${slug}`);
+  await expect(participant.getByRole("heading", { name: "Celebrity photo → portrait retrieval" })).toBeVisible();
+  await expect(participant.getByRole("link", { name: "Organizer dashboard" })).toHaveCount(0);
+  await participant.getByLabel("Create a team to take part").fill("Deep Thinkers");
+  await participant.getByRole("button", { name: "Create team" }).click();
+  await expect(participant.getByText("Your team is registered.")).toBeVisible();
+  await shoot(participant, "05-competition-page");
+  const downloading = participant.waitForEvent("download");
+  await participant.getByRole("link", { name: "Download the data (.zip)" }).click();
+  const download = await downloading;
+  const names: string[] = [];
+  for await (const entry of readArchiveEntries(bufferSource(readFileSync(await download.path())), "zip")) names.push(entry.path);
+  expect(names).toContain("query/q0.jpg");
+  expect(names).toContain("gallery/g11.jpg");
+  expect(names).toContain("training/alice/a1.jpg");
+  expect(names.filter((name) => /ground_truth|labels/i.test(name))).toEqual([]);
+
+  // The participant cannot open the organizer dashboard or the organizer API.
+  await participant.goto(`/c/${slug}/manage`);
+  await expect(participant.getByText(`Only the organizers of ${slug} can open its dashboard.`)).toBeVisible();
+  const api = await participant.request.get(`/api/v1/competitions/${slug}/datasets`);
+  expect(api.status()).toBe(403);
+
+  await organizerContext.close();
+  await participantContext.close();
+});
