@@ -1,12 +1,9 @@
 import Link from "next/link";
-import { auth, signOut } from "@/server/auth";
+import { signOutAction } from "@/server/actions/auth-actions";
+import { auth } from "@/server/auth";
 
 export async function SiteHeader() {
   const session = await auth();
-  async function signOutAction() {
-    "use server";
-    await signOut({ redirectTo: "/" });
-  }
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-6 py-4" aria-label="Main">

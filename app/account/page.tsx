@@ -1,28 +1,23 @@
 import type { Metadata } from "next";
-import { revalidatePath } from "next/cache";
 import { CreateTokenForm } from "@/components/create-token-form";
-import { Card, EmptyState, PageShell, secondaryButtonClass } from "@/components/ui";
-import { listApiTokens, revokeApiToken } from "@/lib/auth/api-tokens";
+import { Card, EmptyState, Notice, PageShell, secondaryButtonClass } from "@/components/ui";
+import { listApiTokens } from "@/lib/auth/api-tokens";
+import { revokeTokenAction } from "@/server/actions/account-actions";
 import { getDatabase } from "@/lib/db/client";
 import { requirePageActor } from "@/server/page-actor";
 
 export const metadata: Metadata = { title: "Account" };
 export const dynamic = "force-dynamic";
 
-async function revokeToken(formData: FormData) {
-  "use server";
-  const actor = await requirePageActor("/account");
-  const { prisma } = await getDatabase();
-  await revokeApiToken(prisma, actor.userId, String(formData.get("id")));
-  revalidatePath("/account");
-}
-
-export default async function AccountPage() {
+export default async function AccountPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const query = await searchParams;
   const actor = await requirePageActor("/account");
   const { prisma } = await getDatabase();
   const [user, tokens] = await Promise.all([prisma.user.findUniqueOrThrow({ where: { id: actor.userId } }), listApiTokens(prisma, actor.userId)]);
   return (
     <PageShell title="Your account" subtitle={`${user.email}${user.isAdmin ? " · platform admin" : ""}`}>
+      {query.error ? <Notice kind="error">{query.error}</Notice> : null}
+      {query.revoked ? <Notice kind="success">Token revoked: it no longer works.</Notice> : null}
       <Card title="API tokens" id="tokens">
         <p className="mb-4 text-sm text-slate-600">
           Tokens let the <code>podium</code> CLI and scripts act as you: <code>podium login --server URL --token TOKEN</code>.
@@ -54,7 +49,7 @@ export default async function AccountPage() {
                     {token.revokedAt ? (
                       <span className="text-xs text-slate-500">revoked</span>
                     ) : (
-                      <form action={revokeToken}>
+                      <form action={revokeTokenAction}>
                         <input type="hidden" name="id" value={token.id} />
                         <button type="submit" className={secondaryButtonClass}>
                           Revoke

@@ -107,6 +107,28 @@ export const competitionCreateSchema = competitionUpdateSchema.extend({
 export type CompetitionUpdate = z.infer<typeof competitionUpdateSchema>;
 export type CompetitionCreate = z.infer<typeof competitionCreateSchema>;
 
+/** How the organizer form labels each setting, with a hint of the accepted values. */
+export const SETTING_FORM_FIELDS = [
+  { name: "title", label: "Title" },
+  { name: "timeZone", label: "Time zone", hint: "IANA, e.g. Europe/Berlin" },
+  { name: "startsAt", label: "Starts at", hint: "ISO time with offset, or none" },
+  { name: "endsAt", label: "Ends at", hint: "ISO time with offset, or none" },
+  { name: "weights", label: "Scoring weights", hint: "k:weight, cumulative" },
+  { name: "submissionKinds", label: "Submission kinds", hint: "results, model or results,model" },
+  { name: "dailyLimit", label: "Daily limit per team", hint: "number or none" },
+  { name: "totalLimit", label: "Total limit per team", hint: "number or none" },
+  { name: "teamSize", label: "Team size" },
+  { name: "publicFraction", label: "Public fraction", hint: "0 to 1" },
+  { name: "splitSeed", label: "Split seed" },
+  { name: "finalSelectionLimit", label: "Final selections per team" },
+  { name: "allowPartial", label: "Allow partial submissions", hint: "true or false" },
+  { name: "legacyEndpoint", label: "Legacy endpoint", hint: "off, open or token" },
+  { name: "leaderboard", label: "Leaderboard", hint: "public, hidden or frozen" },
+  { name: "freezeAt", label: "Freeze at", hint: "ISO time with offset, or none" },
+  { name: "registrationOpen", label: "Registration open", hint: "true or false" },
+  { name: "modelSizeLimit", label: "Model size limit", hint: "bytes, or e.g. 4GB" },
+] as const satisfies readonly { name: string; label: string; hint?: string }[];
+
 /** The setting names, for the CLI's flags and the form. */
 export const COMPETITION_SETTING_NAMES = Object.keys(competitionSettingsSchema.shape) as (keyof CompetitionUpdate)[];
 

@@ -21,6 +21,9 @@ export async function createTeam(prisma: PodiumPrisma, actor: Actor, slug: strin
   requireSignedIn(actor);
   const competition = await getCompetitionOrThrow(prisma, slug);
   if (!competition.registrationOpen) throw new AppError("FORBIDDEN", `registration for ${slug} is closed`);
+  if (await prisma.competitionOrganizer.findUnique({ where: { competitionId_userId: { competitionId: competition.id, userId: actor.userId } } })) {
+    throw new AppError("FORBIDDEN", `organizers of ${slug} cannot compete in it`);
+  }
   const { name, nameKey } = normalizeTeamName(teamName);
   const existing = await prisma.teamMember.findUnique({ where: { competitionId_userId: { competitionId: competition.id, userId: actor.userId } }, include: { team: true } });
   if (existing) throw new AppError("CONFLICT", `you are already in team "${existing.team.name}" of ${slug}`);

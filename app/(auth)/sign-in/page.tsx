@@ -1,31 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
-import { AuthError } from "next-auth";
 import { Card, Field, Notice, buttonClass, inputClass } from "@/components/ui";
-import { githubEnabled, signIn } from "@/server/auth";
+import { signInWithGitHubAction, signInWithPasswordAction } from "@/server/actions/auth-actions";
+import { githubEnabled } from "@/server/auth";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 function safeNext(value: unknown): string {
   return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
-}
-
-async function signInWithPassword(formData: FormData) {
-  "use server";
-  const next = safeNext(formData.get("next"));
-  try {
-    await signIn("credentials", { email: formData.get("email"), password: formData.get("password"), redirectTo: next });
-  } catch (error) {
-    // Only Auth.js failures are handled; the redirect that signals success must propagate.
-    if (error instanceof AuthError) redirect(`/sign-in?error=credentials&next=${encodeURIComponent(next)}`);
-    throw error;
-  }
-}
-
-async function signInWithGitHub(formData: FormData) {
-  "use server";
-  await signIn("github", { redirectTo: safeNext(formData.get("next")) });
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
@@ -41,7 +23,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         {params.error ? <Notice kind="error">That e-mail and password do not match an account.</Notice> : null}
         {params.created ? <Notice kind="success">Your account is ready — sign in.</Notice> : null}
         <Card>
-          <form action={signInWithPassword} className="space-y-4">
+          <form action={signInWithPasswordAction} className="space-y-4">
             <input type="hidden" name="next" value={next} />
             <Field label="E-mail" name="email">
               <input id="email" name="email" type="email" autoComplete="email" required className={inputClass} />
@@ -54,7 +36,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             </button>
           </form>
           {githubEnabled() ? (
-            <form action={signInWithGitHub} className="mt-4 border-t border-slate-100 pt-4">
+            <form action={signInWithGitHubAction} className="mt-4 border-t border-slate-100 pt-4">
               <input type="hidden" name="next" value={next} />
               <button type="submit" className="w-full rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">
                 Continue with GitHub

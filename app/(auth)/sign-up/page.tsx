@@ -1,32 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { Card, Field, Notice, buttonClass, inputClass } from "@/components/ui";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
-import { getDatabase } from "@/lib/db/client";
-import { isAppError } from "@/lib/errors/app-error";
-import { createUser, newUserSchema } from "@/lib/users/create-user";
+import { signUpAction } from "@/server/actions/auth-actions";
 
 export const metadata: Metadata = { title: "Sign up" };
-
-async function signUp(formData: FormData) {
-  "use server";
-  const next = String(formData.get("next") ?? "/");
-  const parsed = newUserSchema.safeParse({ email: formData.get("email"), password: formData.get("password"), name: formData.get("name") || undefined });
-  if (!parsed.success) {
-    const message = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`).join("; ");
-    redirect(`/sign-up?error=${encodeURIComponent(message)}&next=${encodeURIComponent(next)}`);
-  }
-  const { prisma } = await getDatabase();
-  let failure: string | null = null;
-  try {
-    await createUser(prisma, { ...parsed.data, isAdmin: false });
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    failure = error.message;
-  }
-  redirect(failure ? `/sign-up?error=${encodeURIComponent(failure)}` : `/sign-in?created=1&next=${encodeURIComponent(next)}`);
-}
 
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
@@ -39,7 +17,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
       <div className="mt-6 space-y-4">
         {params.error ? <Notice kind="error">{params.error}</Notice> : null}
         <Card>
-          <form action={signUp} className="space-y-4">
+          <form action={signUpAction} className="space-y-4">
             <input type="hidden" name="next" value={params.next ?? "/"} />
             <Field label="Name" name="name" hint="optional">
               <input id="name" name="name" autoComplete="name" className={inputClass} />

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Markdown } from "@/components/markdown";
 import { Card, EmptyState, Field, Notice, PageShell, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
-import { createTeamAction } from "./team-actions";
+import { createTeamAction } from "@/server/actions/competition-actions";
 import { competitionRoleOf } from "@/lib/auth/actor";
 import { presentCompetition } from "@/lib/competitions/competition-settings";
 import { getDatabase } from "@/lib/db/client";

@@ -1,87 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { DatasetUpload } from "@/components/dataset-upload";
 import { Card, EmptyState, Field, Notice, PageShell, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
 import { competitionRoleOf } from "@/lib/auth/actor";
-import { competitionUpdateSchema, presentCompetition } from "@/lib/competitions/competition-settings";
-import { addOrganizer, listOrganizers, updateCompetition } from "@/lib/competitions/manage-competitions";
-import { activateDatasetVersion, listDatasetVersions } from "@/lib/datasets/dataset-versions";
+import { SETTING_FORM_FIELDS, presentCompetition } from "@/lib/competitions/competition-settings";
+import { listOrganizers } from "@/lib/competitions/manage-competitions";
+import { listDatasetVersions } from "@/lib/datasets/dataset-versions";
 import { getDatabase } from "@/lib/db/client";
-import { isAppError } from "@/lib/errors/app-error";
+import { activateDatasetAction, addOrganizerAction, saveSettingsAction } from "@/server/actions/competition-actions";
 import { requirePageActor } from "@/server/page-actor";
 
 export const metadata: Metadata = { title: "Organizer dashboard" };
 export const dynamic = "force-dynamic";
-
-const SETTINGS = [
-  { name: "title", label: "Title" },
-  { name: "timeZone", label: "Time zone", hint: "IANA, e.g. Europe/Berlin" },
-  { name: "startsAt", label: "Starts at", hint: "ISO time with offset, or none" },
-  { name: "endsAt", label: "Ends at", hint: "ISO time with offset, or none" },
-  { name: "weights", label: "Scoring weights", hint: "k:weight, cumulative" },
-  { name: "submissionKinds", label: "Submission kinds", hint: "results, model or results,model" },
-  { name: "dailyLimit", label: "Daily limit per team", hint: "number or none" },
-  { name: "totalLimit", label: "Total limit per team", hint: "number or none" },
-  { name: "teamSize", label: "Team size" },
-  { name: "publicFraction", label: "Public fraction", hint: "0 to 1" },
-  { name: "splitSeed", label: "Split seed" },
-  { name: "finalSelectionLimit", label: "Final selections per team" },
-  { name: "allowPartial", label: "Allow partial submissions", hint: "true or false" },
-  { name: "legacyEndpoint", label: "Legacy endpoint", hint: "off, open or token" },
-  { name: "leaderboard", label: "Leaderboard", hint: "public, hidden or frozen" },
-  { name: "freezeAt", label: "Freeze at", hint: "ISO time with offset, or none" },
-  { name: "registrationOpen", label: "Registration open", hint: "true or false" },
-  { name: "modelSizeLimit", label: "Model size limit", hint: "bytes, or e.g. 4GB" },
-] as const;
-
-function back(slug: string, query: string): never {
-  redirect(`/c/${slug}/manage?${query}`);
-}
-
-async function runAction(slug: string, work: () => Promise<unknown>, success: string): Promise<never> {
-  let failure: string | null = null;
-  try {
-    await work();
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    failure = error.message;
-  }
-  back(slug, failure ? `error=${encodeURIComponent(failure)}` : `saved=${encodeURIComponent(success)}`);
-}
-
-async function saveSettings(formData: FormData) {
-  "use server";
-  const slug = String(formData.get("slug"));
-  const actor = await requirePageActor(`/c/${slug}/manage`);
-  const raw: Record<string, string> = {};
-  for (const { name } of SETTINGS) {
-    const value = formData.get(name);
-    if (typeof value === "string") raw[name] = value;
-  }
-  for (const name of ["description", "rules"]) raw[name] = String(formData.get(name) ?? "");
-  const parsed = competitionUpdateSchema.safeParse(raw);
-  const labelOf = (name: string) => SETTINGS.find((setting) => setting.name === name)?.label ?? name;
-  if (!parsed.success) back(slug, `error=${encodeURIComponent(parsed.error.issues.map((issue) => `${labelOf(String(issue.path[0]))}: ${issue.message}`).join("; "))}`);
-  const { prisma } = await getDatabase();
-  await runAction(slug, () => updateCompetition(prisma, actor, slug, parsed.data), "Settings saved.");
-}
-
-async function addCoOrganizer(formData: FormData) {
-  "use server";
-  const slug = String(formData.get("slug"));
-  const actor = await requirePageActor(`/c/${slug}/manage`);
-  const { prisma } = await getDatabase();
-  await runAction(slug, () => addOrganizer(prisma, actor, slug, String(formData.get("email") ?? "")), "Organizer added.");
-}
-
-async function activate(formData: FormData) {
-  "use server";
-  const slug = String(formData.get("slug"));
-  const actor = await requirePageActor(`/c/${slug}/manage`);
-  const { prisma } = await getDatabase();
-  await runAction(slug, () => activateDatasetVersion(prisma, actor, slug, Number(formData.get("number"))), `Dataset version ${String(formData.get("number"))} is active.`);
-}
 
 function settingValue(view: Record<string, unknown>, name: string): string {
   const value = view[name];
@@ -135,7 +66,7 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
                     {version.active ? <span className="ml-2 rounded bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800">active</span> : null}
                   </h3>
                   {version.status === "READY" && !version.active ? (
-                    <form action={activate}>
+                    <form action={activateDatasetAction}>
                       <input type="hidden" name="slug" value={slug} />
                       <input type="hidden" name="number" value={version.number} />
                       <button type="submit" className={buttonClass}>
@@ -188,9 +119,9 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
       </Card>
 
       <Card title="Settings" id="settings">
-        <form action={saveSettings} className="grid gap-4 sm:grid-cols-2">
+        <form action={saveSettingsAction} className="grid gap-4 sm:grid-cols-2">
           <input type="hidden" name="slug" value={slug} />
-          {SETTINGS.map((setting) => (
+          {SETTING_FORM_FIELDS.map((setting) => (
             <Field key={setting.name} label={setting.label} name={setting.name} hint={"hint" in setting ? setting.hint : undefined}>
               <input id={setting.name} name={setting.name} defaultValue={settingValue(view, setting.name)} className={inputClass} />
             </Field>
@@ -219,7 +150,7 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
             <li key={organizer.email}>{organizer.email}</li>
           ))}
         </ul>
-        <form action={addCoOrganizer} className="flex flex-wrap items-end gap-3">
+        <form action={addOrganizerAction} className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="slug" value={slug} />
           <Field label="Add a co-organizer by e-mail" name="organizer-email">
             <input id="organizer-email" name="email" type="email" required className={inputClass} />

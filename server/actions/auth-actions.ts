@@ -1,0 +1,49 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { AuthError } from "next-auth";
+import { getDatabase } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors/app-error";
+import { createUser, newUserSchema } from "@/lib/users/create-user";
+import { signIn, signOut } from "@/server/auth";
+
+function safeNext(value: unknown): string {
+  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
+}
+
+export async function signInWithPasswordAction(formData: FormData) {
+  const next = safeNext(formData.get("next"));
+  try {
+    await signIn("credentials", { email: formData.get("email"), password: formData.get("password"), redirectTo: next });
+  } catch (error) {
+    // Only Auth.js failures are handled; the redirect that signals success must propagate.
+    if (error instanceof AuthError) redirect(`/sign-in?error=credentials&next=${encodeURIComponent(next)}`);
+    throw error;
+  }
+}
+
+export async function signInWithGitHubAction(formData: FormData) {
+  await signIn("github", { redirectTo: safeNext(formData.get("next")) });
+}
+
+export async function signUpAction(formData: FormData) {
+  const next = safeNext(formData.get("next"));
+  const parsed = newUserSchema.safeParse({ email: formData.get("email"), password: formData.get("password"), name: formData.get("name") || undefined });
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`).join("; ");
+    redirect(`/sign-up?error=${encodeURIComponent(message)}&next=${encodeURIComponent(next)}`);
+  }
+  const { prisma } = await getDatabase();
+  let failure: string | null = null;
+  try {
+    await createUser(prisma, { ...parsed.data, isAdmin: false });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    failure = error.message;
+  }
+  redirect(failure ? `/sign-up?error=${encodeURIComponent(failure)}` : `/sign-in?created=1&next=${encodeURIComponent(next)}`);
+}
+
+export async function signOutAction() {
+  await signOut({ redirectTo: "/" });
+}

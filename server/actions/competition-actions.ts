@@ -1,0 +1,77 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { SETTING_FORM_FIELDS, competitionCreateSchema, competitionUpdateSchema } from "@/lib/competitions/competition-settings";
+import { addOrganizer, createCompetition, updateCompetition } from "@/lib/competitions/manage-competitions";
+import { activateDatasetVersion } from "@/lib/datasets/dataset-versions";
+import { getDatabase } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors/app-error";
+import { createTeam } from "@/lib/teams/create-team";
+import { requirePageActor } from "@/server/page-actor";
+
+// Server actions: parse the form, call lib/ (which checks permissions), then redirect with a message. Expected
+// failures come back as messages; redirect() is never called inside a try block.
+
+async function attempt(work: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await work();
+    return null;
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return error.message;
+  }
+}
+
+const dashboard = (slug: string, failure: string | null, success: string) =>
+  `/c/${encodeURIComponent(slug)}/manage?${failure ? `error=${encodeURIComponent(failure)}` : `saved=${encodeURIComponent(success)}`}`;
+
+export async function createCompetitionAction(formData: FormData) {
+  const actor = await requirePageActor("/competitions/new");
+  const parsed = competitionCreateSchema.safeParse({ slug: formData.get("slug"), title: formData.get("title"), description: formData.get("description") ?? "" });
+  if (!parsed.success) redirect(`/competitions/new?error=${encodeURIComponent(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`).join("; "))}`);
+  const { prisma } = await getDatabase();
+  const failure = await attempt(() => createCompetition(prisma, actor, parsed.data));
+  redirect(failure ? `/competitions/new?error=${encodeURIComponent(failure)}` : `/c/${parsed.data.slug}/manage?created=1`);
+}
+
+export async function saveSettingsAction(formData: FormData) {
+  const slug = String(formData.get("slug"));
+  const actor = await requirePageActor(`/c/${slug}/manage`);
+  const raw: Record<string, string> = {};
+  for (const { name } of SETTING_FORM_FIELDS) {
+    const value = formData.get(name);
+    if (typeof value === "string") raw[name] = value;
+  }
+  for (const name of ["description", "rules"]) {
+    const value = formData.get(name);
+    if (typeof value === "string") raw[name] = value;
+  }
+  const parsed = competitionUpdateSchema.safeParse(raw);
+  const labelOf = (name: string) => SETTING_FORM_FIELDS.find((field) => field.name === name)?.label ?? name;
+  if (!parsed.success) redirect(dashboard(slug, parsed.error.issues.map((issue) => `${labelOf(String(issue.path[0]))}: ${issue.message}`).join("; "), ""));
+  const { prisma } = await getDatabase();
+  redirect(dashboard(slug, await attempt(() => updateCompetition(prisma, actor, slug, parsed.data)), "Settings saved."));
+}
+
+export async function addOrganizerAction(formData: FormData) {
+  const slug = String(formData.get("slug"));
+  const actor = await requirePageActor(`/c/${slug}/manage`);
+  const { prisma } = await getDatabase();
+  redirect(dashboard(slug, await attempt(() => addOrganizer(prisma, actor, slug, String(formData.get("email") ?? ""))), "Organizer added."));
+}
+
+export async function activateDatasetAction(formData: FormData) {
+  const slug = String(formData.get("slug"));
+  const number = Number(formData.get("number"));
+  const actor = await requirePageActor(`/c/${slug}/manage`);
+  const { prisma } = await getDatabase();
+  redirect(dashboard(slug, await attempt(() => activateDatasetVersion(prisma, actor, slug, number)), `Dataset version ${number} is active.`));
+}
+
+export async function createTeamAction(formData: FormData) {
+  const slug = String(formData.get("slug"));
+  const actor = await requirePageActor(`/c/${slug}`);
+  const { prisma } = await getDatabase();
+  const failure = await attempt(() => createTeam(prisma, actor, slug, String(formData.get("name") ?? "")));
+  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "joined=1"}#data`);
+}
