@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import type { Actor } from "../../lib/auth/actor";
 import { competitionCreateSchema } from "../../lib/competitions/competition-settings";
-import { addOrganizer, createCompetition } from "../../lib/competitions/manage-competitions";
+import { createCompetition } from "../../lib/competitions/manage-competitions";
 import { activateDatasetVersion, datasetKeys, runDatasetValidation } from "../../lib/datasets/dataset-versions";
 import { openDatabase, type Database } from "../../lib/db/open-database";
 import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
