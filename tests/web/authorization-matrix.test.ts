@@ -222,6 +222,16 @@ describe("authorization matrix", () => {
     });
   });
 
+  it("renders organizer Markdown without raw HTML or script links", async () => {
+    const hostile = "# Rules\n\n<script>alert('owned')</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(2)) and **bold**";
+    expect((await api("organizer", "PATCH", "/api/v1/competitions/comp-a", { rules: hostile })).status).toBe(200);
+    const html = await (await fetch(`${server.url}/c/comp-a`)).text();
+    expect(html).toContain("<strong>bold</strong>");
+    expect(html).not.toContain("<script>alert");
+    expect(html).not.toMatch(/<img[^>]*onerror/);
+    expect(html).not.toMatch(/href="javascript:/);
+  });
+
   it("lets the owner revoke a token through the server action", async () => {
     const token = await createApiToken(database.prisma, { userId: actors.organizer!.userId, name: "to revoke" });
     const response = await sessions.organizer.action("/account", "revokeTokenAction", { id: token.id });
