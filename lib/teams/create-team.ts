@@ -39,3 +39,16 @@ export async function createTeam(prisma: PodiumPrisma, actor: Actor, slug: strin
     throw error;
   }
 }
+
+/** The actor's team in a competition (a team token names it directly), or a FORBIDDEN error that says what to do. */
+export async function teamOfActorOrThrow(prisma: PodiumPrisma, actor: Actor, competition: { id: string; slug: string }) {
+  requireSignedIn(actor);
+  if (actor.teamId) {
+    const team = await prisma.team.findFirst({ where: { id: actor.teamId, competitionId: competition.id } });
+    if (!team) throw new AppError("FORBIDDEN", `this team token is not for ${competition.slug}`);
+    return team;
+  }
+  const member = await prisma.teamMember.findUnique({ where: { competitionId_userId: { competitionId: competition.id, userId: actor.userId } }, include: { team: true } });
+  if (!member) throw new AppError("FORBIDDEN", `you are not in a team of ${competition.slug}: create or join one first`);
+  return member.team;
+}

@@ -1,0 +1,42 @@
+// POST /api/v1/competitions/{slug}/submissions — submit a results file (multipart "file" or the raw JSON body);
+// GET — the caller's team's submissions.
+import { getCompetitionOrThrow } from "@/lib/competitions/manage-competitions";
+import { getSubmissionForActor, listTeamSubmissions } from "@/lib/submissions/list-submissions";
+import { submitResults } from "@/lib/submissions/submit-results";
+import { AppError } from "@/lib/errors/app-error";
+import { teamOfActorOrThrow } from "@/lib/teams/create-team";
+import { apiRoute } from "@/server/api-route";
+import { MAX_RESULTS_FILE_BYTES, readBodyLimited } from "@/server/read-body";
+
+export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, database, store }) => {
+  const competition = await getCompetitionOrThrow(database.prisma, params.slug);
+  const team = await teamOfActorOrThrow(database.prisma, actor, competition);
+  let bytes: Uint8Array;
+  let fileName: string | null = null;
+  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    const form = await request.formData();
+    const file = form.get("file");
+    if (!(file instanceof Blob)) throw new AppError("BAD_REQUEST", 'send the results file in a multipart field named "file"');
+    if (file.size > MAX_RESULTS_FILE_BYTES) throw new AppError("BAD_REQUEST", `the file is ${file.size} bytes; at most ${MAX_RESULTS_FILE_BYTES} are accepted`);
+    bytes = new Uint8Array(await file.arrayBuffer());
+    fileName = "name" in file && typeof file.name === "string" ? file.name : null;
+  } else {
+    bytes = await readBodyLimited(request, MAX_RESULTS_FILE_BYTES);
+  }
+  const client = request.headers.get("x-podium-client");
+  const channel = client === "cli" ? "CLI" : client === "web" ? "WEB" : "API";
+  const outcome = await submitResults(database.prisma, store, { competitionId: competition.id, teamId: team.id, userId: actor!.userId, channel, bytes, fileName });
+  const submission = await getSubmissionForActor(database.prisma, actor, params.slug, outcome.submissionId);
+  switch (outcome.kind) {
+    case "scored":
+      return Response.json({ submission }, { status: 201 });
+    case "invalid":
+      return Response.json({ error: { code: "INVALID_SUBMISSION", message: outcome.errors.map((error) => error.message).join("\n") }, submission }, { status: 422 });
+    case "quota":
+      return Response.json({ error: { code: "QUOTA_EXCEEDED", message: outcome.message, resetsAt: outcome.resetsAt?.toISOString() ?? null }, submission }, { status: 429 });
+    case "queued":
+      return Response.json({ submission, message: outcome.message }, { status: 202 });
+  }
+});
+
+export const GET = apiRoute<{ slug: string }>(async ({ params, actor, database }) => listTeamSubmissions(database.prisma, actor, params.slug));

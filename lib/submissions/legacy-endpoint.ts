@@ -1,0 +1,73 @@
+import { authenticateApiToken } from "../auth/api-tokens";
+import type { PodiumPrisma } from "../db/open-database";
+import { isAppError } from "../errors/app-error";
+import type { BlobStore } from "../storage/blob-store";
+import { newInviteCode, normalizeTeamName } from "../teams/create-team";
+import { submitResults } from "./submit-results";
+
+// The original course client's endpoint (PRODUCT.md): `POST /retrieval/` with a raw JSON body
+// `{"groupname", "images"}` and no Content-Type. It answers `200 {"accuracy": <public score>}`, and every refusal is
+// a non-2xx plain-text reason, because the client prints the body verbatim when it is not JSON.
+
+export interface LegacyRequest {
+  /** From /c/{slug}/retrieval/; null for the bare /retrieval/ (the competition an admin marked as default). */
+  slug: string | null;
+  body: Uint8Array;
+  token: string | null;
+}
+
+export interface LegacyReply {
+  status: number;
+  /** JSON for success, plain text otherwise. */
+  json?: { accuracy: number };
+  text?: string;
+}
+
+const text = (status: number, message: string): LegacyReply => ({ status, text: message });
+
+export async function handleLegacySubmission(prisma: PodiumPrisma, store: BlobStore, request: LegacyRequest): Promise<LegacyReply> {
+  try {
+    const competition = request.slug
+      ? await prisma.competition.findUnique({ where: { slug: request.slug } })
+      : await prisma.competition.findFirst({ where: { isLegacyDefault: true } });
+    if (!competition) return text(404, request.slug ? `no competition "${request.slug}"` : "no competition answers /retrieval/ here: ask the organizers for the URL of yours");
+    if (competition.legacyEndpointMode === "OFF") return text(404, `the /retrieval/ endpoint is off for ${competition.slug}`);
+
+    let groupname: unknown;
+    try {
+      groupname = (JSON.parse(new TextDecoder().decode(request.body)) as { groupname?: unknown })?.groupname;
+    } catch {
+      return text(400, 'the body is not JSON: send {"groupname": "<team>", "images": {"<query>": ["<gallery>", …]}}');
+    }
+    if (typeof groupname !== "string" || groupname.trim() === "") return text(400, 'the body needs a "groupname": the name of your team');
+    const { name, nameKey } = normalizeTeamName(groupname);
+
+    let team = await prisma.team.findUnique({ where: { competitionId_nameKey: { competitionId: competition.id, nameKey } } });
+    if (competition.legacyEndpointMode === "TOKEN") {
+      if (!request.token) return text(401, "this competition needs your team token: send it as Authorization: Bearer <token> or ?token=<token>");
+      const owner = await authenticateApiToken(prisma, request.token);
+      if (!owner.teamId || !team || owner.teamId !== team.id) return text(403, `that token does not belong to team "${name}"`);
+    } else if (!team) {
+      if (!competition.registrationOpen) return text(403, `no team "${name}" in ${competition.slug}, and registration is closed`);
+      team = await prisma.team
+        .create({ data: { competitionId: competition.id, name, nameKey, inviteCode: newInviteCode() } })
+        .catch(async () => prisma.team.findUniqueOrThrow({ where: { competitionId_nameKey: { competitionId: competition.id, nameKey } } }));
+    }
+
+    const outcome = await submitResults(prisma, store, { competitionId: competition.id, teamId: team.id, userId: null, channel: "LEGACY", bytes: request.body, fileName: null });
+    switch (outcome.kind) {
+      case "scored":
+        return { status: 200, json: { accuracy: Math.round(outcome.splits.public.score * 100) / 100 } };
+      case "invalid":
+        return text(422, outcome.errors.map((error) => error.message).join("\n"));
+      case "quota":
+        return text(429, outcome.message);
+      case "queued":
+        return text(202, `received, ${outcome.message}; see your score on the competition page`);
+    }
+  } catch (error) {
+    if (isAppError(error)) return text(error.status, error.message);
+    throw error;
+  }
+}
+

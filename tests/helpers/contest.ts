@@ -1,0 +1,37 @@
+import type { Actor } from "../../lib/auth/actor";
+import { competitionCreateSchema } from "../../lib/competitions/competition-settings";
+import { createCompetition } from "../../lib/competitions/manage-competitions";
+import { activateDatasetVersion, runDatasetValidation } from "../../lib/datasets/dataset-versions";
+import type { PodiumPrisma } from "../../lib/db/open-database";
+import type { BlobStore } from "../../lib/storage/blob-store";
+import { createUser } from "../../lib/users/create-user";
+import { tarArchive, validDatasetEntries } from "./archives";
+import { uploadDatasetArchive } from "./upload";
+
+/** A competition with an active dataset of `queries` queries (query i matches gallery g<i>), ready for submissions. */
+export async function createContest(prisma: PodiumPrisma, store: BlobStore, options: { slug: string; queries?: number; settings?: Record<string, unknown> }) {
+  const email = `organizer-${options.slug}@contest.test`;
+  const user = await createUser(prisma, { email, password: "organizer password" });
+  const organizer: Actor = { userId: user.id, isAdmin: false };
+  const competition = await createCompetition(prisma, organizer, competitionCreateSchema.parse({ slug: options.slug, title: options.slug, ...options.settings }));
+  const entries = await validDatasetEntries(options.queries ?? 12);
+  const started = await uploadDatasetArchive(prisma, store, organizer, options.slug, "dataset.tar.gz", await tarArchive(entries, true));
+  const report = await runDatasetValidation(prisma, store, started.versionId);
+  if (report.status !== "ready") throw new Error(`fixture dataset rejected: ${JSON.stringify(report.problems)}`);
+  await activateDatasetVersion(prisma, organizer, options.slug, 1);
+  const queries = Array.from({ length: options.queries ?? 12 }, (_, i) => `q${i}.jpg`);
+  const gallery = [...queries.map((_, i) => `g${i}.jpg`), "distractor-1.png", "distractor-2.jpg"];
+  return { competition, organizer, queries, gallery };
+}
+
+/** A results map whose query i has its first correct entry at ranks[i % ranks.length] (0: none); ≤ 10 entries. */
+export function resultsFor(queries: string[], gallery: string[], ranks: number[]): Record<string, string[]> {
+  return Object.fromEntries(
+    queries.map((query, i) => {
+      const rank = ranks[i % ranks.length]!;
+      const list = gallery.filter((name) => name !== `g${i}.jpg`).slice(0, 10);
+      if (rank > 0) list[rank - 1] = `g${i}.jpg`;
+      return [query, list];
+    }),
+  );
+}
