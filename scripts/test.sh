@@ -22,6 +22,12 @@ trap 'scripts/test-services.sh down' EXIT
 set -a
 . .ci-services/env
 set +a
+# The original Python client (tests/web/submissions-http.test.ts) needs the requests module.
+if ! python3 -c "import requests" 2>/dev/null && ! /usr/bin/python3 -c "import requests" 2>/dev/null; then
+  echo "installing python3-requests from Debian's packages"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-requests >/dev/null
+  else sudo apt-get update -qq >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-requests >/dev/null; fi
+fi
 step "tests"
 npx vitest run "$@"
 step "browser tests (Debian's Chromium)"

@@ -1,0 +1,141 @@
+import { spawnSync } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiToken } from "../../lib/auth/api-tokens";
+import { competitionUpdateSchema } from "../../lib/competitions/competition-settings";
+import { updateCompetition } from "../../lib/competitions/manage-competitions";
+import { openDatabase, type Database } from "../../lib/db/open-database";
+import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
+import { createTeam } from "../../lib/teams/create-team";
+import { createUser } from "../../lib/users/create-user";
+import { createContest, resultsFor } from "../helpers/contest";
+import { startNextServer, type RunningServer } from "../helpers/next-server";
+import { createPostgresDatabase } from "../helpers/services";
+
+/** A POST exactly as the original client sends it: raw JSON, no Content-Type header. */
+function rawPost(url: string, body: string): Promise<{ status: number; contentType: string | undefined; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: "POST", headers: { "content-length": Buffer.byteLength(body) } }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, contentType: response.headers["content-type"], text }));
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** The original course client, unmodified in what it sends (PRODUCT.md). */
+const ORIGINAL_CLIENT = `
+import json, sys, requests
+def submit(results, groupname, url):
+    res = {"groupname": groupname, "images": results}   # images: {query_file: [10 gallery files]}
+    response = requests.post(url, json.dumps(res))      # raw JSON body, no Content-Type header
+    try:
+        result = json.loads(response.text)
+    except ValueError:
+        print(f"ERROR: {response.text}")
+        return
+    print(f"accuracy is {result['accuracy']}")
+submit(json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3])
+`;
+
+function pythonWithRequests(): string {
+  for (const candidate of ["python3", "/usr/bin/python3"]) {
+    if (spawnSync(candidate, ["-c", "import requests"]).status === 0) return candidate;
+  }
+  throw new Error("no python3 with the requests module: install python3-requests (npm test does)");
+}
+
+describe("submissions over HTTP on PostgreSQL", () => {
+  let server: RunningServer;
+  let database: Database;
+  let work: string;
+  let drop: () => Promise<void>;
+  let contest: Awaited<ReturnType<typeof createContest>>;
+  let teamToken = "";
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "podium-http-submit-"));
+    const created = await createPostgresDatabase();
+    drop = created.drop;
+    database = await openDatabase({ database: { kind: "postgres", url: created.url, dataDir: "" }, migrate: true });
+    server = await startNextServer({ DATABASE_URL: created.url, PODIUM_DATA_DIR: join(work, "data"), PODIUM_SECRET: "http-secret", S3_BUCKET: "" });
+    const store = new FolderBlobStore({ root: join(work, "data", "blobs"), baseUrl: server.url, secret: "http-secret" });
+    contest = await createContest(database.prisma, store, { slug: "legacy", settings: { legacyEndpoint: "open", dailyLimit: "5" } });
+    const admin = await createUser(database.prisma, { email: "admin@http.test", password: "admin password", isAdmin: true });
+    await updateCompetition(database.prisma, { userId: admin.id, isAdmin: true }, "legacy", { legacyDefault: true });
+    const user = await createUser(database.prisma, { email: "team@http.test", password: "team password" });
+    await createTeam(database.prisma, { userId: user.id, isAdmin: false }, "legacy", "Concurrent");
+    teamToken = (await createApiToken(database.prisma, { userId: user.id, name: "api" })).token;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await database?.close();
+    await drop?.();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("answers the original client's raw request (no Content-Type) with {accuracy}", async () => {
+    const body = JSON.stringify({ groupname: "raw-team", images: resultsFor(contest.queries, contest.gallery, [1, 3, 8, 0]) });
+    for (const path of ["/retrieval/", "/c/legacy/retrieval/"]) {
+      const reply = await rawPost(`${server.url}${path}`, body);
+      expect(reply.status, reply.text).toBe(200);
+      expect(reply.contentType).toMatch(/application\/json/);
+      expect(JSON.parse(reply.text)).toEqual({ accuracy: 375 });
+    }
+    const invalid = await rawPost(`${server.url}/retrieval/`, JSON.stringify({ groupname: "raw-team", images: { "q0.jpg": ["nope.jpg"] } }));
+    expect(invalid.status).toBe(422);
+    expect(invalid.contentType).toMatch(/text\/plain/);
+    expect(invalid.text).toMatch(/^1 list entry names a file not in the gallery/);
+  });
+
+  it("works with the unmodified Python client: accuracy is <score>, or ERROR: <reason>", () => {
+    const python = pythonWithRequests();
+    const script = join(work, "client.py");
+    writeFileSync(script, ORIGINAL_CLIENT);
+    const good = join(work, "good.json");
+    writeFileSync(good, JSON.stringify(resultsFor(contest.queries, contest.gallery, [1, 3, 8, 0])));
+    const bad = join(work, "bad.json");
+    writeFileSync(bad, JSON.stringify({ "q0.jpg": ["q0.jpg"] }));
+    const accepted = spawnSync(python, [script, good, "python-team", `${server.url}/retrieval/`], { encoding: "utf8" });
+    expect(accepted.stderr).toBe("");
+    expect(accepted.stdout.trim()).toBe("accuracy is 375");
+    const refused = spawnSync(python, [script, bad, "python-team", `${server.url}/retrieval/`], { encoding: "utf8" });
+    expect(refused.stdout).toMatch(/^ERROR: 1 list entry names a file not in the gallery: query "q0\.jpg", position 1, "q0\.jpg"/);
+  });
+
+  it("gives exactly five of fifty simultaneous valid submissions with a daily limit of 5", async () => {
+    const body = JSON.stringify(resultsFor(contest.queries, contest.gallery, [2]));
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        fetch(`${server.url}/api/v1/competitions/legacy/submissions`, { method: "POST", headers: { authorization: `Bearer ${teamToken}`, "content-type": "application/json" }, body }).then(async (response) => ({
+          status: response.status,
+          body: (await response.json()) as { error?: { message: string } },
+        })),
+      ),
+    );
+    const accepted = replies.filter((reply) => reply.status === 201);
+    const refused = replies.filter((reply) => reply.status === 429);
+    expect(accepted).toHaveLength(5);
+    expect(refused).toHaveLength(45);
+    for (const reply of refused) expect(reply.body.error?.message).toMatch(/quota reached: 5 submissions per day; resets at/);
+    const team = await database.prisma.team.findFirstOrThrow({ where: { name: "Concurrent" } });
+    expect(await database.prisma.submission.count({ where: { teamId: team.id, countsTowardQuota: true } })).toBe(5);
+    expect(await database.prisma.submission.count({ where: { teamId: team.id } })).toBe(50);
+  });
+
+  it("shows a team only public numbers of its own submissions before the reveal", async () => {
+    const list = (await (await fetch(`${server.url}/api/v1/competitions/legacy/submissions`, { headers: { authorization: `Bearer ${teamToken}` } })).json()) as {
+      submissions: { status: string; scores: Record<string, unknown> }[];
+    };
+    const scored = list.submissions.filter((submission) => submission.status === "scored");
+    expect(scored).toHaveLength(5);
+    for (const submission of scored) expect(Object.keys(submission.scores)).toEqual(["public"]);
+    await updateCompetition(database.prisma, contest.organizer, "legacy", competitionUpdateSchema.parse({ leaderboard: "public" }));
+  });
+});
