@@ -9,17 +9,17 @@ export class ApiClient {
     return new ApiClient(readCliConfig());
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
+  /** A request whose response the caller reads itself (forms, CSV). */
+  async raw(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
     try {
-      response = await fetch(new URL(path, this.config.server), {
-        method,
-        headers: { authorization: `Bearer ${this.config.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      return await fetch(new URL(path, this.config.server), { method, headers: { authorization: `Bearer ${this.config.token}`, ...headers }, body });
     } catch (error) {
       throw new AppError("UNAVAILABLE", `cannot reach ${this.config.server}: ${error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error)}`);
     }
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.raw(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? {} : { "content-type": "application/json" });
     const text = await response.text();
     let data: unknown = null;
     try {

@@ -6,6 +6,8 @@ import { addOrganizer, createCompetition, updateCompetition } from "@/lib/compet
 import { activateDatasetVersion } from "@/lib/datasets/dataset-versions";
 import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
+import { revealPrivateLeaderboard } from "@/lib/leaderboards/get-leaderboard";
+import { setFinalSelection } from "@/lib/submissions/select-final";
 import { createTeam } from "@/lib/teams/create-team";
 import { requirePageActor } from "@/server/page-actor";
 
@@ -74,4 +76,19 @@ export async function createTeamAction(formData: FormData) {
   const { prisma } = await getDatabase();
   const failure = await attempt(() => createTeam(prisma, actor, slug, String(formData.get("name") ?? "")));
   redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "joined=1"}#data`);
+}
+
+export async function revealLeaderboardAction(formData: FormData) {
+  const slug = String(formData.get("slug"));
+  const actor = await requirePageActor(`/c/${slug}/manage`);
+  const { prisma } = await getDatabase();
+  redirect(dashboard(slug, await attempt(() => revealPrivateLeaderboard(prisma, actor, slug)), "The private leaderboard is revealed."));
+}
+
+export async function selectFinalAction(formData: FormData) {
+  const slug = String(formData.get("slug"));
+  const actor = await requirePageActor(`/c/${slug}`);
+  const { prisma } = await getDatabase();
+  const failure = await attempt(() => setFinalSelection(prisma, actor, slug, String(formData.get("id")), formData.get("selected") === "true"));
+  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "selection=1"}#team`);
 }

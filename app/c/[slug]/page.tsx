@@ -8,6 +8,14 @@ import { competitionRoleOf } from "@/lib/auth/actor";
 import { presentCompetition } from "@/lib/competitions/competition-settings";
 import { getDatabase } from "@/lib/db/client";
 import { getActor } from "@/server/actor";
+import { LiveLeaderboard } from "@/components/live-leaderboard";
+import { ResultsSubmit } from "@/components/results-submit";
+import { TeamSubmissions } from "@/components/team-submissions";
+import type { Actor } from "@/lib/auth/actor";
+import type { PodiumPrisma } from "@/lib/db/open-database";
+import { isAppError } from "@/lib/errors/app-error";
+import { getLeaderboard } from "@/lib/leaderboards/get-leaderboard";
+import { listTeamSubmissions } from "@/lib/submissions/list-submissions";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +29,15 @@ function when(date: string | null, zone: string): string {
   return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone, timeZoneName: "short" }).format(new Date(date));
 }
 
+async function boardOrReason(prisma: PodiumPrisma, actor: Actor, slug: string, board: "public" | "private") {
+  try {
+    return { ok: true as const, value: await getLeaderboard(prisma, actor, slug, board) };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return { ok: false as const, error: error.message };
+  }
+}
+
 export default async function CompetitionPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { slug } = await params;
   const query = await searchParams;
@@ -31,6 +48,10 @@ export default async function CompetitionPage({ params, searchParams }: { params
   const role = await competitionRoleOf(prisma, actor, row.id);
   const competition = presentCompetition(row, "public");
   const dataset = row.activeDatasetVersion;
+  const [publicBoard, privateBoard] = await Promise.all([boardOrReason(prisma, actor, slug, "public"), boardOrReason(prisma, actor, slug, "private")]);
+  const member = actor ? await prisma.teamMember.findUnique({ where: { competitionId_userId: { competitionId: row.id, userId: actor.userId } }, include: { team: true } }) : null;
+  const team = member?.team ?? null;
+  const submissions = team ? (await listTeamSubmissions(prisma, actor, slug)).submissions : [];
   return (
     <PageShell
       title={competition.title}
@@ -45,6 +66,7 @@ export default async function CompetitionPage({ params, searchParams }: { params
     >
       {query.error ? <Notice kind="error">{query.error}</Notice> : null}
       {query.joined ? <Notice kind="success">Your team is registered.</Notice> : null}
+      {query.selection ? <Notice kind="success">Your final selection is saved.</Notice> : null}
       <Card title="Overview" id="overview">
         <Markdown source={competition.description} />
         <dl className="mt-6 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
@@ -106,9 +128,20 @@ export default async function CompetitionPage({ params, searchParams }: { params
           <EmptyState title="No data published yet">The organizers have not activated a dataset.</EmptyState>
         )}
       </Card>
+      {team ? (
+        <Card title={`Your team: ${team.name}`} id="team">
+          <ResultsSubmit slug={slug} />
+          <TeamSubmissions slug={slug} submissions={submissions} finalLimit={row.finalSelectionLimit} />
+        </Card>
+      ) : null}
       <Card title="Leaderboard" id="leaderboard">
-        <EmptyState title="No scores yet">The leaderboard appears here once teams submit.</EmptyState>
+        {publicBoard.ok ? <LiveLeaderboard slug={slug} board="public" initial={publicBoard.value} /> : <Notice kind="info">{publicBoard.error}</Notice>}
       </Card>
+      {privateBoard.ok ? (
+        <Card title="Private leaderboard" id="private-leaderboard">
+          <LiveLeaderboard slug={slug} board="private" initial={privateBoard.value} intervalMs={15000} />
+        </Card>
+      ) : null}
     </PageShell>
   );
 }

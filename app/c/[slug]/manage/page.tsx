@@ -8,7 +8,8 @@ import { SETTING_FORM_FIELDS, presentCompetition } from "@/lib/competitions/comp
 import { listOrganizers } from "@/lib/competitions/manage-competitions";
 import { listDatasetVersions } from "@/lib/datasets/dataset-versions";
 import { getDatabase } from "@/lib/db/client";
-import { activateDatasetAction, addOrganizerAction, saveSettingsAction } from "@/server/actions/competition-actions";
+import { LiveLeaderboard } from "@/components/live-leaderboard";
+import { activateDatasetAction, addOrganizerAction, revealLeaderboardAction, saveSettingsAction } from "@/server/actions/competition-actions";
 import { requirePageActor } from "@/server/page-actor";
 
 export const metadata: Metadata = { title: "Organizer dashboard" };
@@ -115,6 +116,23 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
               </article>
             ))
           )}
+        </div>
+      </Card>
+
+      <Card title="Leaderboards" id="leaderboards">
+        <p className="mb-3 text-sm text-slate-600">
+          You always see live scores. {row.revealedAt ? `The private leaderboard was revealed at ${row.revealedAt.toISOString()}.` : "Revealing the private leaderboard stores its snapshot and shows it to everyone; it is final."}
+        </p>
+        {row.revealedAt ? null : (
+          <form action={revealLeaderboardAction}>
+            <input type="hidden" name="slug" value={slug} />
+            <button type="submit" className={buttonClass}>
+              Reveal the private leaderboard
+            </button>
+          </form>
+        )}
+        <div className="mt-4">
+          <LiveLeaderboard slug={slug} board="private" initial={null} intervalMs={5000} />
         </div>
       </Card>
 

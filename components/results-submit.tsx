@@ -1,0 +1,94 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Notice, buttonClass } from "@/components/ui";
+
+interface Outcome {
+  kind: "scored" | "invalid" | "quota" | "error" | "queued";
+  message: string;
+}
+
+/** Drag-and-drop or choose a results file; the outcome (score, errors, quota) shows on the same page. */
+export function ResultsSubmit({ slug }: { slug: string }) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState(0);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  function send(file: File) {
+    setBusy(true);
+    setOutcome(null);
+    setProgress(0);
+    const form = new FormData();
+    form.set("file", file, file.name);
+    const request = new XMLHttpRequest();
+    request.open("POST", `/api/v1/competitions/${slug}/submissions`);
+    request.setRequestHeader("x-podium-client", "web");
+    request.upload.onprogress = (event) => event.lengthComputable && setProgress(Math.round((event.loaded / event.total) * 100));
+    request.onload = () => {
+      setBusy(false);
+      const body = JSON.parse(request.responseText || "null");
+      if (request.status === 201) setOutcome({ kind: "scored", message: `Scored: ${body.submission.scores.public.score.toFixed(2)} on the public split.` });
+      else if (request.status === 202) setOutcome({ kind: "queued", message: "Received; the score will appear below shortly." });
+      else if (request.status === 422) setOutcome({ kind: "invalid", message: body.error.message });
+      else if (request.status === 429) setOutcome({ kind: "quota", message: body.error.message });
+      else setOutcome({ kind: "error", message: body?.error?.message ?? `the server answered ${request.status}` });
+      router.refresh();
+    };
+    request.onerror = () => {
+      setBusy(false);
+      setOutcome({ kind: "error", message: "the connection dropped before the file arrived; try again" });
+    };
+    request.send(form);
+  }
+
+  return (
+    <div className="space-y-3">
+      <div
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(event) => {
+          event.preventDefault();
+          setDragging(false);
+          const file = event.dataTransfer.files[0];
+          if (file) send(file);
+        }}
+        className={`rounded-lg border-2 border-dashed px-6 py-6 text-center text-sm ${dragging ? "border-podium-500 bg-podium-50" : "border-slate-300"}`}
+      >
+        <p className="text-slate-700">Drop a results file (.json) here or</p>
+        <label className={`${buttonClass} mt-3 cursor-pointer`}>
+          Choose a results file
+          <input
+            type="file"
+            data-testid="results-file"
+            accept=".json,application/json"
+            className="sr-only"
+            disabled={busy}
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              if (file) send(file);
+              event.target.value = "";
+            }}
+          />
+        </label>
+      </div>
+      {busy ? (
+        <div role="progressbar" aria-label="Upload progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} className="h-2 overflow-hidden rounded-full bg-slate-200">
+          <div className="h-full bg-podium-600" style={{ width: `${progress}%` }} />
+        </div>
+      ) : null}
+      {outcome ? (
+        <div data-testid="submit-outcome">
+          <Notice kind={outcome.kind === "scored" || outcome.kind === "queued" ? "success" : "error"}>
+            <span className="whitespace-pre-line">{outcome.message}</span>
+          </Notice>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { EmptyState, secondaryButtonClass } from "@/components/ui";
+import { selectFinalAction } from "@/server/actions/competition-actions";
+
+interface Submission {
+  id: string;
+  status: string;
+  channel: string;
+  sha256: string;
+  error: string | null;
+  selectedForFinal: boolean;
+  createdAt: string;
+  scores: Record<string, { score: number }>;
+}
+
+/** The team's entries: status, public score, errors, the file's hash and the final-selection toggle. */
+export function TeamSubmissions({ slug, submissions, finalLimit }: { slug: string; submissions: Submission[]; finalLimit: number }) {
+  if (submissions.length === 0) return <div className="mt-6"><EmptyState title="No submissions yet">Your entries and their scores will be listed here.</EmptyState></div>;
+  return (
+    <div className="mt-6 overflow-x-auto">
+      <p className="mb-2 text-xs text-slate-500">Select up to {finalLimit} entries for the private leaderboard; without a selection your best public entries count.</p>
+      <table data-testid="team-submissions" className="w-full text-left text-sm">
+        <thead className="text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            <th className="py-2 pr-3">Submitted</th>
+            <th className="pr-3">Status</th>
+            <th className="pr-3 text-right">Public score</th>
+            <th className="pr-3">File hash</th>
+            <th className="pr-3">Final</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {submissions.map((submission) => (
+            <tr key={submission.id}>
+              <td className="py-2 pr-3 text-xs">{new Date(submission.createdAt).toISOString().slice(0, 19).replace("T", " ")} · {submission.channel}</td>
+              <td className="pr-3">
+                {submission.status}
+                {submission.error && submission.status !== "scored" ? <p className="max-w-md truncate text-xs text-red-700" title={submission.error}>{submission.error}</p> : null}
+              </td>
+              <td className="pr-3 text-right font-mono">{submission.scores.public ? submission.scores.public.score.toFixed(2) : "—"}</td>
+              <td className="pr-3 font-mono text-xs" title={submission.sha256}>{submission.sha256.slice(0, 12)}…</td>
+              <td className="pr-3">
+                {submission.status === "scored" ? (
+                  <form action={selectFinalAction}>
+                    <input type="hidden" name="slug" value={slug} />
+                    <input type="hidden" name="id" value={submission.id} />
+                    <input type="hidden" name="selected" value={submission.selectedForFinal ? "false" : "true"} />
+                    <button type="submit" className={secondaryButtonClass} aria-pressed={submission.selectedForFinal}>
+                      {submission.selectedForFinal ? "Selected ✓" : "Select"}
+                    </button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
