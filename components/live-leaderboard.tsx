@@ -64,6 +64,7 @@ function ScoreChart({ history }: { history: Board["history"] }) {
 export function LiveLeaderboard({ slug, board, initial, intervalMs = 3000 }: { slug: string; board: "public" | "private"; initial: Board | null; intervalMs?: number }) {
   const [data, setData] = useState<Board | null>(initial);
   const [error, setError] = useState<string | null>(null);
+  const seedMissing = initial === null;
   useEffect(() => {
     let stopped = false;
     const refresh = async () => {
@@ -75,14 +76,14 @@ export function LiveLeaderboard({ slug, board, initial, intervalMs = 3000 }: { s
         setError(null);
       } else setError(body?.error?.message ?? `could not load the leaderboard (${response.status})`);
     };
-    if (initial === null) void refresh();
+    if (seedMissing) void refresh();
     const timer = setInterval(refresh, intervalMs);
     return () => {
       stopped = true;
       clearInterval(timer);
     };
     // `initial` only seeds the first render; later values come from polling.
-  }, [slug, board, intervalMs]); // eslint-disable-line -- initial is read once on purpose
+  }, [slug, board, intervalMs, seedMissing]);
 
   if (error && !data) return <Notice kind="info">{error}</Notice>;
   if (!data || data.rows.length === 0) return <EmptyState title="No scores yet">The board fills in as teams submit; it updates by itself.</EmptyState>;
