@@ -27,11 +27,17 @@ export class ApiClient {
     } catch {
       // a non-JSON answer is reported below
     }
-    if (!response.ok) {
-      const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-      const code = (error?.code ?? (response.status === 404 ? "NOT_FOUND" : "INTERNAL")) as ErrorCode;
-      throw new AppError(code in { BAD_REQUEST: 1, UNAUTHORIZED: 1, FORBIDDEN: 1, NOT_FOUND: 1, CONFLICT: 1, INVALID_SUBMISSION: 1, QUOTA_EXCEEDED: 1, UNAVAILABLE: 1 } ? code : "INTERNAL", error?.message ?? `${response.status} ${text.slice(0, 200)}`);
-    }
+    if (!response.ok) throw apiError(response.status, data, text);
     return data as T;
   }
+}
+
+const KNOWN_CODES = new Set<ErrorCode>(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "INVALID_SUBMISSION", "QUOTA_EXCEEDED", "UNAVAILABLE"]);
+const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "INVALID_SUBMISSION", 429: "QUOTA_EXCEEDED", 503: "UNAVAILABLE" };
+
+/** The server's error as an AppError with its code (so the CLI's exit status matches) and message. */
+export function apiError(status: number, body: unknown, text = ""): AppError {
+  const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+  const code = KNOWN_CODES.has(error?.code as ErrorCode) ? (error!.code as ErrorCode) : (CODE_OF_STATUS[status] ?? "INTERNAL");
+  return new AppError(code, error?.message ?? `the server answered ${status} ${text.slice(0, 200)}`);
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
 import { AppError } from "../../lib/errors/app-error";
-import { ApiClient } from "../api-client";
+import { ApiClient, apiError } from "../api-client";
 import { parseCommandArgs } from "../args";
 import type { CliIO } from "../podium";
 
@@ -50,7 +50,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`invalid submission ${path}:\n${body?.error?.message ?? ""}`);
     return 1;
   }
-  if (!response.ok && response.status !== 202) throw new AppError(response.status === 429 ? "QUOTA_EXCEEDED" : "BAD_REQUEST", body?.error?.message ?? `the server answered ${response.status}`);
+  if (!response.ok && response.status !== 202) throw apiError(response.status, body);
   let submission = body!.submission!;
   while (args.wait && (submission.status === "queued" || submission.status === "running" || submission.status === "received")) {
     await new Promise((wake) => setTimeout(wake, 2000));

@@ -101,4 +101,43 @@ describe("organizer set-up from the CLI", () => {
     expect(list.stdout).toMatch(/1\s+READY\s+active/);
     expect(list.stdout).toMatch(/2\s+REJECTED/);
   });
+
+  it("lets a team submit, list its submissions and print the leaderboard from the CLI", async () => {
+    expect(runPodium(["competition", "update", "celebs", "--starts-at", "none", "--ends-at", "none", "--leaderboard", "public"], env).status).toBe(0);
+    expect(runPodium(["admin", "create-user", "--email", "team@example.org", "--password", "team password 1"], env).status).toBe(0);
+    const secret = runPodium(["admin", "token", "--email", "team@example.org"], env).stdout.trim();
+    const teamEnv = { ...env, PODIUM_CONFIG_DIR: join(work, "team-config") };
+    expect(runPodium(["login", "--server", server.url, "--token", secret], teamEnv).status).toBe(0);
+    const outsider = runPodium(["submit", "--competition", "celebs", join(work, "broken.tar")], teamEnv);
+    expect(outsider.status).toBe(3);
+    expect(outsider.stderr).toMatch(/you are not in a team of celebs: create or join one first/);
+    const created = await fetch(`${server.url}/api/v1/competitions/celebs/teams`, { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: JSON.stringify({ name: "CLI Crew" }) });
+    expect(created.status).toBe(201);
+
+    const queries = Array.from({ length: 6 }, (_, i) => `q${i}.jpg`);
+    const gallery = [...queries.map((_, i) => `g${i}.jpg`), "distractor-1.png", "distractor-2.jpg"];
+    const results = Object.fromEntries(queries.map((query, i) => [query, i % 2 === 0 ? [`g${i}.jpg`] : gallery.filter((name) => name !== `g${i}.jpg`)]));
+    writeFileSync(join(work, "results.json"), JSON.stringify(results));
+    const submitted = runPodium(["submit", "--competition", "celebs", join(work, "results.json")], teamEnv);
+    expect(submitted.stderr).toBe("");
+    expect(submitted.stdout).toMatch(/submission .*: scored/);
+    expect(submitted.stdout).toMatch(/public\s+\d+\.\d{2}/);
+    expect(submitted.stdout).not.toMatch(/private/);
+
+    writeFileSync(join(work, "invalid.json"), JSON.stringify({ "q0.jpg": ["ghost.jpg"] }));
+    const invalid = runPodium(["submit", "--competition", "celebs", join(work, "invalid.json")], teamEnv);
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr).toMatch(/1 list entry names a file not in the gallery: query "q0\.jpg", position 1, "ghost\.jpg"/);
+
+    const mine = runPodium(["submissions", "--competition", "celebs"], teamEnv);
+    expect(mine.stdout).toMatch(/team CLI Crew: 2 submission\(s\)/);
+    expect(mine.stdout).toMatch(/invalid/);
+    const board = runPodium(["leaderboard", "--competition", "celebs"], teamEnv);
+    expect(board.stdout).toMatch(/^\s+1\s+CLI Crew/m);
+    const csv = runPodium(["leaderboard", "--competition", "celebs", "--csv"], teamEnv);
+    expect(csv.stdout.split("\n")[1]).toMatch(/^1,CLI Crew,/);
+    const hidden = runPodium(["leaderboard", "--competition", "celebs", "--private"], teamEnv);
+    expect(hidden.status).toBe(3);
+    expect(hidden.stderr).toMatch(/private leaderboard of celebs is hidden/);
+  });
 });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
@@ -39,12 +40,15 @@ export async function startNextServer(env: Record<string, string>): Promise<Runn
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
-    try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.status < 500) break;
-    } catch {
-      // not listening yet
-    }
+    // A plain request without keep-alive: a pooled idle connection could be closed by the server under a later test.
+    const status = await new Promise<number>((resolve) => {
+      const probe = httpGet(`${url}/api/health`, { agent: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      probe.on("error", () => resolve(0));
+    });
+    if (status > 0 && status < 500) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`next start did not answer within 60 s:\n${output}`);
