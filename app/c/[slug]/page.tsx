@@ -55,7 +55,7 @@ export default async function CompetitionPage({ params, searchParams }: { params
   return (
     <PageShell
       title={competition.title}
-      subtitle={`${when(competition.startsAt, competition.timeZone)} – ${when(competition.endsAt, competition.timeZone)}`}
+      subtitle={competition.startsAt || competition.endsAt ? `${when(competition.startsAt, competition.timeZone)} – ${when(competition.endsAt, competition.timeZone)}` : "Open — no schedule set"}
       actions={
         role === "organizer" || role === "admin" ? (
           <Link href={`/c/${slug}/manage`} className={secondaryButtonClass}>
