@@ -11,6 +11,8 @@ import { openDatabase, type Database } from "../../lib/db/open-database";
 import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
+import { submitResults } from "../../lib/submissions/submit-results";
+import { resultsFor } from "../helpers/contest";
 import { tarArchive, validDatasetEntries } from "../helpers/archives";
 import { HttpSession } from "../helpers/http-session";
 import { startNextServer, type RunningServer } from "../helpers/next-server";
@@ -25,12 +27,15 @@ type ActorName = (typeof ACTORS)[number];
 const PASSWORD = "matrix password 1";
 
 /** allowed: the request goes through (2xx/3xx, or a domain answer that is not 401/403); otherwise the status expected. */
-type Outcome = "allowed" | 401 | 403 | "sign-in" | "not-organizer";
+type Outcome = "allowed" | 401 | 403 | 404 | "sign-in" | "not-organizer";
 
 const organizersOnly: Record<ActorName, Outcome> = { anonymous: 401, participant: 403, otherParticipant: 403, otherOrganizer: 403, organizer: "allowed", admin: "allowed" };
 const signedIn: Record<ActorName, Outcome> = { anonymous: 401, participant: "allowed", otherParticipant: "allowed", otherOrganizer: "allowed", organizer: "allowed", admin: "allowed" };
 const everyone: Record<ActorName, Outcome> = { anonymous: "allowed", participant: "allowed", otherParticipant: "allowed", otherOrganizer: "allowed", organizer: "allowed", admin: "allowed" };
 const participantsOfA: Record<ActorName, Outcome> = { anonymous: 401, participant: "allowed", otherParticipant: 403, otherOrganizer: 403, organizer: "allowed", admin: "allowed" };
+const teamOfA: Record<ActorName, Outcome> = { anonymous: 401, participant: "allowed", otherParticipant: 403, otherOrganizer: 403, organizer: 403, admin: 403 };
+const teamOrOrganizersOfA: Record<ActorName, Outcome> = { anonymous: 401, participant: "allowed", otherParticipant: 403, otherOrganizer: 403, organizer: "allowed", admin: "allowed" };
+const privateBeforeReveal: Record<ActorName, Outcome> = { anonymous: 403, participant: 403, otherParticipant: 403, otherOrganizer: 403, organizer: "allowed", admin: "allowed" };
 
 describe("authorization matrix", () => {
   let server: RunningServer;
@@ -41,6 +46,7 @@ describe("authorization matrix", () => {
   const sessions = {} as Record<ActorName, HttpSession>;
   const actors = {} as Record<ActorName, Actor>;
   let versionId = "";
+  let submissionId = "";
   let competitionId = "";
   let counter = 0;
 
@@ -75,6 +81,17 @@ describe("authorization matrix", () => {
     versionId = (await uploadDatasetArchive(database.prisma, store, actors.organizer, "comp-a", "a.tar.gz", archive)).versionId;
     await runDatasetValidation(database.prisma, store, versionId);
     await activateDatasetVersion(database.prisma, actors.organizer, "comp-a", 1);
+    const team = await database.prisma.team.findFirstOrThrow({ where: { name: "Team A" } });
+    const queries = ["q0.jpg", "q1.jpg", "q2.jpg", "q3.jpg"];
+    const outcome = await submitResults(database.prisma, store, {
+      competitionId,
+      teamId: team.id,
+      userId: actors.participant!.userId,
+      channel: "API",
+      bytes: new TextEncoder().encode(JSON.stringify(resultsFor(queries, [...queries.map((_, i) => `g${i}.jpg`), "distractor-1.png", "distractor-2.jpg"], [1, 2]))),
+      fileName: null,
+    });
+    submissionId = outcome.submissionId;
   });
   afterAll(async () => {
     await server?.stop();
@@ -112,7 +129,25 @@ describe("authorization matrix", () => {
     { route: "POST …/datasets/{id}/complete", expected: organizersOnly, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/datasets/${versionId}/complete`, { uploadId: "x", parts: [{ partNumber: 1, etag: "x" }] }) },
     { route: "POST …/datasets/{number}/activate", expected: organizersOnly, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/datasets/1/activate") },
     { route: "GET /api/v1/competitions/{slug}/bundle", expected: participantsOfA, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/bundle") },
+    { route: "POST /api/v1/competitions/{slug}/teams", expected: { anonymous: 401, participant: "allowed", otherParticipant: "allowed", otherOrganizer: 403, organizer: "allowed", admin: "allowed" }, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-b/teams", { name: `team of ${actor}` }) },
+    { route: "POST /api/v1/competitions/{slug}/submissions", expected: teamOfA, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/submissions", { "q0.jpg": [] }) },
+    { route: "GET /api/v1/competitions/{slug}/submissions", expected: teamOfA, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/submissions") },
+    { route: "GET /api/v1/competitions/{slug}/submissions/{id}", expected: teamOrOrganizersOfA, call: (actor) => api(actor, "GET", `/api/v1/competitions/comp-a/submissions/${submissionId}`) },
+    { route: "PATCH /api/v1/competitions/{slug}/submissions/{id}", expected: teamOfA, call: (actor) => api(actor, "PATCH", `/api/v1/competitions/comp-a/submissions/${submissionId}`, { selectedForFinal: true }) },
+    { route: "GET /api/v1/competitions/{slug}/leaderboard (public)", expected: everyone, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/leaderboard") },
+    { route: "GET /api/v1/competitions/{slug}/leaderboard?format=csv", expected: everyone, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/leaderboard?format=csv") },
+    { route: "GET /api/v1/competitions/{slug}/leaderboard?board=private (before reveal)", expected: privateBeforeReveal, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/leaderboard?board=private") },
+    { route: "POST /c/{slug}/retrieval/ (legacy endpoint off)", expected: { anonymous: 404, participant: 404, otherParticipant: 404, otherOrganizer: 404, organizer: 404, admin: 404 }, call: (actor) => api(actor, "POST", "/c/comp-a/retrieval/", { groupname: "Team A", images: {} }) },
+    // Last: a reveal is final.
+    { route: "POST /api/v1/competitions/{slug}/reveal", expected: organizersOnly, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/reveal") },
   ];
+
+  it("shows a team only public numbers of its own entries before the reveal", async () => {
+    const body = await (await api("participant", "GET", `/api/v1/competitions/comp-a/submissions/${submissionId}`)).json();
+    expect(Object.keys(body.submission.scores)).toEqual(["public"]);
+    const organizerView = await (await api("organizer", "GET", `/api/v1/competitions/comp-a/submissions/${submissionId}`)).json();
+    expect(Object.keys(organizerView.submission.scores).sort()).toEqual(["all", "private", "public"]);
+  });
 
   describe.each(routes)("$route", ({ expected, call }) => {
     it.each(ACTORS)("as %s", async (actor) => {
@@ -205,6 +240,18 @@ describe("authorization matrix", () => {
       page: "/c/comp-c",
       fields: () => ({ slug: "comp-c", name: `team ${counter++}` }),
       expected: { anonymous: /\/sign-in/, participant: /joined=1/, otherParticipant: /joined=1/, otherOrganizer: /joined=1/, organizer: /joined=1/, admin: /error=organizers%20of%20comp-c%20cannot%20compete/ },
+    },
+    {
+      action: "selectFinalAction",
+      page: "/c/comp-a",
+      fields: () => ({ slug: "comp-a", id: submissionId, selected: "false" }),
+      expected: { anonymous: /\/sign-in/, participant: /selection=1|error=the%20private%20leaderboard%20is%20revealed/, otherParticipant: /error=you%20are%20not%20in%20a%20team/, otherOrganizer: /error=you%20are%20not%20in%20a%20team/, organizer: /error=you%20are%20not%20in%20a%20team/, admin: /error=you%20are%20not%20in%20a%20team/ },
+    },
+    {
+      action: "revealLeaderboardAction",
+      page: "/c/comp-a/manage",
+      fields: () => ({ slug: "comp-a" }),
+      expected: { anonymous: /\/sign-in/, participant: /error=only%20organizers/, otherParticipant: /error=only%20organizers/, otherOrganizer: /error=only%20organizers/, organizer: /saved=|error=the%20private%20leaderboard%20of%20comp-a%20was%20revealed/, admin: /saved=|error=the%20private%20leaderboard%20of%20comp-a%20was%20revealed/ },
     },
     {
       action: "revokeTokenAction",
