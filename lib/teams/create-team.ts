@@ -52,3 +52,48 @@ export async function teamOfActorOrThrow(prisma: PodiumPrisma, actor: Actor, com
   if (!member) throw new AppError("FORBIDDEN", `you are not in a team of ${competition.slug}: create or join one first`);
   return member.team;
 }
+
+/** Joins the team with this invite code; refused when it is full, registration is closed or the user has a team. */
+export async function joinTeamByInvite(prisma: PodiumPrisma, actor: Actor, slug: string, inviteCode: string) {
+  requireSignedIn(actor);
+  const competition = await getCompetitionOrThrow(prisma, slug);
+  if (!competition.registrationOpen) throw new AppError("FORBIDDEN", `registration for ${slug} is closed`);
+  const team = await prisma.team.findFirst({ where: { competitionId: competition.id, inviteCode: inviteCode.trim() } });
+  if (!team) throw new AppError("NOT_FOUND", `no team of ${slug} has the invite code "${inviteCode.trim()}" (it may have been rotated)`);
+  if (await prisma.competitionOrganizer.findUnique({ where: { competitionId_userId: { competitionId: competition.id, userId: actor.userId } } })) {
+    throw new AppError("FORBIDDEN", `organizers of ${slug} cannot compete in it`);
+  }
+  return prisma.$transaction(async (tx) => {
+    // The team row lock makes the size limit exact when several people join at once.
+    await tx.$queryRawUnsafe(`SELECT id FROM teams WHERE id = $1 FOR UPDATE`, team.id);
+    const existing = await tx.teamMember.findUnique({ where: { competitionId_userId: { competitionId: competition.id, userId: actor.userId } }, include: { team: true } });
+    if (existing) throw new AppError("CONFLICT", `you are already in team "${existing.team.name}" of ${slug}`);
+    const size = await tx.teamMember.count({ where: { teamId: team.id } });
+    if (size >= competition.teamSizeLimit) throw new AppError("CONFLICT", `team "${team.name}" is full: ${competition.teamSizeLimit} members at most`);
+    await tx.teamMember.create({ data: { teamId: team.id, userId: actor.userId, competitionId: competition.id, role: size === 0 ? "CAPTAIN" : "MEMBER" } });
+    return team;
+  });
+}
+
+/** Leaves the actor's team. The team and its entries stay (they are on the leaderboard); an empty team keeps its name. */
+export async function leaveTeam(prisma: PodiumPrisma, actor: Actor, slug: string) {
+  const competition = await getCompetitionOrThrow(prisma, slug);
+  const team = await teamOfActorOrThrow(prisma, actor, competition);
+  await prisma.$transaction(async (tx) => {
+    await tx.teamMember.delete({ where: { teamId_userId: { teamId: team.id, userId: actor!.userId } } });
+    // Someone must hold the captaincy while members remain.
+    const captain = await tx.teamMember.findFirst({ where: { teamId: team.id, role: "CAPTAIN" } });
+    if (!captain) {
+      const next = await tx.teamMember.findFirst({ where: { teamId: team.id }, orderBy: { joinedAt: "asc" } });
+      if (next) await tx.teamMember.update({ where: { teamId_userId: { teamId: team.id, userId: next.userId } }, data: { role: "CAPTAIN" } });
+    }
+  });
+  return team;
+}
+
+/** A new invite code (the old one stops working), for any member of the team. */
+export async function rotateInviteCode(prisma: PodiumPrisma, actor: Actor, slug: string) {
+  const competition = await getCompetitionOrThrow(prisma, slug);
+  const team = await teamOfActorOrThrow(prisma, actor, competition);
+  return prisma.team.update({ where: { id: team.id }, data: { inviteCode: newInviteCode() } });
+}

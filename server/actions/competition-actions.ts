@@ -8,7 +8,7 @@ import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import { revealPrivateLeaderboard } from "@/lib/leaderboards/get-leaderboard";
 import { setFinalSelection } from "@/lib/submissions/select-final";
-import { createTeam } from "@/lib/teams/create-team";
+import { createTeam, joinTeamByInvite, leaveTeam, rotateInviteCode } from "@/lib/teams/create-team";
 import { requirePageActor } from "@/server/page-actor";
 
 // Server actions: parse the form, call lib/ (which checks permissions), then redirect with a message. Expected
@@ -91,4 +91,28 @@ export async function selectFinalAction(formData: FormData) {
   const { prisma } = await getDatabase();
   const failure = await attempt(() => setFinalSelection(prisma, actor, slug, String(formData.get("id")), formData.get("selected") === "true"));
   redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "selection=1"}#team`);
+}
+
+export async function joinTeamAction(formData: FormData) {
+  const slug = String(formData.get("slug"));
+  const actor = await requirePageActor(`/c/${slug}`);
+  const { prisma } = await getDatabase();
+  const failure = await attempt(() => joinTeamByInvite(prisma, actor, slug, String(formData.get("code") ?? "")));
+  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "joined=1"}#team`);
+}
+
+export async function leaveTeamAction(formData: FormData) {
+  const slug = String(formData.get("slug"));
+  const actor = await requirePageActor(`/c/${slug}`);
+  const { prisma } = await getDatabase();
+  const failure = await attempt(() => leaveTeam(prisma, actor, slug));
+  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "left=1"}`);
+}
+
+export async function rotateInviteAction(formData: FormData) {
+  const slug = String(formData.get("slug"));
+  const actor = await requirePageActor(`/c/${slug}`);
+  const { prisma } = await getDatabase();
+  const failure = await attempt(() => rotateInviteCode(prisma, actor, slug));
+  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "rotated=1"}#team`);
 }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Markdown } from "@/components/markdown";
 import { Card, EmptyState, Field, Notice, PageShell, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
-import { createTeamAction } from "@/server/actions/competition-actions";
+import { createTeamAction, joinTeamAction, leaveTeamAction, rotateInviteAction } from "@/server/actions/competition-actions";
 import { competitionRoleOf } from "@/lib/auth/actor";
 import { presentCompetition } from "@/lib/competitions/competition-settings";
 import { getDatabase } from "@/lib/db/client";
@@ -52,6 +52,7 @@ export default async function CompetitionPage({ params, searchParams }: { params
   const member = actor ? await prisma.teamMember.findUnique({ where: { competitionId_userId: { competitionId: row.id, userId: actor.userId } }, include: { team: true } }) : null;
   const team = member?.team ?? null;
   const submissions = team ? (await listTeamSubmissions(prisma, actor, slug)).submissions : [];
+  const members = team ? await prisma.teamMember.findMany({ where: { teamId: team.id }, include: { user: { select: { email: true } } }, orderBy: { joinedAt: "asc" } }) : [];
   return (
     <PageShell
       title={competition.title}
@@ -67,6 +68,8 @@ export default async function CompetitionPage({ params, searchParams }: { params
       {query.error ? <Notice kind="error">{query.error}</Notice> : null}
       {query.joined ? <Notice kind="success">Your team is registered.</Notice> : null}
       {query.selection ? <Notice kind="success">Your final selection is saved.</Notice> : null}
+      {query.left ? <Notice kind="success">You left your team.</Notice> : null}
+      {query.rotated ? <Notice kind="success">Your team has a new invite code; the old one no longer works.</Notice> : null}
       <Card title="Overview" id="overview">
         <Markdown source={competition.description} />
         <dl className="mt-6 grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
@@ -101,15 +104,26 @@ export default async function CompetitionPage({ params, searchParams }: { params
             </p>
             {role === "none" ? (
               actor ? (
-                <form action={createTeamAction} className="flex flex-wrap items-end gap-3">
-                  <input type="hidden" name="slug" value={slug} />
-                  <Field label="Create a team to take part" name="team-name" hint="its name is your groupname">
-                    <input id="team-name" name="name" required minLength={2} maxLength={64} className={inputClass} />
-                  </Field>
-                  <button type="submit" className={buttonClass}>
-                    Create team
-                  </button>
-                </form>
+                <div className="space-y-4">
+                  <form action={createTeamAction} className="flex flex-wrap items-end gap-3">
+                    <input type="hidden" name="slug" value={slug} />
+                    <Field label="Create a team to take part" name="team-name" hint="its name is your groupname">
+                      <input id="team-name" name="name" required minLength={2} maxLength={64} className={inputClass} />
+                    </Field>
+                    <button type="submit" className={buttonClass}>
+                      Create team
+                    </button>
+                  </form>
+                  <form action={joinTeamAction} className="flex flex-wrap items-end gap-3">
+                    <input type="hidden" name="slug" value={slug} />
+                    <Field label="…or join one with its invite code" name="invite-code">
+                      <input id="invite-code" name="code" required className={inputClass} />
+                    </Field>
+                    <button type="submit" className={secondaryButtonClass}>
+                      Join team
+                    </button>
+                  </form>
+                </div>
               ) : (
                 <p className="text-slate-500">
                   <Link href={`/sign-in?next=/c/${slug}`} className="font-medium text-podium-700 underline">
@@ -130,6 +144,21 @@ export default async function CompetitionPage({ params, searchParams }: { params
       </Card>
       {team ? (
         <Card title={`Your team: ${team.name}`} id="team">
+          <div className="mb-6 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
+            <p>
+              Members: {members.map((member) => member.user.email).join(", ")} · invite code <code data-testid="invite-code" className="rounded bg-slate-100 px-1">{team.inviteCode}</code>
+            </p>
+            <div className="flex gap-2">
+              <form action={rotateInviteAction}>
+                <input type="hidden" name="slug" value={slug} />
+                <button type="submit" className={secondaryButtonClass}>New invite code</button>
+              </form>
+              <form action={leaveTeamAction}>
+                <input type="hidden" name="slug" value={slug} />
+                <button type="submit" className={secondaryButtonClass}>Leave team</button>
+              </form>
+            </div>
+          </div>
           <ResultsSubmit slug={slug} />
           <TeamSubmissions slug={slug} submissions={submissions} finalLimit={row.finalSelectionLimit} />
         </Card>
