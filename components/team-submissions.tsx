@@ -31,7 +31,12 @@ export function TeamSubmissions({ slug, submissions, finalLimit }: { slug: strin
         <tbody className="divide-y divide-slate-100">
           {submissions.map((submission) => (
             <tr key={submission.id}>
-              <td className="py-2 pr-3 text-xs">{new Date(submission.createdAt).toISOString().slice(0, 19).replace("T", " ")} · {submission.channel}</td>
+              <td className="py-2 pr-3 text-xs">
+                <a href={`/c/${slug}/submissions/${submission.id}`} className="text-podium-700 underline">
+                  {new Date(submission.createdAt).toISOString().slice(0, 19).replace("T", " ")}
+                </a>{" "}
+                · {submission.channel}
+              </td>
               <td className="pr-3">
                 {submission.status}
                 {submission.error && submission.status !== "scored" ? <p className="max-w-md truncate text-xs text-red-700" title={submission.error}>{submission.error}</p> : null}

@@ -27,7 +27,7 @@ type ActorName = (typeof ACTORS)[number];
 const PASSWORD = "matrix password 1";
 
 /** allowed: the request goes through (2xx/3xx, or a domain answer that is not 401/403); otherwise the status expected. */
-type Outcome = "allowed" | 401 | 403 | 404 | "sign-in" | "not-organizer";
+type Outcome = "allowed" | 401 | 403 | 404 | "sign-in" | "not-organizer" | "not-in-team";
 
 const organizersOnly: Record<ActorName, Outcome> = { anonymous: 401, participant: 403, otherParticipant: 403, otherOrganizer: 403, organizer: "allowed", admin: "allowed" };
 const signedIn: Record<ActorName, Outcome> = { anonymous: 401, participant: "allowed", otherParticipant: "allowed", otherOrganizer: "allowed", organizer: "allowed", admin: "allowed" };
@@ -179,7 +179,11 @@ describe("authorization matrix", () => {
     }
   });
 
-  const pages: Array<{ path: string; expected: Record<ActorName, Outcome> }> = [
+  const pages: Array<{ path: string | (() => string); expected: Record<ActorName, Outcome> }> = [
+    {
+      path: () => `/c/comp-a/submissions/${submissionId}`,
+      expected: { anonymous: "sign-in", participant: "allowed", otherParticipant: "not-in-team", otherOrganizer: "not-in-team", organizer: "allowed", admin: "allowed" },
+    },
     { path: "/c/comp-a/manage", expected: { anonymous: "sign-in", participant: "not-organizer", otherParticipant: "not-organizer", otherOrganizer: "not-organizer", organizer: "allowed", admin: "allowed" } },
     { path: "/account", expected: { ...signedIn, anonymous: "sign-in" } },
     { path: "/competitions/new", expected: { ...signedIn, anonymous: "sign-in" } },
@@ -189,13 +193,16 @@ describe("authorization matrix", () => {
 
   describe.each(pages)("page $path", ({ path, expected }) => {
     it.each(ACTORS)("as %s", async (actor) => {
-      const response = await sessions[actor].fetch(path);
+      const response = await sessions[actor].fetch(typeof path === "string" ? path : path());
       // React separates text nodes with empty comments; remove them before matching text.
       const html = response.status === 200 ? (await response.text()).replace(/<!-- -->/g, "") : "";
       const outcome = expected[actor];
       if (outcome === "sign-in") {
         expect(response.status).toBeGreaterThanOrEqual(300);
         expect(response.headers.get("location")).toMatch(/\/sign-in\?next=/);
+      } else if (outcome === "not-in-team") {
+        expect(html).toContain("you are not in a team of comp-a");
+        expect(html).not.toMatch(/private split/);
       } else if (outcome === "not-organizer") {
         expect(html).toContain("Only the organizers of comp-a can open its dashboard.");
         expect(html).not.toContain("secret-seed-a");

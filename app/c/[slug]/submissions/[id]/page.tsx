@@ -1,0 +1,122 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card, Notice, PageShell, secondaryButtonClass } from "@/components/ui";
+import { getDatabase } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors/app-error";
+import type { ValidationError } from "@/lib/scoring";
+import { getSubmissionForActor } from "@/lib/submissions/list-submissions";
+import { requirePageActor } from "@/server/page-actor";
+
+export const metadata: Metadata = { title: "Submission" };
+export const dynamic = "force-dynamic";
+
+function HitBars({ hit }: { hit: Record<string, number> }) {
+  return (
+    <ul className="mt-3 space-y-1">
+      {Object.entries(hit).map(([k, value]) => (
+        <li key={k} className="flex items-center gap-3 text-xs">
+          <span className="w-14 text-slate-500">hit@{k}</span>
+          <span className="h-2 flex-1 overflow-hidden rounded bg-slate-100" role="img" aria-label={`hit@${k} ${(value * 100).toFixed(1)}%`}>
+            <span className="block h-full bg-podium-500" style={{ width: `${value * 100}%` }} />
+          </span>
+          <span className="w-14 text-right font-mono">{(value * 100).toFixed(1)}%</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export default async function SubmissionPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+  const { slug, id } = await params;
+  const actor = await requirePageActor(`/c/${slug}/submissions/${id}`);
+  const { prisma } = await getDatabase();
+  let submission;
+  try {
+    submission = await getSubmissionForActor(prisma, actor, slug, id);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return (
+      <PageShell title="Submission">
+        <Notice kind="error">{error.message}</Notice>
+      </PageShell>
+    );
+  }
+  const errors = (submission.validationErrors ?? []) as ValidationError[];
+  return (
+    <PageShell
+      title={`Submission ${submission.id.slice(0, 8)}`}
+      subtitle={`${submission.status} · ${submission.channel} · ${new Date(submission.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC`}
+      actions={
+        <Link href={`/c/${slug}#team`} className={secondaryButtonClass}>
+          Back to the competition
+        </Link>
+      }
+    >
+      <Card title="File">
+        <dl className="grid gap-2 text-sm sm:grid-cols-2">
+          <div>
+            <dt className="text-slate-500">Name</dt>
+            <dd>{submission.fileName ?? "(request body)"}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Size</dt>
+            <dd>{submission.size.toLocaleString("en")} bytes</dd>
+          </div>
+          <div className="sm:col-span-2">
+            <dt className="text-slate-500">SHA-256</dt>
+            <dd className="break-all font-mono text-xs">{submission.sha256}</dd>
+          </div>
+        </dl>
+      </Card>
+      {errors.length > 0 ? (
+        <Card title="Validation errors">
+          <ul className="space-y-4 text-sm">
+            {errors.map((error) => (
+              <li key={error.code}>
+                <p className="font-medium text-red-800">{error.message.split(":")[0]}</p>
+                <table className="mt-2 w-full text-left text-xs">
+                  <thead className="text-slate-500">
+                    <tr>
+                      <th className="py-1 pr-3">Query</th>
+                      <th className="pr-3">Position</th>
+                      <th>Value</th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100 font-mono">
+                    {error.examples.map((example, i) => (
+                      <tr key={i}>
+                        <td className="py-1 pr-3">{example.query ?? "—"}</td>
+                        <td className="pr-3">{example.position ?? "—"}</td>
+                        <td>{example.value ?? example.found ?? "—"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {error.count > error.examples.length ? <p className="mt-1 text-xs text-slate-500">… and {error.count - error.examples.length} more</p> : null}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : submission.error && submission.status !== "scored" ? (
+        <Notice kind="error">{submission.error}</Notice>
+      ) : null}
+      {Object.keys(submission.scores).length > 0 ? (
+        <Card title="Score">
+          <div className="grid gap-6 sm:grid-cols-3">
+            {Object.entries(submission.scores).map(([split, score]) => (
+              <section key={split} aria-label={`${split} split`}>
+                <h3 className="text-xs uppercase tracking-wide text-slate-500">{split} split</h3>
+                <p className="mt-1 font-mono text-2xl font-semibold">{score.score.toFixed(2)}</p>
+                <p className="text-xs text-slate-500">
+                  95% interval {score.ci95[0]!.toFixed(2)}–{score.ci95[1]!.toFixed(2)} · {score.evaluated} queries{score.missing ? ` (${score.missing} missing)` : ""}
+                </p>
+                <HitBars hit={score.hit as Record<string, number>} />
+              </section>
+            ))}
+          </div>
+          {!("private" in submission.scores) ? <p className="mt-4 text-xs text-slate-500">Private-split scores appear when the organizers reveal the private leaderboard.</p> : null}
+        </Card>
+      ) : null}
+    </PageShell>
+  );
+}
