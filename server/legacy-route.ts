@@ -14,8 +14,7 @@ export async function legacyRetrievalPost(request: Request, slug: string | null)
     const url = new URL(request.url);
     const header = request.headers.get("authorization");
     const token = header && /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, "").trim() : url.searchParams.get("token");
-    const { prisma } = await getDatabase();
-    const reply = await handleLegacySubmission(prisma, getBlobStore(), { slug, body, token });
+    const reply = await handleLegacySubmission(await getDatabase(), getBlobStore(), { slug, body, token });
     return reply.json ? Response.json(reply.json, { status: reply.status }) : plain(reply.status, reply.text ?? "");
   } catch (error) {
     if (isAppError(error)) return plain(error.status, error.message);

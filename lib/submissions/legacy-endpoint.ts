@@ -1,5 +1,5 @@
 import { authenticateApiToken } from "../auth/api-tokens";
-import type { PodiumPrisma } from "../db/open-database";
+import type { SubmitDatabase } from "./submit-results";
 import { isAppError } from "../errors/app-error";
 import type { BlobStore } from "../storage/blob-store";
 import { newInviteCode, normalizeTeamName } from "../teams/create-team";
@@ -25,7 +25,8 @@ export interface LegacyReply {
 
 const text = (status: number, message: string): LegacyReply => ({ status, text: message });
 
-export async function handleLegacySubmission(prisma: PodiumPrisma, store: BlobStore, request: LegacyRequest): Promise<LegacyReply> {
+export async function handleLegacySubmission(database: SubmitDatabase, store: BlobStore, request: LegacyRequest): Promise<LegacyReply> {
+  const { prisma } = database;
   try {
     const competition = request.slug
       ? await prisma.competition.findUnique({ where: { slug: request.slug } })
@@ -54,7 +55,7 @@ export async function handleLegacySubmission(prisma: PodiumPrisma, store: BlobSt
         .catch(async () => prisma.team.findUniqueOrThrow({ where: { competitionId_nameKey: { competitionId: competition.id, nameKey } } }));
     }
 
-    const outcome = await submitResults(prisma, store, { competitionId: competition.id, teamId: team.id, userId: null, channel: "LEGACY", bytes: request.body, fileName: null });
+    const outcome = await submitResults(database, store, { competitionId: competition.id, competition, teamId: team.id, userId: null, channel: "LEGACY", bytes: request.body, fileName: null });
     switch (outcome.kind) {
       case "scored":
         return { status: 200, json: { accuracy: Math.round(outcome.splits.public.score * 100) / 100 } };

@@ -12,18 +12,21 @@ export function hiddenNamesKey(truthKey: string): string {
   return truthKey.replace(/truth\.json$/, "names.json");
 }
 
-export function scoringIndexFor(store: BlobStore, version: { id: string; truthKey: string | null }): Promise<ScoringIndex> {
-  const cached = cache.get(version.id);
+/** The index of a version; `truthKeyOf` is only called when the version is not cached yet. */
+export function scoringIndexFor(store: BlobStore, versionId: string, truthKeyOf: () => Promise<string | null>): Promise<ScoringIndex> {
+  const cached = cache.get(versionId);
   if (cached) {
-    cache.delete(version.id);
-    cache.set(version.id, cached); // most recently used last
+    cache.delete(versionId);
+    cache.set(versionId, cached); // most recently used last
     return cached;
   }
-  const loading = loadIndex(store, version).catch((error: unknown) => {
-    cache.delete(version.id);
-    throw error;
-  });
-  cache.set(version.id, loading);
+  const loading = truthKeyOf()
+    .then((truthKey) => loadIndex(store, { id: versionId, truthKey }))
+    .catch((error: unknown) => {
+      cache.delete(versionId);
+      throw error;
+    });
+  cache.set(versionId, loading);
   while (cache.size > MAX_VERSIONS) cache.delete(cache.keys().next().value!);
   return loading;
 }

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { PodiumPrisma } from "../db/open-database";
+import type { Database } from "../db/open-database";
 import { AppError } from "../errors/app-error";
 import type { BlobStore } from "../storage/blob-store";
 import { checkWeights, scoreSubmission, type ScoredSubmission, type SplitScore, type ValidationError, type WeightTerm } from "../scoring";
 import { formatInZone, nextQuotaReset, quotaDayOf } from "./quota-day";
 import { scoringIndexFor } from "./scoring-index-cache";
+import type { SqlExecutor } from "../db/sql-executor";
 
 // The one pipeline of results files, whatever the door (browser, API, CLI, legacy endpoint): store the exact bytes,
 // validate and score with lib/scoring against the active dataset version, then — under a per-team lock, so quotas
@@ -12,9 +13,14 @@ import { scoringIndexFor } from "./scoring-index-cache";
 
 export type SubmissionChannel = "WEB" | "API" | "CLI" | "LEGACY";
 
+/** Prisma for lookups; plain SQL for the hot path's writes, where Prisma's per-query overhead would dominate. */
+export type SubmitDatabase = Pick<Database, "prisma" | "sql">;
+
 export interface ResultsSubmission {
   competitionId: string;
   teamId: string;
+  /** Already loaded by the caller (saves the lookups on the hot path). */
+  competition?: CompetitionForSubmission;
   userId: string | null;
   channel: SubmissionChannel;
   bytes: Uint8Array;
@@ -58,43 +64,45 @@ export function checkSubmissionWindow(competition: CompetitionForSubmission, now
   if (!competition.activeDatasetVersionId) throw new AppError("UNAVAILABLE", `${competition.slug} has no active dataset yet: submissions open once the organizers activate one`);
 }
 
-export async function submitResults(prisma: PodiumPrisma, store: BlobStore, input: ResultsSubmission): Promise<SubmitOutcome> {
+export async function submitResults(database: SubmitDatabase, store: BlobStore, input: ResultsSubmission): Promise<SubmitOutcome> {
+  const { prisma, sql } = database;
   const now = input.now ?? new Date();
-  const competition = await prisma.competition.findUniqueOrThrow({ where: { id: input.competitionId } });
+  const competition = input.competition ?? (await prisma.competition.findUniqueOrThrow({ where: { id: input.competitionId } }));
   checkSubmissionWindow(competition, now, "RESULTS");
-  const team = await prisma.team.findUniqueOrThrow({ where: { id: input.teamId } });
-  if (team.disqualifiedAt) throw new AppError("FORBIDDEN", `team "${team.name}" was disqualified${team.disqualifiedReason ? `: ${team.disqualifiedReason}` : ""}`);
+  const [team] = await sql.query<{ name: string; disqualified_at: Date | null; disqualified_reason: string | null }>(
+    `SELECT name, disqualified_at, disqualified_reason FROM teams WHERE id = $1 AND competition_id = $2`,
+    [input.teamId, competition.id],
+  );
+  if (!team) throw new AppError("NOT_FOUND", `no team ${input.teamId} in ${competition.slug}`);
+  if (team.disqualified_at) throw new AppError("FORBIDDEN", `team "${team.name}" was disqualified${team.disqualified_reason ? `: ${team.disqualified_reason}` : ""}`);
   const versionId = competition.activeDatasetVersionId!;
 
-  // 1. The exact bytes, before anything else.
+  // 1. The exact bytes go to storage first; scoring runs while they travel, and nothing is recorded before they
+  // are stored. Every outcome then writes the submission's row once (a scored one in the same transaction as its
+  // quota count and scores), so a reply the client received always has its bytes and its record.
   const id = randomUUID();
-  const storageKey = `submissions/${competition.id}/${team.id}/${id}.json`;
-  await store.put(storageKey, input.bytes, { contentType: "application/json" });
-  await prisma.submission.create({
-    data: {
-      id,
-      competitionId: competition.id,
-      teamId: team.id,
-      submittedById: input.userId,
-      datasetVersionId: versionId,
-      kind: "RESULTS",
-      channel: input.channel,
-      status: "RECEIVED",
-      fileName: input.fileName,
-      storageKey,
-      sha256: createHash("sha256").update(input.bytes).digest("hex"),
-      sizeBytes: BigInt(input.bytes.length),
-      countsTowardQuota: false,
-      quotaDay: quotaDayOf(now, competition.timeZone),
-      createdAt: now,
-    },
-  });
+  const storageKey = `submissions/${competition.id}/${input.teamId}/${id}.json`;
+  const storing = store.put(storageKey, input.bytes, { contentType: "application/json" });
+  storing.catch(() => {}); // awaited below; this only keeps an early failure from being reported as unhandled
+  const row: SubmissionRowValues = {
+    id,
+    competitionId: competition.id,
+    teamId: input.teamId,
+    userId: input.userId,
+    versionId,
+    channel: input.channel,
+    fileName: input.fileName,
+    storageKey,
+    sha256: createHash("sha256").update(input.bytes).digest("hex"),
+    size: input.bytes.length,
+    quotaDay: quotaDayOf(now, competition.timeZone),
+    now,
+  };
 
   // 2. Validate and score with the one scoring module.
   let scored: ReturnType<typeof scoreSubmission>;
   try {
-    const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
-    const index = await scoringIndexFor(store, version);
+    const index = await scoringIndexFor(store, versionId, async () => (await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).truthKey);
     const weights = checkWeights(competition.scoringWeights as unknown as WeightTerm[]);
     if (!weights.ok) throw new AppError("INTERNAL", `the competition's weights are invalid: ${weights.error}`);
     scored = scoreSubmission(input.bytes, index, {
@@ -103,69 +111,108 @@ export async function submitResults(prisma: PodiumPrisma, store: BlobStore, inpu
       split: { seed: competition.splitSeed, publicFraction: competition.publicFraction },
     });
   } catch (error) {
-    // Stored but not scored: it waits for the worker, and is never lost.
+    // Stored but not scored here: it waits for the worker, and is never lost.
+    await storing;
     const message = `scoring will finish in the background (${error instanceof Error ? error.message : String(error)})`;
-    await prisma.$transaction([
-      prisma.submission.update({ where: { id }, data: { status: "QUEUED", error: message } }),
-      prisma.job.create({ data: { kind: "SCORE_RESULTS", competitionId: competition.id, teamId: team.id, submissionId: id, datasetVersionId: versionId } }),
-    ]);
+    await sql.transaction(async (tx) => {
+      await insertSubmission(tx, row, { status: "QUEUED", counts: false, error: message });
+      await tx.query(`INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id) VALUES ($1, 'SCORE_RESULTS', 'QUEUED', $2, $3, $4, $5)`, [
+        randomUUID(),
+        competition.id,
+        input.teamId,
+        id,
+        versionId,
+      ]);
+    });
     return { kind: "queued", submissionId: id, message };
   }
+  await storing;
   if (!scored.ok) {
-    await prisma.submission.update({
-      where: { id },
-      data: { status: "INVALID", validationErrors: scored.error as unknown as object, error: scored.error[0]?.message ?? "invalid", finishedAt: new Date() },
-    });
+    await insertSubmission(sql, row, { status: "INVALID", counts: false, error: scored.error[0]?.message ?? "invalid", validationErrors: scored.error, finished: true });
     return { kind: "invalid", submissionId: id, errors: scored.error };
   }
-  return recordScoredSubmission(prisma, { id, competition, teamId: team.id, versionId, now, scored: scored.value });
+  return recordScoredSubmission(sql, { row, competition, scored: scored.value });
 }
 
-/** Counts the submission against the team's quotas under a row lock on the team, then stores its scores. */
-async function recordScoredSubmission(
-  prisma: PodiumPrisma,
-  input: { id: string; competition: CompetitionForSubmission; teamId: string; versionId: string; now: Date; scored: ScoredSubmission },
-): Promise<SubmitOutcome> {
-  const { competition, scored } = input;
-  const quotaDay = quotaDayOf(input.now, competition.timeZone);
-  return prisma.$transaction(async (tx) => {
+interface SubmissionRowValues {
+  id: string;
+  competitionId: string;
+  teamId: string;
+  userId: string | null;
+  versionId: string;
+  channel: SubmissionChannel;
+  fileName: string | null;
+  storageKey: string;
+  sha256: string;
+  size: number;
+  quotaDay: string;
+  now: Date;
+}
+
+async function insertSubmission(
+  sql: SqlExecutor,
+  row: SubmissionRowValues,
+  outcome: { status: "QUEUED" | "INVALID" | "SCORED" | "CANCELLED"; counts: boolean; error?: string | null; validationErrors?: unknown; finished?: boolean },
+): Promise<void> {
+  await sql.query(
+    `INSERT INTO submissions (id, competition_id, team_id, submitted_by_id, dataset_version_id, kind, channel, status, file_name, storage_key, sha256, size_bytes,
+       counts_toward_quota, quota_day, created_at, error, validation_errors, finished_at)
+     VALUES ($1, $2, $3, $4, $5, 'RESULTS', $6::"SubmissionChannel", $7::"SubmissionStatus", $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17)`,
+    [
+      row.id,
+      row.competitionId,
+      row.teamId,
+      row.userId,
+      row.versionId,
+      row.channel,
+      outcome.status,
+      row.fileName,
+      row.storageKey,
+      row.sha256,
+      row.size,
+      outcome.counts,
+      row.quotaDay,
+      row.now,
+      outcome.error ?? null,
+      outcome.validationErrors === undefined ? null : JSON.stringify(outcome.validationErrors),
+      outcome.finished ? new Date() : null,
+    ],
+  );
+}
+
+/** Counts the submission against the team's quotas under a row lock on the team, and records it with its scores. */
+async function recordScoredSubmission(sql: SqlExecutor, input: { row: SubmissionRowValues; competition: CompetitionForSubmission; scored: ScoredSubmission }): Promise<SubmitOutcome> {
+  const { competition, scored, row } = input;
+  return sql.transaction(async (tx) => {
     // Serializes this team's submissions: the counts below see every earlier one.
-    await tx.$queryRawUnsafe(`SELECT id FROM teams WHERE id = $1 FOR UPDATE`, input.teamId);
-    const [today, total] = await Promise.all([
-      competition.dailyLimit === null ? 0 : tx.submission.count({ where: { teamId: input.teamId, countsTowardQuota: true, quotaDay } }),
-      competition.totalLimit === null ? 0 : tx.submission.count({ where: { teamId: input.teamId, countsTowardQuota: true } }),
-    ]);
+    await tx.query(`SELECT id FROM teams WHERE id = $1 FOR UPDATE`, [row.teamId]);
+    const [counts] = await tx.query<{ today: number; total: number }>(
+      `SELECT count(*) FILTER (WHERE quota_day = $2)::int AS today, count(*)::int AS total FROM submissions WHERE team_id = $1 AND counts_toward_quota`,
+      [row.teamId, row.quotaDay],
+    );
     let refusal: { message: string; resetsAt: Date | null } | null = null;
-    if (competition.totalLimit !== null && total >= competition.totalLimit) {
+    if (competition.totalLimit !== null && counts!.total >= competition.totalLimit) {
       refusal = { message: `quota reached: ${competition.totalLimit} counted submissions in total for this competition`, resetsAt: null };
-    } else if (competition.dailyLimit !== null && today >= competition.dailyLimit) {
-      const resetsAt = nextQuotaReset(input.now, competition.timeZone);
+    } else if (competition.dailyLimit !== null && counts!.today >= competition.dailyLimit) {
+      const resetsAt = nextQuotaReset(row.now, competition.timeZone);
       refusal = { message: `quota reached: ${competition.dailyLimit} submissions per day; resets at ${formatInZone(resetsAt, competition.timeZone)}`, resetsAt };
     }
     if (refusal) {
-      await tx.submission.update({ where: { id: input.id }, data: { status: "CANCELLED", error: refusal.message, finishedAt: new Date() } });
-      return { kind: "quota" as const, submissionId: input.id, ...refusal };
+      await insertSubmission(tx, row, { status: "CANCELLED", counts: false, error: refusal.message, finished: true });
+      return { kind: "quota" as const, submissionId: row.id, ...refusal };
     }
-    await tx.submission.update({ where: { id: input.id }, data: { status: "SCORED", countsTowardQuota: true, finishedAt: new Date() } });
-    await tx.score.createMany({
-      data: (["PUBLIC", "PRIVATE", "ALL"] as const).map((split) => {
-        const score = scored.splits[split.toLowerCase() as "public" | "private" | "all"];
-        return {
-          submissionId: input.id,
-          competitionId: competition.id,
-          teamId: input.teamId,
-          datasetVersionId: input.versionId,
-          split,
-          score: score.score,
-          hitAtK: score.hit,
-          evaluatedCount: score.evaluated,
-          missingCount: score.missing,
-          ciLow: score.ci95[0],
-          ciHigh: score.ci95[1],
-          createdAt: input.now,
-        };
-      }),
+    await insertSubmission(tx, row, { status: "SCORED", counts: true, finished: true });
+    const splits = (["PUBLIC", "PRIVATE", "ALL"] as const).map((split) => [split, scored.splits[split.toLowerCase() as "public" | "private" | "all"]] as const);
+    const values: unknown[] = [];
+    const rows = splits.map(([split, score], i) => {
+      values.push(randomUUID(), row.id, competition.id, row.teamId, row.versionId, split, score.score, JSON.stringify(score.hit), score.evaluated, score.missing, score.ci95[0], score.ci95[1], row.now);
+      const at = i * 13;
+      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}::"ScoreSplit", $${at + 7}, $${at + 8}::jsonb, $${at + 9}, $${at + 10}, $${at + 11}, $${at + 12}, $${at + 13})`;
     });
-    return { kind: "scored" as const, submissionId: input.id, splits: { public: scored.splits.public, private: scored.splits.private, all: scored.splits.all } };
+    await tx.query(
+      `INSERT INTO scores (id, submission_id, competition_id, team_id, dataset_version_id, split, score, hit_at_k, evaluated_count, missing_count, ci_low, ci_high, created_at) VALUES ${rows.join(", ")}`,
+      values,
+    );
+    return { kind: "scored" as const, submissionId: row.id, splits: { public: scored.splits.public, private: scored.splits.private, all: scored.splits.all } };
   });
 }

@@ -49,7 +49,7 @@ describe("leaderboards", () => {
   });
 
   const submit = async (team: string, ranks: number[], minutesAgo: number) => {
-    const outcome = await submitResults(database.prisma, store, {
+    const outcome = await submitResults(database, store, {
       competitionId: contest.competition.id,
       teamId: teams[team]!.id,
       userId: teams[team]!.actor!.userId,

@@ -49,7 +49,7 @@ describe.each(DATABASE_KINDS)("the results pipeline on %s", (kind) => {
   });
 
   const submit = (bytes: Uint8Array, now = new Date()) =>
-    submitResults(database.prisma, store, { competitionId: contest.competition.id, teamId, userId, channel: "API", bytes, fileName: "r.json", now });
+    submitResults(database, store, { competitionId: contest.competition.id, teamId, userId, channel: "API", bytes, fileName: "r.json", now });
 
   it("stores the exact bytes, scores all three splits and records them", async () => {
     const bytes = encode(resultsFor(contest.queries, contest.gallery, [1, 3, 8, 0]));
@@ -101,25 +101,25 @@ describe.each(DATABASE_KINDS)("the results pipeline on %s", (kind) => {
     const slug = contest.competition.slug;
     const body = encode({ groupname: "Legacy Team", images: resultsFor(contest.queries, contest.gallery, [1]) });
     await updateCompetition(database.prisma, contest.organizer, slug, competitionUpdateSchema.parse({ legacyEndpoint: "off" }));
-    expect(await handleLegacySubmission(database.prisma, store, { slug, body, token: null })).toMatchObject({ status: 404, text: expect.stringMatching(/endpoint is off/) });
+    expect(await handleLegacySubmission(database, store, { slug, body, token: null })).toMatchObject({ status: 404, text: expect.stringMatching(/endpoint is off/) });
 
     await updateCompetition(database.prisma, contest.organizer, slug, competitionUpdateSchema.parse({ legacyEndpoint: "open" }));
-    const opened = await handleLegacySubmission(database.prisma, store, { slug, body, token: null });
+    const opened = await handleLegacySubmission(database, store, { slug, body, token: null });
     expect(opened.status).toBe(200);
     expect(opened.json?.accuracy).toBeCloseTo((await database.prisma.score.findFirstOrThrow({ where: { split: "PUBLIC", team: { name: "Legacy Team" } } })).score, 2);
     expect(await database.prisma.team.count({ where: { competitionId: contest.competition.id, nameKey: "legacy team" } })).toBe(1);
-    const invalid = await handleLegacySubmission(database.prisma, store, { slug, body: encode({ groupname: "legacy TEAM", images: { "q0.jpg": ["x"] } }), token: null });
+    const invalid = await handleLegacySubmission(database, store, { slug, body: encode({ groupname: "legacy TEAM", images: { "q0.jpg": ["x"] } }), token: null });
     expect(invalid.status).toBe(422);
     expect(invalid.text).toMatch(/names a file not in the gallery: query "q0\.jpg", position 1, "x"/);
-    expect((await handleLegacySubmission(database.prisma, store, { slug, body: new TextEncoder().encode("not json"), token: null })).status).toBe(400);
+    expect((await handleLegacySubmission(database, store, { slug, body: new TextEncoder().encode("not json"), token: null })).status).toBe(400);
 
     await updateCompetition(database.prisma, contest.organizer, slug, competitionUpdateSchema.parse({ legacyEndpoint: "token" }));
-    expect((await handleLegacySubmission(database.prisma, store, { slug, body, token: null })).status).toBe(401);
+    expect((await handleLegacySubmission(database, store, { slug, body, token: null })).status).toBe(401);
     const team = await database.prisma.team.findFirstOrThrow({ where: { competitionId: contest.competition.id, nameKey: "legacy team" } });
     const teamToken = await createApiToken(database.prisma, { userId, teamId: team.id, name: "team token" });
     const wrongToken = await createApiToken(database.prisma, { userId, teamId, name: "other team" });
-    expect((await handleLegacySubmission(database.prisma, store, { slug, body, token: wrongToken.token })).status).toBe(403);
-    expect((await handleLegacySubmission(database.prisma, store, { slug, body, token: teamToken.token })).status).toBe(200);
+    expect((await handleLegacySubmission(database, store, { slug, body, token: wrongToken.token })).status).toBe(403);
+    expect((await handleLegacySubmission(database, store, { slug, body, token: teamToken.token })).status).toBe(200);
     await updateCompetition(database.prisma, contest.organizer, slug, competitionUpdateSchema.parse({ legacyEndpoint: "open" }));
   });
 });

@@ -83,7 +83,7 @@ describe("authorization matrix", () => {
     await activateDatasetVersion(database.prisma, actors.organizer, "comp-a", 1);
     const team = await database.prisma.team.findFirstOrThrow({ where: { name: "Team A" } });
     const queries = ["q0.jpg", "q1.jpg", "q2.jpg", "q3.jpg"];
-    const outcome = await submitResults(database.prisma, store, {
+    const outcome = await submitResults(database, store, {
       competitionId,
       teamId: team.id,
       userId: actors.participant!.userId,

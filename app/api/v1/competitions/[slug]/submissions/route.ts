@@ -25,7 +25,7 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, 
   }
   const client = request.headers.get("x-podium-client");
   const channel = client === "cli" ? "CLI" : client === "web" ? "WEB" : "API";
-  const outcome = await submitResults(database.prisma, store, { competitionId: competition.id, teamId: team.id, userId: actor!.userId, channel, bytes, fileName });
+  const outcome = await submitResults(database, store, { competitionId: competition.id, competition, teamId: team.id, userId: actor!.userId, channel, bytes, fileName });
   const submission = await getSubmissionForActor(database.prisma, actor, params.slug, outcome.submissionId);
   switch (outcome.kind) {
     case "scored":
