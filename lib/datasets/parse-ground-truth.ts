@@ -19,7 +19,8 @@ export function parseGroundTruthJson(text: string): Outcome<GroundTruth, string[
   const truth: GroundTruth = new Map();
   const problems: string[] = [];
   const map = data as Record<string, unknown>;
-  for (const query in map) {
+  // Object.keys is much cheaper than for…in on an object with 100,000 keys.
+  for (const query of Object.keys(map)) {
     const value = map[query];
     const list = typeof value === "string" ? [value] : value;
     if (!Array.isArray(list)) {

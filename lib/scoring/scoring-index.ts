@@ -48,7 +48,9 @@ export function buildScoringIndex(dataset: ScoringDataset): Outcome<ScoringIndex
   if (queries.duplicates.length > 0) problems.push(`${queries.duplicates.length} query names are listed twice: ${quoteAll(queryNames, queries.duplicates)}`);
 
   const truthQueries = [...dataset.truth.keys()];
-  const truthQueryIds = truthQueries === queryNames ? null : lookupNames(queries.table, truthQueries);
+  // When the query list is the truth's own keys in order (the CLI's --truth mode), there is nothing to check.
+  const sameAsQueries = truthQueries.length === queryNames.length && truthQueries.every((name, i) => name === queryNames[i]);
+  const truthQueryIds = sameAsQueries ? null : lookupNames(queries.table, truthQueries);
   if (truthQueryIds) {
     const strays = [...truthQueryIds.keys()].filter((position) => truthQueryIds[position] === -1);
     if (strays.length > 0) problems.push(`ground truth names ${strays.length} queries not in the query set: ${quoteAll(truthQueries, strays)}`);
