@@ -1,0 +1,97 @@
+// The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. Kept next to the routes' schemas in
+// spirit: every route of app/api/v1 appears here, and tests/web/openapi.test.ts checks that.
+
+const error = { $ref: "#/components/schemas/Error" };
+const json = (schema: object) => ({ "application/json": { schema } });
+const responses = (ok: Record<string, unknown>, ...codes: number[]) => ({
+  ...ok,
+  ...Object.fromEntries(codes.map((code) => [String(code), { description: ERROR_TEXT[code] ?? "error", content: json(error) }])),
+});
+const ERROR_TEXT: Record<number, string> = { 400: "bad request", 401: "not signed in / bad token", 403: "not allowed", 404: "not found", 409: "conflict", 422: "invalid results file", 429: "quota reached" };
+const slug = { name: "slug", in: "path", required: true, schema: { type: "string" } };
+const id = { name: "id", in: "path", required: true, schema: { type: "string" } };
+
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: { title: "Podium API", version: "1", description: "Competition submission and judging for top-k image retrieval. Authenticate with `Authorization: Bearer pod_…` (an API token) or a browser session." },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API token (pod_…)" } },
+      schemas: {
+        Error: { type: "object", properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } }, required: ["code", "message"] } } },
+        SplitScore: { type: "object", properties: { score: { type: "number" }, hit: { type: "object", additionalProperties: { type: "number" } }, evaluated: { type: "integer" }, missing: { type: "integer" }, ci95: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 } } },
+        Submission: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            kind: { enum: ["results", "model"] },
+            channel: { enum: ["web", "api", "cli", "legacy"] },
+            status: { enum: ["received", "queued", "running", "scored", "invalid", "failed", "cancelled"] },
+            sha256: { type: "string" },
+            size: { type: "integer" },
+            error: { type: ["string", "null"] },
+            validationErrors: { type: ["array", "null"] },
+            selectedForFinal: { type: "boolean" },
+            scores: { type: "object", description: "public always; private and all only after the reveal (or for organizers)", additionalProperties: { $ref: "#/components/schemas/SplitScore" } },
+          },
+        },
+        Leaderboard: { type: "object", properties: { board: { enum: ["public", "private"] }, frozenAt: { type: ["string", "null"] }, revealedAt: { type: ["string", "null"] }, rows: { type: "array", items: { type: "object" } } } },
+        CompetitionSettings: { type: "object", description: "Every setting of `podium competition` (camelCase): title, description, rules, timeZone, startsAt, endsAt, weights, submissionKinds, dailyLimit, totalLimit, teamSize, publicFraction, splitSeed, finalSelectionLimit, allowPartial, legacyEndpoint, leaderboard, freezeAt, registrationOpen, modelSizeLimit" },
+      },
+    },
+    paths: {
+      "/api/v1/me": { get: { summary: "Who the token belongs to", responses: responses({ 200: { description: "the user" } }, 401) } },
+      "/api/v1/tokens": {
+        get: { summary: "Your API tokens (never their secrets)", responses: responses({ 200: { description: "tokens" } }, 401) },
+        post: { summary: "Create a token, shown once", requestBody: { content: json({ type: "object", properties: { name: { type: "string" } } }) }, responses: responses({ 200: { description: "the token" } }, 400, 401) },
+      },
+      "/api/v1/tokens/{id}": { delete: { summary: "Revoke one of your tokens", parameters: [id], responses: responses({ 200: { description: "revoked" } }, 401, 404) } },
+      "/api/v1/competitions": {
+        get: { summary: "List competitions", security: [], responses: { 200: { description: "competitions" } } },
+        post: { summary: "Create a competition (you become its organizer)", requestBody: { content: json({ $ref: "#/components/schemas/CompetitionSettings" }) }, responses: responses({ 201: { description: "created" } }, 400, 401, 409) },
+      },
+      "/api/v1/competitions/{slug}": {
+        get: { summary: "A competition (the split seed only for organizers)", parameters: [slug], security: [], responses: responses({ 200: { description: "the competition" } }, 404) },
+        patch: { summary: "Change settings (organizers)", parameters: [slug], requestBody: { content: json({ $ref: "#/components/schemas/CompetitionSettings" }) }, responses: responses({ 200: { description: "updated" } }, 400, 401, 403, 404) },
+      },
+      "/api/v1/competitions/{slug}/organizers": { post: { summary: "Add a co-organizer by e-mail", parameters: [slug], responses: responses({ 200: { description: "added" } }, 401, 403, 404) } },
+      "/api/v1/competitions/{slug}/datasets": {
+        get: { summary: "Dataset versions with validation reports (organizers)", parameters: [slug], responses: responses({ 200: { description: "versions" } }, 401, 403) },
+        post: { summary: "Start a multipart upload of a dataset archive", parameters: [slug], responses: responses({ 201: { description: "upload id, part size and count" } }, 400, 401, 403) },
+      },
+      "/api/v1/competitions/{slug}/datasets/{id}": { get: { summary: "One version's status and report (organizers)", parameters: [slug, id], responses: responses({ 200: { description: "the version" } }, 401, 403, 404) } },
+      "/api/v1/competitions/{slug}/datasets/{id}/parts": { post: { summary: "Presigned URLs for parts of the upload", parameters: [slug, id], responses: responses({ 200: { description: "part URLs" } }, 400, 401, 403, 409) } },
+      "/api/v1/competitions/{slug}/datasets/{id}/complete": { post: { summary: "Finish the upload and start validation", parameters: [slug, id], responses: responses({ 202: { description: "validating" } }, 400, 401, 403, 409) } },
+      "/api/v1/competitions/{slug}/datasets/{id}/activate": { post: { summary: "Activate a validated version ({id} is its number)", parameters: [slug, id], responses: responses({ 200: { description: "active" } }, 401, 403, 404, 409) } },
+      "/api/v1/competitions/{slug}/bundle": { get: { summary: "A 5-minute download URL of the participant bundle (no labels)", parameters: [slug], responses: responses({ 200: { description: "url" } }, 401, 403, 404) } },
+      "/api/v1/competitions/{slug}/teams": { post: { summary: "Create a team (its name is the legacy groupname)", parameters: [slug], responses: responses({ 201: { description: "team" } }, 400, 401, 403, 409) } },
+      "/api/v1/competitions/{slug}/teams/join": { post: { summary: "Join a team with its invite code", parameters: [slug], responses: responses({ 200: { description: "joined" } }, 401, 403, 404, 409) } },
+      "/api/v1/competitions/{slug}/team/leave": { post: { summary: "Leave your team", parameters: [slug], responses: responses({ 200: { description: "left" } }, 401, 403) } },
+      "/api/v1/competitions/{slug}/team/invite": { post: { summary: "Rotate your team's invite code", parameters: [slug], responses: responses({ 200: { description: "new code" } }, 401, 403) } },
+      "/api/v1/competitions/{slug}/submissions": {
+        get: { summary: "Your team's submissions", parameters: [slug], responses: responses({ 200: { description: "submissions", content: json({ type: "object", properties: { submissions: { type: "array", items: { $ref: "#/components/schemas/Submission" } } } }) } }, 401, 403) },
+        post: {
+          summary: "Submit a results file (multipart field `file`, or the raw JSON body)",
+          parameters: [slug],
+          requestBody: { content: { "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary" } } } }, "application/json": { schema: { type: "object" } } } },
+          responses: responses({ 201: { description: "scored", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) }, 202: { description: "queued" } }, 400, 401, 403, 422, 429),
+        },
+      },
+      "/api/v1/competitions/{slug}/submissions/{id}": {
+        get: { summary: "One submission (its team or organizers)", parameters: [slug, id], responses: responses({ 200: { description: "the submission" } }, 401, 403, 404) },
+        patch: { summary: "Select or unselect it for the private board", parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { selectedForFinal: { type: "boolean" } }, required: ["selectedForFinal"] }) }, responses: responses({ 200: { description: "updated" } }, 401, 403, 404, 409) },
+      },
+      "/api/v1/competitions/{slug}/leaderboard": {
+        get: {
+          summary: "The public board, or the private one once revealed",
+          parameters: [slug, { name: "board", in: "query", schema: { enum: ["public", "private"] } }, { name: "format", in: "query", schema: { enum: ["json", "csv"] } }],
+          security: [],
+          responses: responses({ 200: { description: "the board", content: { ...json({ $ref: "#/components/schemas/Leaderboard" }), "text/csv": { schema: { type: "string" } } } } }, 403, 404),
+        },
+      },
+      "/api/v1/competitions/{slug}/reveal": { post: { summary: "Reveal the private leaderboard (final; a snapshot is stored)", parameters: [slug], responses: responses({ 200: { description: "revealed" } }, 401, 403, 409) } },
+    },
+  };
+}
