@@ -1,8 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
-import { Notice, buttonClass } from "@/components/ui";
+import { useState } from "react";
+import { DropZone } from "@/components/drop-zone";
+import { Notice } from "@/components/ui";
 
 interface Started {
   versionId: string;
@@ -41,11 +42,9 @@ function putPart(url: string, blob: Blob, onProgress: (loaded: number) => void):
  */
 export function DatasetUpload({ slug }: { slug: string }) {
   const router = useRouter();
-  const input = useRef<HTMLInputElement>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [phase, setPhase] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
   const base = `/api/v1/competitions/${slug}/datasets`;
 
   async function upload(file: File) {
@@ -109,38 +108,14 @@ export function DatasetUpload({ slug }: { slug: string }) {
   const percent = progress === null ? 0 : Math.round(progress * 100);
   return (
     <div className="space-y-4">
-      <div
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(event) => {
-          event.preventDefault();
-          setDragging(false);
-          const file = event.dataTransfer.files[0];
-          if (file) void upload(file);
-        }}
-        className={`rounded-lg border-2 border-dashed px-6 py-8 text-center text-sm ${dragging ? "border-podium-500 bg-podium-50" : "border-slate-300"}`}
-      >
-        <p className="text-slate-700">Drop a dataset archive here (.zip, .tar or .tar.gz) or</p>
-        <label className={`${buttonClass} mt-3 cursor-pointer`}>
-          Choose an archive
-          <input
-            ref={input}
-            data-testid="dataset-file"
-            type="file"
-            accept=".zip,.tar,.gz,.tgz"
-            className="sr-only"
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              if (file) void upload(file);
-              if (input.current) input.current.value = "";
-            }}
-          />
-        </label>
-        <p className="mt-3 text-xs text-slate-500">Layout: query/, gallery/, optional training/&lt;identity&gt;/, and ground_truth.json or labels.csv.</p>
-      </div>
+      <DropZone
+        prompt="Drop a dataset archive here (.zip, .tar or .tar.gz) or"
+        button="Choose an archive"
+        accept=".zip,.tar,.gz,.tgz"
+        testId="dataset-file"
+        hint="Layout: query/, gallery/, optional training/<identity>/, and ground_truth.json or labels.csv."
+        onFile={(file) => void upload(file)}
+      />
       {progress !== null ? (
         <div>
           <div className="mb-1 flex justify-between text-xs text-slate-600">

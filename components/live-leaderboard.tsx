@@ -2,25 +2,9 @@
 
 import { useEffect, useState } from "react";
 import { EmptyState, Notice } from "@/components/ui";
+import type { Leaderboard } from "@/lib/leaderboards/get-leaderboard";
 
-interface Row {
-  rank: number;
-  team: string;
-  score: number;
-  hit: Record<string, number>;
-  ci95: [number, number];
-  entries: number;
-  bestAt: string;
-}
-
-interface Board {
-  board: "public" | "private";
-  frozenAt: string | null;
-  revealedAt: string | null;
-  organizerView: boolean;
-  rows: Row[];
-  history: { team: string; points: { at: string; score: number }[] }[];
-}
+type Board = Pick<Leaderboard, "board" | "frozenAt" | "revealedAt" | "organizerView" | "rows" | "history">;
 
 const COLORS = ["#3f48b8", "#0f9d76", "#d9480f", "#a61e4d", "#5f3dc4"];
 

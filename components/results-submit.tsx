@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Notice, buttonClass } from "@/components/ui";
+import { DropZone } from "@/components/drop-zone";
+import { Notice } from "@/components/ui";
 
 interface Outcome {
   kind: "scored" | "invalid" | "quota" | "error" | "queued";
@@ -15,7 +16,6 @@ export function ResultsSubmit({ slug }: { slug: string }) {
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState(0);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [dragging, setDragging] = useState(false);
 
   function send(file: File) {
     setBusy(true);
@@ -46,37 +46,7 @@ export function ResultsSubmit({ slug }: { slug: string }) {
 
   return (
     <div className="space-y-3">
-      <div
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(event) => {
-          event.preventDefault();
-          setDragging(false);
-          const file = event.dataTransfer.files[0];
-          if (file) send(file);
-        }}
-        className={`rounded-lg border-2 border-dashed px-6 py-6 text-center text-sm ${dragging ? "border-podium-500 bg-podium-50" : "border-slate-300"}`}
-      >
-        <p className="text-slate-700">Drop a results file (.json) here or</p>
-        <label className={`${buttonClass} mt-3 cursor-pointer`}>
-          Choose a results file
-          <input
-            type="file"
-            data-testid="results-file"
-            accept=".json,application/json"
-            className="sr-only"
-            disabled={busy}
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              if (file) send(file);
-              event.target.value = "";
-            }}
-          />
-        </label>
-      </div>
+      <DropZone prompt="Drop a results file (.json) here or" button="Choose a results file" accept=".json,application/json" testId="results-file" disabled={busy} onFile={send} />
       {busy ? (
         <div role="progressbar" aria-label="Upload progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} className="h-2 overflow-hidden rounded-full bg-slate-200">
           <div className="h-full bg-podium-600" style={{ width: `${progress}%` }} />

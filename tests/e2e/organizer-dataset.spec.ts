@@ -1,24 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { organizer, shoot, signIn } from "./helpers";
 import { readArchiveEntries } from "../../lib/datasets/archive-entries";
 import { bufferSource, tarArchive, validDatasetEntries } from "../helpers/archives";
-
-const organizer = { email: "organizer@podium.test", password: "organizer password 1" };
-const shots = join(process.cwd(), "test-results", "screenshots");
-mkdirSync(shots, { recursive: true });
-
-async function shoot(page: Page, name: string) {
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("link", { name: email })).toBeVisible();
-}
 
 test("an organizer sets up a competition and its hidden dataset; a participant downloads a bundle without labels", async ({ browser }, testInfo) => {
   const slug = `e2e-${Date.now().toString(36)}`;

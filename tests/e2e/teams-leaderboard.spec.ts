@@ -1,20 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { organizer, screenshots as shots, signIn } from "./helpers";
 import { splitQueries } from "../../lib/scoring/split-queries";
 import { tarArchive, validDatasetEntries } from "../helpers/archives";
-
-const organizer = { email: "organizer@podium.test", password: "organizer password 1" };
-const shots = join(process.cwd(), "test-results", "screenshots");
-mkdirSync(shots, { recursive: true });
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("link", { name: email })).toBeVisible();
-}
 
 async function newTeam(browser: Browser, slug: string, email: string, teamName: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();

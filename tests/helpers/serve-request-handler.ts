@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
+import { handleFolderBlobRequest } from "../../lib/storage/folder-blob-route";
+import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 
 /** Serves a fetch-style handler (Request → Response) on a free loopback port, as a Next route handler would be. */
 export async function serveRequestHandler(handler: (request: Request) => Promise<Response>): Promise<{ url: string; close: () => Promise<void> }> {
@@ -25,4 +30,19 @@ export async function serveRequestHandler(handler: (request: Request) => Promise
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** A folder blob store in a temporary folder, its signed URLs served by the real route handler on loopback. */
+export async function servedFolderStore(secret = "test-secret"): Promise<{ store: FolderBlobStore; dispose: () => Promise<void> }> {
+  const root = mkdtempSync(join(tmpdir(), "podium-blobs-"));
+  const holder: { store?: FolderBlobStore } = {};
+  const server = await serveRequestHandler((request) => handleFolderBlobRequest(request, holder.store!, secret));
+  const store = (holder.store = new FolderBlobStore({ root, baseUrl: server.url, secret }));
+  return {
+    store,
+    async dispose() {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from "../../lib/auth/api-tokens";
 import { competitionRoleOf, type Actor } from "../../lib/auth/actor";
@@ -11,21 +8,13 @@ import { activateDatasetVersion, listDatasetVersions, participantBundleUrl, runD
 import type { Database } from "../../lib/db/open-database";
 import { createUser, newUserSchema } from "../../lib/users/create-user";
 import type { BlobStore } from "../../lib/storage/blob-store";
-import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
-import { handleFolderBlobRequest } from "../../lib/storage/folder-blob-route";
 import { readArchiveEntries } from "../../lib/datasets/archive-entries";
 import { bufferSource, makeImage, tarArchive, validDatasetEntries, zipArchive } from "../helpers/archives";
-import { serveRequestHandler } from "../helpers/serve-request-handler";
+import { servedFolderStore } from "../helpers/serve-request-handler";
 import { createS3Store, openTestDatabase } from "../helpers/services";
 import { uploadDatasetArchive } from "../helpers/upload";
 
-async function folderStore() {
-  const root = mkdtempSync(join(tmpdir(), "podium-org-blobs-"));
-  const holder: { store?: FolderBlobStore } = {};
-  const server = await serveRequestHandler((request) => handleFolderBlobRequest(request, holder.store!, "secret"));
-  const store = (holder.store = new FolderBlobStore({ root, baseUrl: server.url, secret: "secret" }));
-  return { store, dispose: async () => { await server.close(); rmSync(root, { recursive: true, force: true }); } };
-}
+const folderStore = () => servedFolderStore("secret");
 
 async function readZipNames(bytes: Buffer): Promise<string[]> {
   const names: string[] = [];

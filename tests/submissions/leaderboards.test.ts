@@ -1,20 +1,16 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/auth/actor";
 import { competitionUpdateSchema } from "../../lib/competitions/competition-settings";
 import { updateCompetition } from "../../lib/competitions/manage-competitions";
 import type { Database } from "../../lib/db/open-database";
 import { getLeaderboard, leaderboardCsv, revealPrivateLeaderboard } from "../../lib/leaderboards/get-leaderboard";
-import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
-import { handleFolderBlobRequest } from "../../lib/storage/folder-blob-route";
+import { type FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { setFinalSelection } from "../../lib/submissions/select-final";
 import { submitResults } from "../../lib/submissions/submit-results";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { createContest, resultsFor } from "../helpers/contest";
-import { serveRequestHandler } from "../helpers/serve-request-handler";
+import { servedFolderStore } from "../helpers/serve-request-handler";
 import { openTestDatabase } from "../helpers/services";
 
 describe("leaderboards", () => {
@@ -29,14 +25,9 @@ describe("leaderboards", () => {
     const db = await openTestDatabase("pglite");
     database = db.database;
     disposers.push(db.dispose);
-    const root = mkdtempSync(join(tmpdir(), "podium-boards-"));
-    const holder: { store?: FolderBlobStore } = {};
-    const server = await serveRequestHandler((request) => handleFolderBlobRequest(request, holder.store!, "s"));
-    store = holder.store = new FolderBlobStore({ root, baseUrl: server.url, secret: "s" });
-    disposers.push(async () => {
-      await server.close();
-      rmSync(root, { recursive: true, force: true });
-    });
+    const served = await servedFolderStore();
+    store = served.store;
+    disposers.push(served.dispose);
     contest = await createContest(database.prisma, store, { slug, queries: 20, settings: { publicFraction: "0.5", splitSeed: "3", finalSelectionLimit: "1", leaderboard: "hidden" } });
     for (const name of ["alpha", "beta", "gamma"]) {
       const user = await createUser(database.prisma, { email: `${name}@boards.test`, password: "team password" });

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../lib/db/open-database";
-import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
-import { handleFolderBlobRequest } from "../../lib/storage/folder-blob-route";
+import { type FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { handleLegacySubmission } from "../../lib/submissions/legacy-endpoint";
 import { presentSubmission } from "../../lib/submissions/present-submission";
 import { submitResults } from "../../lib/submissions/submit-results";
@@ -14,7 +10,7 @@ import { createApiToken } from "../../lib/auth/api-tokens";
 import { updateCompetition } from "../../lib/competitions/manage-competitions";
 import { competitionUpdateSchema } from "../../lib/competitions/competition-settings";
 import { createContest, resultsFor } from "../helpers/contest";
-import { serveRequestHandler } from "../helpers/serve-request-handler";
+import { servedFolderStore } from "../helpers/serve-request-handler";
 import { DATABASE_KINDS, openTestDatabase } from "../helpers/services";
 
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -31,14 +27,9 @@ describe.each(DATABASE_KINDS)("the results pipeline on %s", (kind) => {
     const db = await openTestDatabase(kind);
     database = db.database;
     disposers.push(db.dispose);
-    const root = mkdtempSync(join(tmpdir(), "podium-submit-"));
-    const holder: { store?: FolderBlobStore } = {};
-    const server = await serveRequestHandler((request) => handleFolderBlobRequest(request, holder.store!, "s"));
-    store = holder.store = new FolderBlobStore({ root, baseUrl: server.url, secret: "s" });
-    disposers.push(async () => {
-      await server.close();
-      rmSync(root, { recursive: true, force: true });
-    });
+    const served = await servedFolderStore();
+    store = served.store;
+    disposers.push(served.dispose);
     contest = await createContest(database.prisma, store, { slug: `pipeline-${kind}`, settings: { dailyLimit: "3", publicFraction: "0.5", splitSeed: "11" } });
     const user = await createUser(database.prisma, { email: `team-${kind}@x.test`, password: "team password" });
     userId = user.id;
