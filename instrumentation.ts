@@ -1,12 +1,28 @@
 // Runs once when a Podium server starts: opens the database (so the embedded one is migrated and locked at start,
-// not on the first request) and resumes dataset validations that a restart interrupted.
+// not on the first request), resumes dataset validations that a restart interrupted, and — unless PODIUM_WORKER=off —
+// runs queued results scoring in this process.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const [{ getDatabase }, { createBlobStore }, { resumeDatasetValidations }] = await Promise.all([
+  const [{ getDatabase }, { createBlobStore }, { resumeDatasetValidations }, { settings }, { startJobLoop }, { finishQueuedSubmission }] = await Promise.all([
     import("./lib/db/client"),
     import("./lib/storage/create-blob-store"),
     import("./lib/datasets/dataset-versions"),
+    import("./lib/config/env"),
+    import("./lib/queue/run-jobs"),
+    import("./lib/submissions/submit-results"),
   ]);
   const database = await getDatabase();
-  await resumeDatasetValidations(database.prisma, createBlobStore());
+  const store = createBlobStore();
+  await resumeDatasetValidations(database.prisma, store);
+  if (settings().env.PODIUM_WORKER === "inprocess") {
+    startJobLoop({
+      sql: database.sql,
+      handlers: {
+        SCORE_RESULTS: async (job) => {
+          await finishQueuedSubmission(database, store, job.submissionId!);
+        },
+      },
+      log: (line) => console.error(`[worker] ${line}`),
+    });
+  }
 }

@@ -9,6 +9,11 @@ cmd=${1:?start|stop}
 D=$(realpath -m "${2:?data dir}")
 PORT=${S3_PORT:-7480}
 MONPORT=${CEPH_MON_PORT:-6789}
+# An existing cluster keeps the ports it was created with.
+if [ -f "$D/ceph.conf" ]; then
+  PORT=$(sed -n 's/.*endpoint=127.0.0.1:\([0-9]*\).*/\1/p' "$D/ceph.conf")
+  MONPORT=$(sed -n 's/^mon host = v1:127.0.0.1:\([0-9]*\)$/\1/p' "$D/ceph.conf")
+fi
 AK=${S3_ACCESS_KEY:-podiumtestaccess}
 SK=${S3_SECRET_KEY:-podiumtestsecret123}
 export CEPH_CONF=$D/ceph.conf

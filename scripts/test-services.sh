@@ -45,11 +45,21 @@ postgres_up() {
 }
 run_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$(printf '%q ' "$@")"; else "$@"; fi; }
 
+port_free() { ! (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port_from() { local port=$1; while ! port_free "$port"; do port=$((port + 1)); done; echo "$port"; }
+
 s3_up() {
   command -v radosgw >/dev/null || apt_install ceph-mon ceph-osd radosgw
-  local before=no
+  local before=no mon_port
   [ -f "$STATE/ceph/rgw.pid" ] && kill -0 "$(cat "$STATE/ceph/rgw.pid")" 2>/dev/null && before=yes
-  S3_PORT=$S3_PORT S3_ACCESS_KEY=$S3_ACCESS_KEY S3_SECRET_KEY=$S3_SECRET_KEY scripts/ceph-s3.sh start "$STATE/ceph" >&2
+  if [ -f "$STATE/ceph/ceph.conf" ]; then
+    S3_PORT=$(sed -n 's/.*endpoint=127.0.0.1:\([0-9]*\).*/\1/p' "$STATE/ceph/ceph.conf")
+  else
+    # A new cluster takes free ports, so another Ceph or S3 on this machine cannot collide with it.
+    S3_PORT=$(free_port_from "$S3_PORT")
+    mon_port=$(free_port_from 6789)
+  fi
+  S3_PORT=$S3_PORT CEPH_MON_PORT=${mon_port:-6789} S3_ACCESS_KEY=$S3_ACCESS_KEY S3_SECRET_KEY=$S3_SECRET_KEY scripts/ceph-s3.sh start "$STATE/ceph" >&2
   [ $before = no ] && echo "ceph" >>"$STARTED"
   {
     echo "TEST_S3_ENDPOINT=http://127.0.0.1:$S3_PORT"

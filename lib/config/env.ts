@@ -25,6 +25,8 @@ const environmentSchema = z.object({
   /** GitHub sign-in is offered when both are set. */
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
+  /** "inprocess" runs queued jobs inside the web server (the embedded default); "off" leaves them to separate workers. */
+  PODIUM_WORKER: z.preprocess((value) => (value === "" ? undefined : value), z.enum(["inprocess", "off"]).default("inprocess")),
   S3_ENDPOINT: optionalString,
   S3_BUCKET: optionalString,
   S3_REGION: z.preprocess((value) => (value === "" ? undefined : value), z.string().default("us-east-1")),

@@ -181,8 +181,16 @@ async function insertSubmission(
 }
 
 /** Counts the submission against the team's quotas under a row lock on the team, and records it with its scores. */
-async function recordScoredSubmission(sql: SqlExecutor, input: { row: SubmissionRowValues; competition: CompetitionForSubmission; scored: ScoredSubmission }): Promise<SubmitOutcome> {
+async function recordScoredSubmission(
+  sql: SqlExecutor,
+  input: { row: SubmissionRowValues; competition: CompetitionForSubmission; scored: ScoredSubmission; existing?: boolean },
+): Promise<SubmitOutcome> {
   const { competition, scored, row } = input;
+  // A new entry gets its row now; a queued one (finished by a worker) already has it.
+  const write = (tx: SqlExecutor, outcome: { status: "SCORED" | "CANCELLED"; counts: boolean; error?: string }) =>
+    input.existing
+      ? tx.query(`UPDATE submissions SET status = $2::"SubmissionStatus", counts_toward_quota = $3, error = $4, finished_at = now() WHERE id = $1`, [row.id, outcome.status, outcome.counts, outcome.error ?? null])
+      : insertSubmission(tx, row, { ...outcome, finished: true });
   return sql.transaction(async (tx) => {
     // Serializes this team's submissions: the counts below see every earlier one.
     await tx.query(`SELECT id FROM teams WHERE id = $1 FOR UPDATE`, [row.teamId]);
@@ -198,10 +206,10 @@ async function recordScoredSubmission(sql: SqlExecutor, input: { row: Submission
       refusal = { message: `quota reached: ${competition.dailyLimit} submissions per day; resets at ${formatInZone(resetsAt, competition.timeZone)}`, resetsAt };
     }
     if (refusal) {
-      await insertSubmission(tx, row, { status: "CANCELLED", counts: false, error: refusal.message, finished: true });
+      await write(tx, { status: "CANCELLED", counts: false, error: refusal.message });
       return { kind: "quota" as const, submissionId: row.id, ...refusal };
     }
-    await insertSubmission(tx, row, { status: "SCORED", counts: true, finished: true });
+    await write(tx, { status: "SCORED", counts: true });
     const splits = (["PUBLIC", "PRIVATE", "ALL"] as const).map((split) => [split, scored.splits[split.toLowerCase() as "public" | "private" | "all"]] as const);
     const values: unknown[] = [];
     const rows = splits.map(([split, score], i) => {
@@ -215,4 +223,45 @@ async function recordScoredSubmission(sql: SqlExecutor, input: { row: Submission
     );
     return { kind: "scored" as const, submissionId: row.id, splits: { public: scored.splits.public, private: scored.splits.private, all: scored.splits.all } };
   });
+}
+
+/**
+ * Finishes a QUEUED results submission (the worker's SCORE_RESULTS job): the same validation, scoring and quota
+ * count as in the request, from the stored bytes. Does nothing to an entry that is no longer queued.
+ */
+export async function finishQueuedSubmission(database: SubmitDatabase, store: BlobStore, submissionId: string): Promise<SubmitOutcome | null> {
+  const { prisma, sql } = database;
+  const submission = await prisma.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { competition: true } });
+  if (submission.status !== "QUEUED" || submission.kind !== "RESULTS") return null;
+  const competition = submission.competition;
+  const versionId = submission.datasetVersionId ?? competition.activeDatasetVersionId;
+  if (!versionId) throw new AppError("UNAVAILABLE", "no dataset version to score against");
+  const bytes = await store.get(submission.storageKey);
+  const index = await scoringIndexFor(store, versionId, async () => (await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).truthKey);
+  const weights = checkWeights(competition.scoringWeights as unknown as WeightTerm[]);
+  if (!weights.ok) throw new AppError("INTERNAL", `the competition's weights are invalid: ${weights.error}`);
+  const scored = scoreSubmission(bytes, index, { weights: weights.value, allowPartial: competition.allowPartial, split: { seed: competition.splitSeed, publicFraction: competition.publicFraction } });
+  if (!scored.ok) {
+    await sql.query(`UPDATE submissions SET status = 'INVALID', counts_toward_quota = false, error = $2, validation_errors = $3::jsonb, finished_at = now() WHERE id = $1`, [
+      submissionId,
+      scored.error[0]?.message ?? "invalid",
+      JSON.stringify(scored.error),
+    ]);
+    return { kind: "invalid", submissionId, errors: scored.error };
+  }
+  const row: SubmissionRowValues = {
+    id: submission.id,
+    competitionId: competition.id,
+    teamId: submission.teamId,
+    userId: submission.submittedById,
+    versionId,
+    channel: submission.channel,
+    fileName: submission.fileName,
+    storageKey: submission.storageKey,
+    sha256: submission.sha256,
+    size: Number(submission.sizeBytes),
+    quotaDay: submission.quotaDay,
+    now: submission.createdAt,
+  };
+  return recordScoredSubmission(sql, { row, competition, scored: scored.value, existing: true });
 }

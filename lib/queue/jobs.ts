@@ -1,0 +1,125 @@
+import type { SqlExecutor } from "../db/sql-executor";
+
+// Jobs live in PostgreSQL: claimed with FOR UPDATE SKIP LOCKED under a lease that a heartbeat renews. A worker that
+// dies loses its lease; the sweeper re-queues the job (or fails it after its last attempt, refunding the quota unit,
+// because the fault was ours). Claims are fair: the competition and team with the least work running, and the
+// competition served least recently, come first — not first-in-first-out.
+
+export type JobKind = "VALIDATE_DATASET" | "SCORE_RESULTS" | "SCORE_MODEL";
+
+export interface ClaimedJob {
+  id: string;
+  kind: JobKind;
+  competitionId: string;
+  teamId: string | null;
+  submissionId: string | null;
+  datasetVersionId: string | null;
+  attempts: number;
+  maxAttempts: number;
+}
+
+interface JobRow {
+  id: string;
+  kind: JobKind;
+  competition_id: string;
+  team_id: string | null;
+  submission_id: string | null;
+  dataset_version_id: string | null;
+  attempts: number;
+  max_attempts: number;
+}
+
+const toJob = (row: JobRow): ClaimedJob => ({
+  id: row.id,
+  kind: row.kind,
+  competitionId: row.competition_id,
+  teamId: row.team_id,
+  submissionId: row.submission_id,
+  datasetVersionId: row.dataset_version_id,
+  attempts: row.attempts,
+  maxAttempts: row.max_attempts,
+});
+
+export async function claimNextJob(sql: SqlExecutor, options: { workerId: string; kinds: JobKind[]; leaseSeconds: number }): Promise<ClaimedJob | null> {
+  return sql.transaction(async (tx) => {
+    const [row] = await tx.query<JobRow>(
+      `WITH next AS (
+         SELECT j.id
+         FROM jobs j
+         WHERE j.state = 'QUEUED' AND j.run_after <= now() AND j.kind::text = ANY($2::text[])
+         ORDER BY
+           (SELECT count(*) FROM jobs r WHERE r.state = 'RUNNING' AND r.competition_id = j.competition_id),
+           (SELECT max(r.started_at) FROM jobs r WHERE r.competition_id = j.competition_id) ASC NULLS FIRST,
+           (SELECT count(*) FROM jobs r WHERE r.state = 'RUNNING' AND r.team_id = j.team_id),
+           j.created_at
+         LIMIT 1
+         FOR UPDATE OF j SKIP LOCKED
+       )
+       UPDATE jobs SET state = 'RUNNING', worker_id = $1, attempts = jobs.attempts + 1,
+         lease_expires_at = now() + make_interval(secs => $3), heartbeat_at = now(), started_at = now()
+       FROM next WHERE jobs.id = next.id
+       RETURNING jobs.id, jobs.kind, jobs.competition_id, jobs.team_id, jobs.submission_id, jobs.dataset_version_id, jobs.attempts, jobs.max_attempts`,
+      [options.workerId, options.kinds, options.leaseSeconds],
+    );
+    return row ? toJob(row) : null;
+  });
+}
+
+/** Renews the lease; false when this worker no longer holds the job (it expired and was taken over). */
+export async function heartbeatJob(sql: SqlExecutor, jobId: string, workerId: string, leaseSeconds: number, progress?: unknown): Promise<boolean> {
+  const rows = await sql.query(
+    `UPDATE jobs SET lease_expires_at = now() + make_interval(secs => $3), heartbeat_at = now(), progress = COALESCE($4::jsonb, progress)
+     WHERE id = $1 AND worker_id = $2 AND state = 'RUNNING' RETURNING id`,
+    [jobId, workerId, leaseSeconds, progress === undefined ? null : JSON.stringify(progress)],
+  );
+  return rows.length === 1;
+}
+
+export async function completeJob(sql: SqlExecutor, jobId: string, workerId: string): Promise<boolean> {
+  const rows = await sql.query(`UPDATE jobs SET state = 'SUCCEEDED', finished_at = now(), lease_expires_at = NULL WHERE id = $1 AND worker_id = $2 AND state = 'RUNNING' RETURNING id`, [jobId, workerId]);
+  return rows.length === 1;
+}
+
+/** Ends a job that failed through our fault: its submission is FAILED and its quota unit refunded. */
+async function failForGood(tx: SqlExecutor, jobId: string, reason: string): Promise<void> {
+  const [job] = await tx.query<{ submission_id: string | null }>(`UPDATE jobs SET state = 'FAILED', finished_at = now(), last_error = $2, lease_expires_at = NULL WHERE id = $1 RETURNING submission_id`, [jobId, reason]);
+  if (job?.submission_id) {
+    await tx.query(`UPDATE submissions SET status = 'FAILED', counts_toward_quota = false, error = $2, finished_at = now() WHERE id = $1 AND status IN ('QUEUED', 'RUNNING', 'RECEIVED')`, [
+      job.submission_id,
+      `failed after every attempt (not counted toward your quota): ${reason}`,
+    ]);
+  }
+}
+
+/** A failed attempt: retried with back-off while attempts remain, else FAILED for good. */
+export async function failJob(sql: SqlExecutor, jobId: string, workerId: string, reason: string): Promise<"retrying" | "failed" | "lost"> {
+  return sql.transaction(async (tx) => {
+    const [job] = await tx.query<{ attempts: number; max_attempts: number }>(`SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND worker_id = $2 AND state = 'RUNNING' FOR UPDATE`, [jobId, workerId]);
+    if (!job) return "lost";
+    if (job.attempts >= job.max_attempts) {
+      await failForGood(tx, jobId, reason);
+      return "failed";
+    }
+    await tx.query(`UPDATE jobs SET state = 'QUEUED', worker_id = NULL, lease_expires_at = NULL, last_error = $2, run_after = now() + make_interval(secs => $3) WHERE id = $1`, [jobId, reason, 2 ** job.attempts]);
+    return "retrying";
+  });
+}
+
+/** Re-queues jobs whose lease expired (their worker died), or fails them after their last attempt. */
+export async function sweepExpiredLeases(sql: SqlExecutor): Promise<{ requeued: number; failed: number }> {
+  return sql.transaction(async (tx) => {
+    const expired = await tx.query<{ id: string; attempts: number; max_attempts: number; worker_id: string | null }>(
+      `SELECT id, attempts, max_attempts, worker_id FROM jobs WHERE state = 'RUNNING' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED`,
+    );
+    let failed = 0;
+    for (const job of expired) {
+      if (job.attempts >= job.max_attempts) {
+        await failForGood(tx, job.id, `its worker (${job.worker_id ?? "unknown"}) stopped answering ${job.attempts} times`);
+        failed++;
+      } else {
+        await tx.query(`UPDATE jobs SET state = 'QUEUED', worker_id = NULL, lease_expires_at = NULL, last_error = $2 WHERE id = $1`, [job.id, `lease expired: worker ${job.worker_id ?? "unknown"} stopped answering`]);
+      }
+    }
+    return { requeued: expired.length - failed, failed };
+  });
+}
