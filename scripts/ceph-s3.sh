@@ -93,7 +93,8 @@ CONF
   ceph-authtool "$D/keyring" --gen-key -n client.admin --cap mon 'allow *' --cap osd 'allow *' --cap mgr 'allow *' >/dev/null
   ceph-authtool "$D/keyring" --gen-key -n osd.0 --cap mon 'allow profile osd' --cap osd 'allow *' --cap mgr 'allow profile osd' >/dev/null
   ceph-authtool "$D/keyring" --gen-key -n client.rgw.a --cap mon 'allow rw' --cap osd 'allow rwx' --cap mgr 'allow rw' >/dev/null
-  monmaptool --create --add a "127.0.0.1:$MONPORT" --fsid "$FSID" "$D/monmap" >/dev/null
+  # --addv with an explicit v1 address: with --add, a port other than 6789 would be taken for msgr2.
+  monmaptool --create --addv a "[v1:127.0.0.1:$MONPORT]" --fsid "$FSID" "$D/monmap" >/dev/null
   ceph-mon --mkfs -i a --monmap "$D/monmap" --keyring "$D/keyring" >"$D/log/mkfs.out" 2>&1 || die "mon mkfs failed"
 fi
 
