@@ -27,6 +27,7 @@ Scores a results file the way the server does and prints one JSON object:
   --seed S                 split seed; with --public-fraction adds "public" and "private" scores
   --public-fraction F      fraction of queries on the public split (0..1)
   --splits                 print public/private scores (defaults: seed 0, fraction 1)
+  --timing                 print how long each phase took, on stderr
 
 Exit status: 0 scored, 1 invalid submission (errors on stderr), 2 bad arguments or dataset.`;
 
@@ -40,6 +41,7 @@ const scoreArgs = z
     seed: z.string().optional(),
     "public-fraction": z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").optional(),
     splits: z.boolean().optional(),
+    timing: z.boolean().optional(),
     positionals: z.array(z.string()).length(1, "give exactly one SUBMISSION.json"),
   })
   .refine((args) => (args.dataset === undefined) !== (args.truth === undefined), { message: "give either --dataset or --truth", path: ["dataset"] })
@@ -91,6 +93,7 @@ export async function run(argv: string[], io: { stdout: (text: string) => void; 
       seed: { type: "string" },
       "public-fraction": { type: "string" },
       splits: { type: "boolean" },
+      timing: { type: "boolean" },
     },
     scoreArgs,
     usage,
@@ -101,14 +104,27 @@ export async function run(argv: string[], io: { stdout: (text: string) => void; 
     if (!parsed.ok) throw new AppError("BAD_REQUEST", `--weights: ${parsed.error}`);
     weights = parsed.value;
   }
+  const phases: string[] = [];
+  let last = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    phases.push(`${name} ${(now - last).toFixed(0)} ms`);
+    last = now;
+  };
   const { dataset, warnings } = loadDataset(args);
+  lap("read dataset");
   const index = buildScoringIndex(dataset);
+  lap("build index");
   if (!index.ok) throw new AppError("BAD_REQUEST", `the dataset cannot be scored against:\n${index.error.slice(0, 20).join("\n")}`);
   const submissionPath = args.positionals[0]!;
   if (!existsSync(submissionPath)) throw new AppError("BAD_REQUEST", `submission ${submissionPath} does not exist`);
   const wantSplits = args.splits === true || args.seed !== undefined || args["public-fraction"] !== undefined;
   const split = { seed: args.seed ?? "0", publicFraction: args["public-fraction"] ?? 1 };
-  const scored = scoreSubmission(readFileSync(submissionPath), index.value, { weights, allowPartial: args["allow-partial"] ?? false, split });
+  const bytes = readFileSync(submissionPath);
+  lap("read submission");
+  const scored = scoreSubmission(bytes, index.value, { weights, allowPartial: args["allow-partial"] ?? false, split });
+  lap("validate and score");
+  if (args.timing) io.stderr(`timing: ${phases.join(", ")}`);
   for (const warning of warnings) io.stderr(`warning: ${warning}`);
   if (!scored.ok) {
     io.stderr(`invalid submission ${submissionPath}:\n${formatValidationErrors(scored.error)}`);
