@@ -8,7 +8,10 @@ import {
   DEFAULT_WEIGHTS,
   formatValidationErrors,
   parseWeights,
+  PARALLEL_MIN_BYTES,
+  RankWorker,
   scoreSubmission,
+  scoreSubmissionInParallel,
   type ScoringDataset,
   type SplitScore,
 } from "../../lib/scoring";
@@ -98,6 +101,24 @@ export async function run(argv: string[], io: { stdout: (text: string) => void; 
     scoreArgs,
     usage,
   );
+  const submissionPath = args.positionals[0]!;
+  if (!existsSync(submissionPath)) throw new AppError("BAD_REQUEST", `submission ${submissionPath} does not exist`);
+  // A large file is read by two threads; the worker starts now so it is ready when the dataset is loaded.
+  const worker = statSync(submissionPath).size >= PARALLEL_MIN_BYTES ? startRankWorker() : null;
+  try {
+    return await scoreFile(args, submissionPath, worker, io);
+  } finally {
+    await worker?.terminate();
+  }
+}
+
+/** The ranking worker: the bundled file next to the CLI bundle, or the source through tsx. */
+function startRankWorker(): RankWorker {
+  const here = import.meta.url;
+  return new RankWorker(here.endsWith(".mjs") ? new URL("../rank-worker.mjs", here) : new URL("../../lib/scoring/rank-worker-dev.mjs", here));
+}
+
+async function scoreFile(args: z.infer<typeof scoreArgs>, submissionPath: string, worker: RankWorker | null, io: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> {
   let weights = DEFAULT_WEIGHTS;
   if (args.weights !== undefined) {
     const parsed = parseWeights(args.weights);
@@ -116,13 +137,12 @@ export async function run(argv: string[], io: { stdout: (text: string) => void; 
   const index = buildScoringIndex(dataset);
   lap("build index");
   if (!index.ok) throw new AppError("BAD_REQUEST", `the dataset cannot be scored against:\n${index.error.slice(0, 20).join("\n")}`);
-  const submissionPath = args.positionals[0]!;
-  if (!existsSync(submissionPath)) throw new AppError("BAD_REQUEST", `submission ${submissionPath} does not exist`);
   const wantSplits = args.splits === true || args.seed !== undefined || args["public-fraction"] !== undefined;
   const split = { seed: args.seed ?? "0", publicFraction: args["public-fraction"] ?? 1 };
   const bytes = readFileSync(submissionPath);
   lap("read submission");
-  const scored = scoreSubmission(bytes, index.value, { weights, allowPartial: args["allow-partial"] ?? false, split });
+  const rules = { weights, allowPartial: args["allow-partial"] ?? false, split };
+  const scored = worker ? await scoreSubmissionInParallel(bytes, index.value, rules, worker) : scoreSubmission(bytes, index.value, rules);
   lap("validate and score");
   if (args.timing) io.stderr(`timing: ${phases.join(", ")}`);
   for (const warning of warnings) io.stderr(`warning: ${warning}`);

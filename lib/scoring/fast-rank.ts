@@ -32,14 +32,53 @@ export interface FastRanked extends RankedResults {
 export function fastRankResults(bytes: Uint8Array, index: ScoringIndex, maxListLength: number, allowPartial: boolean): FastRanked | null {
   // Without a gallery list, unknown names need the general path's bookkeeping.
   if (!index.galleryKnown) return null;
-  return scan(bytes, index, { queries: index.queryTable, gallery: index.galleryTable }, maxListLength, allowPartial);
+  return scan(bytes, scanIndexOf(index), { queries: index.queryTable, gallery: index.galleryTable }, maxListLength, allowPartial);
 }
 
-function scan(bytes: Uint8Array, index: ScoringIndex, tables: FastTables, maxListLength: number, allowPartial: boolean): FastRanked | null {
+/** What the scan needs of an index: plain typed arrays, so a worker thread can receive them. */
+export interface ScanIndex {
+  evaluatedSlot: Int32Array;
+  truthStart: Int32Array;
+  truthIds: Int32Array;
+  slotCount: number;
+  queryCount: number;
+  queries: NameTable;
+  gallery: NameTable;
+}
+
+export function scanIndexOf(index: ScoringIndex): ScanIndex {
+  return {
+    evaluatedSlot: index.evaluatedSlot,
+    truthStart: index.truthStart,
+    truthIds: index.truthIds,
+    slotCount: index.evaluatedNames.length,
+    queryCount: index.queryCount,
+    queries: index.queryTable,
+    gallery: index.galleryTable,
+  };
+}
+
+/**
+ * Which part of a plain map a scan reads: all of it; a prefix that must end with a complete member right before
+ * the comma at `stopAt`; or a suffix that starts with a member right after such a comma (two halves read in
+ * parallel, see parallel-rank.ts).
+ */
+export type ScanPart = { mode: "whole" } | { mode: "prefix"; stopAt: number } | { mode: "suffix" };
+
+export interface PartRanked extends FastRanked {
+  seenQuery: Uint8Array;
+}
+
+export function scanPart(bytes: Uint8Array, index: ScanIndex, maxListLength: number, part: ScanPart): PartRanked | null {
+  return scan(bytes, index, { queries: index.queries, gallery: index.gallery }, maxListLength, true, part);
+}
+
+function scan(bytes: Uint8Array, index: ScanIndex, tables: FastTables, maxListLength: number, allowPartial: boolean, part: ScanPart = { mode: "whole" }): PartRanked | null {
   // One function with local state only: the hot loops must keep `i` in a register (closures would not).
   const length = bytes.length;
   const { evaluatedSlot, truthStart, truthIds } = index;
-  const slotCount = index.evaluatedNames.length;
+  const slotCount = index.slotCount;
+  const stopAt = part.mode === "prefix" ? part.stopAt : -1;
   const firstHitRank = new Uint8Array(slotCount);
   const present = new Uint8Array(slotCount);
   const seenQuery = new Uint8Array(index.queryCount);
@@ -52,9 +91,11 @@ function scan(bytes: Uint8Array, index: ScoringIndex, tables: FastTables, maxLis
   let c = 0;
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 
-  while (i < length && ((c = bytes[i]!) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
-  if (bytes[i] !== OPEN_BRACE) return null;
-  i++;
+  if (part.mode !== "suffix") {
+    while (i < length && ((c = bytes[i]!) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
+    if (bytes[i] !== OPEN_BRACE) return null;
+    i++;
+  }
 
   // Each turn reads one member `"key": value` of the current object.
   for (;;) {
@@ -130,6 +171,8 @@ function scan(bytes: Uint8Array, index: ScoringIndex, tables: FastTables, maxLis
         present[slot] = 1;
         firstHitRank[slot] = rank;
       }
+    } else if (part.mode !== "whole") {
+      return null; // halves are read only for plain maps
     } else if (depth === 0 && c === OPEN_BRACE && !sawImages && isWord(bytes, keyStart, keyEnd, "images") && (format === "legacy-body" || seenNothing(seenQuery))) {
       // The legacy body's "images": descend into its plain map.
       format = "legacy-body";
@@ -154,6 +197,7 @@ function scan(bytes: Uint8Array, index: ScoringIndex, tables: FastTables, maxLis
     // After a member: a comma for the next one, or the end of the current object.
     while (i < length && ((c = bytes[i]!) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
     if (c === COMMA) {
+      if (i === stopAt) return { format, groupname, firstHitRank, present, seenQuery };
       i++;
       continue;
     }
@@ -174,8 +218,9 @@ function scan(bytes: Uint8Array, index: ScoringIndex, tables: FastTables, maxLis
   while (i < length && ((c = bytes[i]!) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
   if (i !== length) return null;
   if (format === "legacy-body" && !sawImages) return null;
+  if (part.mode === "prefix") return null; // the prefix must stop at its comma
   if (!allowPartial) for (let s = 0; s < slotCount; s++) if (present[s] === 0) return null;
-  return { format, groupname, firstHitRank, present };
+  return { format, groupname, firstHitRank, present, seenQuery };
 }
 
 function isWord(bytes: Uint8Array, start: number, end: number, word: string): boolean {

@@ -1,4 +1,5 @@
 import { fastRankResults } from "./fast-rank";
+import { PARALLEL_MIN_BYTES, rankInParallel, type RankWorker } from "./parallel-rank";
 import { parseResults } from "./parse-results";
 import { rankResults, type RankedResults } from "./rank-results";
 import type { ScoringIndex } from "./scoring-index";
@@ -52,6 +53,19 @@ export function scoreParsedResults(parsed: ParsedResults, index: ScoringIndex, r
   const ranked = rankResults(parsed.entries, index, { maxListLength: maxListLength(weights), allowPartial: rules.allowPartial ?? false });
   if (!ranked.ok) return ranked;
   return { ok: true, value: summarizeSubmission(parsed.format, parsed.groupname, ranked.value, index, rules) };
+}
+
+/**
+ * The same as scoreSubmission, reading a large file's two halves at once (this thread and `worker`, which runs
+ * rank-worker.ts). Identical results; anything unusual goes through the single-threaded path.
+ */
+export async function scoreSubmissionInParallel(bytes: Uint8Array, index: ScoringIndex, rules: ScoringRules, worker: RankWorker): Promise<Outcome<ScoredSubmission, ValidationError[]>> {
+  if (bytes.length >= PARALLEL_MIN_BYTES) {
+    const weights = rules.weights ?? DEFAULT_WEIGHTS;
+    const ranked = await rankInParallel(bytes, index, maxListLength(weights), rules.allowPartial ?? false, worker);
+    if (ranked) return { ok: true, value: summarizeSubmission(ranked.format, ranked.groupname, ranked, index, rules) };
+  }
+  return scoreSubmission(bytes, index, rules);
 }
 
 function summarizeSubmission(format: ResultsFormat, groupname: string | null, ranked: RankedResults, index: ScoringIndex, rules: ScoringRules): ScoredSubmission {
