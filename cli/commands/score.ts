@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { z } from "zod";
-import { listFolderFiles, readDatasetFolder } from "../../lib/datasets/read-dataset-folder";
+import { listFolderFiles, parseNameList, readDatasetFolder } from "../../lib/datasets/read-dataset-folder";
 import { parseGroundTruthJson, parseLabelsCsv } from "../../lib/datasets/parse-ground-truth";
 import { AppError } from "../../lib/errors/app-error";
 import {
@@ -72,7 +72,7 @@ function loadDataset(args: z.infer<typeof scoreArgs>): { dataset: ScoringDataset
     if (!existsSync(args.gallery)) throw new AppError("BAD_REQUEST", `gallery ${args.gallery} does not exist`);
     gallery = statSync(args.gallery).isDirectory()
       ? listFolderFiles(args.gallery)
-      : readFileSync(args.gallery, "utf8").split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
+      : parseNameList(readFileSync(args.gallery, "utf8"));
   } else {
     warnings.push("no gallery list given (--gallery): unknown gallery names cannot be detected and count as misses");
   }

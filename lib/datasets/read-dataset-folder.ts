@@ -30,3 +30,15 @@ export function readTruthFile(root: string): Outcome<Map<string, string[]>, stri
   if (existsSync(csv)) return parseLabelsCsv(readFileSync(csv, "utf8"));
   return { ok: false, error: [`${root} has neither ground_truth.json nor labels.csv`] };
 }
+
+/** One name per line; blank lines skipped, surrounding spaces and a CR removed (only when present: lists are long). */
+export function parseNameList(text: string): string[] {
+  const names: string[] = [];
+  for (const line of text.split("\n")) {
+    const first = line.charCodeAt(0);
+    const last = line.charCodeAt(line.length - 1);
+    const name = first <= 0x20 || last <= 0x20 ? line.trim() : line;
+    if (name !== "") names.push(name);
+  }
+  return names;
+}
