@@ -55,7 +55,9 @@ function readText(path: string, what: string): string {
   return readFileSync(path, "utf8");
 }
 
-function loadDataset(args: z.infer<typeof scoreArgs>): { dataset: ScoringDataset; warnings: string[] } {
+type GalleryTable = Awaited<ReturnType<RankWorker["nameTable"]>>;
+
+async function loadDataset(args: z.infer<typeof scoreArgs>, worker: RankWorker | null): Promise<{ dataset: ScoringDataset; warnings: string[]; galleryTable?: GalleryTable }> {
   if (args.dataset !== undefined) {
     if (!existsSync(args.dataset) || !statSync(args.dataset).isDirectory()) throw new AppError("BAD_REQUEST", `dataset folder ${args.dataset} does not exist`);
     const read = readDatasetFolder(args.dataset);
@@ -63,20 +65,22 @@ function loadDataset(args: z.infer<typeof scoreArgs>): { dataset: ScoringDataset
     return { dataset: read.value, warnings: [] };
   }
   const truthPath = args.truth!;
+  // A gallery list file is read and indexed on the worker's thread while this one parses the ground truth.
+  const galleryFile = args.gallery !== undefined && existsSync(args.gallery) && !statSync(args.gallery).isDirectory() ? args.gallery : null;
+  const pendingTable = worker && galleryFile ? worker.nameTable(galleryFile).catch(() => undefined) : undefined;
   const text = readText(truthPath, "truth file");
   const truth = truthPath.toLowerCase().endsWith(".csv") ? parseLabelsCsv(text) : parseGroundTruthJson(text);
   if (!truth.ok) throw new AppError("BAD_REQUEST", truth.error.join("\n"));
   let gallery: string[] | null = null;
   const warnings: string[] = [];
+  const galleryTable = await pendingTable;
   if (args.gallery !== undefined) {
     if (!existsSync(args.gallery)) throw new AppError("BAD_REQUEST", `gallery ${args.gallery} does not exist`);
-    gallery = statSync(args.gallery).isDirectory()
-      ? listFolderFiles(args.gallery)
-      : parseNameList(readFileSync(args.gallery, "utf8"));
+    gallery = galleryTable ? galleryTable.names : statSync(args.gallery).isDirectory() ? listFolderFiles(args.gallery) : parseNameList(readFileSync(args.gallery, "utf8"));
   } else {
     warnings.push("no gallery list given (--gallery): unknown gallery names cannot be detected and count as misses");
   }
-  return { dataset: { queries: [...truth.value.keys()], gallery, truth: truth.value }, warnings };
+  return { dataset: { queries: [...truth.value.keys()], gallery, truth: truth.value }, warnings, galleryTable };
 }
 
 function present(split: SplitScore) {
@@ -132,9 +136,9 @@ async function scoreFile(args: z.infer<typeof scoreArgs>, submissionPath: string
     phases.push(`${name} ${(now - last).toFixed(0)} ms`);
     last = now;
   };
-  const { dataset, warnings } = loadDataset(args);
+  const { dataset, warnings, galleryTable } = await loadDataset(args, worker);
   lap("read dataset");
-  const index = buildScoringIndex(dataset);
+  const index = buildScoringIndex(dataset, { gallery: galleryTable });
   lap("build index");
   if (!index.ok) throw new AppError("BAD_REQUEST", `the dataset cannot be scored against:\n${index.error.slice(0, 20).join("\n")}`);
   const wantSplits = args.splits === true || args.seed !== undefined || args["public-fraction"] !== undefined;

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { scanIndexOf, scanPart, type FastRanked, type PartRanked, type ScanIndex } from "./fast-rank";
+import type { NameTable } from "./name-table";
 import type { ScoringIndex } from "./scoring-index";
 
 // Large results files are read in two halves at once: this thread reads the first, a worker thread the second,
@@ -37,9 +38,19 @@ export class RankWorker {
   }
 
   run(message: { bytes: Uint8Array; index: ScanIndex; maxListLength: number }): Promise<PartRanked | null> {
+    return this.request<PartRanked | null>({ type: "scan", ...message }, [message.bytes.buffer as ArrayBuffer]);
+  }
+
+  /** The name table of a newline-separated list file, built on the worker's thread. */
+  nameTable(path: string): Promise<{ names: string[]; table: NameTable; duplicates: number[] }> {
+    return this.request({ type: "name-table", path }, []);
+  }
+
+  /** One request at a time: callers await each before the next. */
+  private request<T>(message: object, transfer: ArrayBuffer[]): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      const onMessage = (result: PartRanked | null) => {
+      const onMessage = (result: T) => {
         this.worker.off("error", onError);
         this.worker.off("exit", onExit);
         resolve(result);
@@ -49,7 +60,7 @@ export class RankWorker {
       this.worker.once("message", onMessage);
       this.worker.once("error", onError);
       this.worker.once("exit", onExit);
-      this.worker.postMessage(message, [message.bytes.buffer as ArrayBuffer]);
+      this.worker.postMessage(message, transfer);
     });
   }
 

@@ -41,7 +41,7 @@ function quoteAll(names: readonly string[], positions: number[]): string {
 }
 
 /** Problems in the dataset itself come back as messages; a dataset version with any of them cannot score. */
-export function buildScoringIndex(dataset: ScoringDataset): Outcome<ScoringIndex, string[]> {
+export function buildScoringIndex(dataset: ScoringDataset, prebuilt: { gallery?: { table: NameTable; duplicates: number[] } } = {}): Outcome<ScoringIndex, string[]> {
   const problems: string[] = [];
   const queryNames = dataset.queries;
   const queries = buildNameTable(queryNames);
@@ -67,7 +67,8 @@ export function buildScoringIndex(dataset: ScoringDataset): Outcome<ScoringIndex
   }
   const galleryKnown = dataset.gallery !== null;
   const galleryNames = dataset.gallery ?? [...new Set(matchNames)];
-  const gallery = buildNameTable(galleryNames);
+  // The gallery's table may come prebuilt (from the gallery list, on another thread).
+  const gallery = dataset.gallery !== null && prebuilt.gallery ? prebuilt.gallery : buildNameTable(galleryNames);
   if (gallery.duplicates.length > 0) problems.push(`${gallery.duplicates.length} gallery names are listed twice: ${quoteAll(galleryNames, gallery.duplicates)}`);
   const matchIds = lookupNames(gallery.table, matchNames);
 

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { PARALLEL_MIN_BYTES, buildScoringIndex, scoreSubmission } from "../../lib/scoring";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -91,6 +93,26 @@ describe("podium score", () => {
       expect(run.status, args.join(" ")).toBe(2);
       expect(run.stderr).toMatch(message);
     }
+  });
+
+  it("scores a large file with two threads to the same numbers as the library", () => {
+    const n = 25_000;
+    const queries = Array.from({ length: n }, (_, i) => `${createHash("md5").update(`q${i}`).digest("hex")}.jpg`);
+    const gallery = Array.from({ length: n + 500 }, (_, i) => `${createHash("md5").update(`g${i}`).digest("hex")}.jpg`);
+    const truth = Object.fromEntries(queries.map((q, i) => [q, [gallery[i]!]]));
+    const results = Object.fromEntries(queries.map((q, i) => [q, Array.from({ length: 10 }, (_, j) => gallery[(i + j * (i % 5 === 0 ? 1 : 13)) % gallery.length]!)]));
+    writeFileSync(join(dir, "big-truth.json"), JSON.stringify(truth));
+    writeFileSync(join(dir, "big-gallery.txt"), gallery.join("\n"));
+    const bytes = Buffer.from(JSON.stringify(results));
+    expect(bytes.length).toBeGreaterThan(PARALLEL_MIN_BYTES);
+    writeFileSync(join(dir, "big-results.json"), bytes);
+    const run = runPodium(["score", "--truth", join(dir, "big-truth.json"), "--gallery", join(dir, "big-gallery.txt"), join(dir, "big-results.json")]);
+    expect(run.stderr).toBe("");
+    const index = buildScoringIndex({ queries, gallery, truth: new Map(Object.entries(truth)) });
+    if (!index.ok) throw new Error("index");
+    const expected = scoreSubmission(bytes, index.value);
+    if (!expected.ok) throw new Error("score");
+    expect(JSON.parse(run.stdout)).toMatchObject({ score: expected.value.splits.all.score, ci95: expected.value.splits.all.ci95, evaluated: n });
   });
 
   it("prints help for the program and for a command", () => {
