@@ -12,9 +12,13 @@ import {
   RankWorker,
   scoreSubmission,
   scoreSubmissionInParallel,
+  type Outcome,
   type ScoringDataset,
+  type ScoringIndex,
   type SplitScore,
 } from "../../lib/scoring";
+import { buildNameTable } from "../../lib/scoring/name-table";
+import { buildScoringIndexFromTruthBytes } from "../../lib/scoring/truth-bytes-index";
 import { parseCommandArgs } from "../args";
 
 export const usage = `Usage: podium score (--dataset DIR | --truth GT.json [--gallery DIR|NAMES.txt]) [options] SUBMISSION.json
@@ -50,14 +54,10 @@ const scoreArgs = z
   .refine((args) => (args.dataset === undefined) !== (args.truth === undefined), { message: "give either --dataset or --truth", path: ["dataset"] })
   .refine((args) => args.gallery === undefined || args.truth !== undefined, { message: "--gallery goes with --truth", path: ["gallery"] });
 
-function readText(path: string, what: string): string {
-  if (!existsSync(path)) throw new AppError("BAD_REQUEST", `${what} ${path} does not exist`);
-  return readFileSync(path, "utf8");
-}
 
-type GalleryTable = Awaited<ReturnType<RankWorker["nameTable"]>>;
+type GalleryTable = ReturnType<typeof buildNameTable> & { names: string[] };
 
-async function loadDataset(args: z.infer<typeof scoreArgs>, worker: RankWorker | null): Promise<{ dataset: ScoringDataset; warnings: string[]; galleryTable?: GalleryTable }> {
+async function loadDataset(args: z.infer<typeof scoreArgs>): Promise<{ dataset?: ScoringDataset; index?: ScoringIndex; warnings: string[]; galleryTable?: GalleryTable }> {
   if (args.dataset !== undefined) {
     if (!existsSync(args.dataset) || !statSync(args.dataset).isDirectory()) throw new AppError("BAD_REQUEST", `dataset folder ${args.dataset} does not exist`);
     const read = readDatasetFolder(args.dataset);
@@ -65,21 +65,26 @@ async function loadDataset(args: z.infer<typeof scoreArgs>, worker: RankWorker |
     return { dataset: read.value, warnings: [] };
   }
   const truthPath = args.truth!;
-  // A gallery list file is read and indexed on the worker's thread while this one parses the ground truth.
-  const galleryFile = args.gallery !== undefined && existsSync(args.gallery) && !statSync(args.gallery).isDirectory() ? args.gallery : null;
-  const pendingTable = worker && galleryFile ? worker.nameTable(galleryFile).catch(() => undefined) : undefined;
-  const text = readText(truthPath, "truth file");
-  const truth = truthPath.toLowerCase().endsWith(".csv") ? parseLabelsCsv(text) : parseGroundTruthJson(text);
-  if (!truth.ok) throw new AppError("BAD_REQUEST", truth.error.join("\n"));
-  let gallery: string[] | null = null;
-  const warnings: string[] = [];
-  const galleryTable = await pendingTable;
-  if (args.gallery !== undefined) {
-    if (!existsSync(args.gallery)) throw new AppError("BAD_REQUEST", `gallery ${args.gallery} does not exist`);
-    gallery = galleryTable ? galleryTable.names : statSync(args.gallery).isDirectory() ? listFolderFiles(args.gallery) : parseNameList(readFileSync(args.gallery, "utf8"));
-  } else {
-    warnings.push("no gallery list given (--gallery): unknown gallery names cannot be detected and count as misses");
+  if (!existsSync(truthPath)) throw new AppError("BAD_REQUEST", `truth file ${truthPath} does not exist`);
+  if (args.gallery !== undefined && !existsSync(args.gallery)) throw new AppError("BAD_REQUEST", `gallery ${args.gallery} does not exist`);
+  const truthBytes = readFileSync(truthPath);
+  const csv = truthPath.toLowerCase().endsWith(".csv");
+  let galleryTable: GalleryTable | undefined;
+  if (args.gallery !== undefined && !statSync(args.gallery).isDirectory()) {
+    const names = parseNameList(readFileSync(args.gallery, "utf8"));
+    galleryTable = { names, ...buildNameTable(names) };
+    // The common case straight from the truth file's bytes; anything unusual goes the general way below.
+    const index = csv ? null : buildScoringIndexFromTruthBytes(truthBytes, galleryTable);
+    if (index) return { index, warnings: [] };
   }
+  const text = truthBytes.toString("utf8");
+  const truth = csv ? parseLabelsCsv(text) : parseGroundTruthJson(text);
+  if (!truth.ok) throw new AppError("BAD_REQUEST", truth.error.join("\n"));
+  const warnings: string[] = [];
+  let gallery: string[] | null = null;
+  if (galleryTable) gallery = galleryTable.names;
+  else if (args.gallery !== undefined) gallery = listFolderFiles(args.gallery);
+  else warnings.push("no gallery list given (--gallery): unknown gallery names cannot be detected and count as misses");
   return { dataset: { queries: [...truth.value.keys()], gallery, truth: truth.value }, warnings, galleryTable };
 }
 
@@ -136,9 +141,10 @@ async function scoreFile(args: z.infer<typeof scoreArgs>, submissionPath: string
     phases.push(`${name} ${(now - last).toFixed(0)} ms`);
     last = now;
   };
-  const { dataset, warnings, galleryTable } = await loadDataset(args, worker);
+  const loaded = await loadDataset(args);
+  const { warnings } = loaded;
   lap("read dataset");
-  const index = buildScoringIndex(dataset, { gallery: galleryTable });
+  const index: Outcome<ScoringIndex, string[]> = loaded.index ? { ok: true, value: loaded.index } : buildScoringIndex(loaded.dataset!, { gallery: loaded.galleryTable });
   lap("build index");
   if (!index.ok) throw new AppError("BAD_REQUEST", `the dataset cannot be scored against:\n${index.error.slice(0, 20).join("\n")}`);
   const wantSplits = args.splits === true || args.seed !== undefined || args["public-fraction"] !== undefined;

@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildNameTable } from "./name-table";
 import { PARALLEL_MIN_BYTES, RankWorker, findSplitComma, rankInParallel } from "./parallel-rank";
 import { scanIndexOf, scanPart } from "./fast-rank";
 import { buildScoringIndex, scoreSubmission, scoreSubmissionInParallel } from "./index";
@@ -30,30 +26,6 @@ function file(mutate?: (map: Record<string, string[]>) => void): Uint8Array {
 }
 
 const rules = { split: { seed: "s", publicFraction: 0.4 } };
-
-describe("RankWorker.nameTable", () => {
-  it("builds a gallery list's name table on the worker, the same as on this thread", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "podium-names-"));
-    try {
-      const path = join(dir, "gallery.txt");
-      writeFileSync(path, "b.jpg\r\n a.jpg \n\nc.jpg\nb.jpg\n");
-      const built = await worker.nameTable(path);
-      expect(built.names).toEqual(["b.jpg", "a.jpg", "c.jpg", "b.jpg"]);
-      expect(built.duplicates).toEqual([3]);
-      const dataset = { queries: ["q.jpg"], gallery: built.names.slice(0, 3), truth: new Map([["q.jpg", ["c.jpg"]]]) };
-      const withTable = buildScoringIndex(dataset, { gallery: buildNameTable(dataset.gallery) });
-      const withoutTable = buildScoringIndex(dataset);
-      expect(withTable.ok && withoutTable.ok && Array.from(withTable.value.truthIds)).toEqual(withoutTable.ok && Array.from(withoutTable.value.truthIds));
-      const file = encoder.encode(JSON.stringify({ "q.jpg": ["a.jpg", "c.jpg"] }));
-      const viaWorkerTable = buildScoringIndex({ ...dataset, gallery: built.names.slice(0, 3) }, { gallery: { table: built.table, duplicates: [] } });
-      if (!viaWorkerTable.ok) throw new Error("index");
-      const scored = scoreSubmission(file, viaWorkerTable.value);
-      expect(scored.ok && scored.value.splits.all.score).toBe(400);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
 
 describe("scoreSubmissionInParallel", () => {
   it("agrees with the single-threaded path on a large valid file", async () => {

@@ -1,6 +1,5 @@
 import { Worker } from "node:worker_threads";
 import { scanIndexOf, scanPart, type FastRanked, type PartRanked, type ScanIndex } from "./fast-rank";
-import type { NameTable } from "./name-table";
 import type { ScoringIndex } from "./scoring-index";
 
 // Large results files are read in two halves at once: this thread reads the first, a worker thread the second,
@@ -38,12 +37,7 @@ export class RankWorker {
   }
 
   run(message: { bytes: Uint8Array; index: ScanIndex; maxListLength: number }): Promise<PartRanked | null> {
-    return this.request<PartRanked | null>({ type: "scan", ...message }, [message.bytes.buffer as ArrayBuffer]);
-  }
-
-  /** The name table of a newline-separated list file, built on the worker's thread. */
-  nameTable(path: string): Promise<{ names: string[]; table: NameTable; duplicates: number[] }> {
-    return this.request({ type: "name-table", path }, []);
+    return this.request<PartRanked | null>(message, [message.bytes.buffer as ArrayBuffer]);
   }
 
   /** One request at a time: callers await each before the next. */

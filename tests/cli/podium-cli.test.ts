@@ -59,6 +59,11 @@ describe("podium score", () => {
     const withGallery = runPodium(["score", "--truth", join(dir, "dataset", "ground_truth.json"), "--gallery", join(dir, "gallery.txt"), join(dir, "results.json")]);
     expect(withGallery.status).toBe(0);
     expect(JSON.parse(withGallery.stdout).score).toBe(375);
+    // Folder prefixes in the truth take the general path (JSON.parse, names stripped) to the same score.
+    const prefixed = Object.fromEntries(names.queries.map((query, i) => [`query/${query}`, [`gallery/${names.gallery[i]!}`]]));
+    writeFileSync(join(dir, "prefixed-truth.json"), JSON.stringify(prefixed));
+    const viaGeneralPath = runPodium(["score", "--truth", join(dir, "prefixed-truth.json"), "--gallery", join(dir, "gallery.txt"), join(dir, "results.json")]);
+    expect(JSON.parse(viaGeneralPath.stdout).score).toBe(375);
   });
 
   it("exits 1 with the validation errors on stderr for an invalid file", () => {
