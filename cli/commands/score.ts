@@ -10,6 +10,7 @@ import {
   parseWeights,
   PARALLEL_MIN_BYTES,
   RankWorker,
+  readFileShared,
   scoreSubmission,
   scoreSubmissionInParallel,
   type Outcome,
@@ -67,7 +68,7 @@ async function loadDataset(args: z.infer<typeof scoreArgs>): Promise<{ dataset?:
   const truthPath = args.truth!;
   if (!existsSync(truthPath)) throw new AppError("BAD_REQUEST", `truth file ${truthPath} does not exist`);
   if (args.gallery !== undefined && !existsSync(args.gallery)) throw new AppError("BAD_REQUEST", `gallery ${args.gallery} does not exist`);
-  const truthBytes = readFileSync(truthPath);
+  const truthBytes = readFileShared(truthPath);
   const csv = truthPath.toLowerCase().endsWith(".csv");
   let galleryTable: GalleryTable | undefined;
   if (args.gallery !== undefined && !statSync(args.gallery).isDirectory()) {
@@ -77,7 +78,7 @@ async function loadDataset(args: z.infer<typeof scoreArgs>): Promise<{ dataset?:
     const index = csv ? null : buildScoringIndexFromTruthBytes(truthBytes, galleryTable);
     if (index) return { index, warnings: [] };
   }
-  const text = truthBytes.toString("utf8");
+  const text = new TextDecoder().decode(truthBytes);
   const truth = csv ? parseLabelsCsv(text) : parseGroundTruthJson(text);
   if (!truth.ok) throw new AppError("BAD_REQUEST", truth.error.join("\n"));
   const warnings: string[] = [];
@@ -149,7 +150,7 @@ async function scoreFile(args: z.infer<typeof scoreArgs>, submissionPath: string
   if (!index.ok) throw new AppError("BAD_REQUEST", `the dataset cannot be scored against:\n${index.error.slice(0, 20).join("\n")}`);
   const wantSplits = args.splits === true || args.seed !== undefined || args["public-fraction"] !== undefined;
   const split = { seed: args.seed ?? "0", publicFraction: args["public-fraction"] ?? 1 };
-  const bytes = readFileSync(submissionPath);
+  const bytes = worker ? readFileShared(submissionPath) : readFileSync(submissionPath);
   lap("read submission");
   const rules = { weights, allowPartial: args["allow-partial"] ?? false, split };
   const scored = worker ? await scoreSubmissionInParallel(bytes, index.value, rules, worker) : scoreSubmission(bytes, index.value, rules);

@@ -10,5 +10,5 @@ export { splitQueries, type SplitSettings } from "./split-queries";
 export { bootstrapInterval, quantile, DEFAULT_RESAMPLES } from "./bootstrap-interval";
 export { queryValue, summarizeRanks } from "./summarize-ranks";
 export { DEFAULT_BOOTSTRAP_SEED, publicQueriesOf, scoreParsedResults, scoreSubmission, scoreSubmissionInParallel, type ScoringRules } from "./score-submission";
-export { PARALLEL_MIN_BYTES, RankWorker } from "./parallel-rank";
+export { PARALLEL_MIN_BYTES, RankWorker, readFileShared } from "./parallel-rank";
 export { createRandom } from "./random";

@@ -36,6 +36,11 @@ export function encodeNames(names: readonly string[], visit: (pool: Uint8Array, 
   return pool;
 }
 
+/** An Int32Array in shared memory: a worker thread can read the table without it being copied. */
+export function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(length * 4));
+}
+
 /**
  * Builds the table of `names`, whose ids are their positions. A name equal to an earlier one is not added; its
  * position is reported in `duplicates`.
@@ -44,11 +49,11 @@ export function buildNameTable(names: readonly string[]): { table: NameTable; du
   let size = 16;
   while (size < names.length * 2) size *= 2;
   const mask = size - 1;
-  const slots = new Int32Array(size * 4);
+  const slots = sharedInt32(size * 4);
   for (let p = 0; p < size; p++) slots[p * 4 + 1] = -1;
   const duplicates: number[] = [];
   const table: NameTable = { mask, slots, pool: new Uint8Array(0), size: 0 };
-  table.pool = encodeNames(names, (pool, start, end, id) => {
+  const encoded = encodeNames(names, (pool, start, end, id) => {
     table.pool = pool;
     const hash = hashBytes(pool, start, end);
     if (lookupName(table, pool, start, end, hash) !== -1) {
@@ -63,6 +68,10 @@ export function buildNameTable(names: readonly string[]): { table: NameTable; du
     slots[p * 4 + 3] = end - start;
     table.size++;
   });
+  // The pool moves to shared memory too, once built.
+  const shared = new Uint8Array(new SharedArrayBuffer(encoded.length));
+  shared.set(encoded);
+  table.pool = shared;
   return { table, duplicates };
 }
 

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { scanIndexOf, scanPart, type FastRanked, type PartRanked, type ScanIndex } from "./fast-rank";
 import type { ScoringIndex } from "./scoring-index";
@@ -37,7 +38,8 @@ export class RankWorker {
   }
 
   run(message: { bytes: Uint8Array; index: ScanIndex; maxListLength: number }): Promise<PartRanked | null> {
-    return this.request<PartRanked | null>(message, [message.bytes.buffer as ArrayBuffer]);
+    const buffer = message.bytes.buffer;
+    return this.request<PartRanked | null>(message, buffer instanceof SharedArrayBuffer ? [] : [buffer as ArrayBuffer]);
   }
 
   /** One request at a time: callers await each before the next. */
@@ -72,8 +74,9 @@ export async function rankInParallel(bytes: Uint8Array, index: ScoringIndex, max
   const comma = findSplitComma(bytes);
   if (comma < 0 || !index.galleryKnown) return null;
   const scanIndex = scanIndexOf(index);
-  // A copy (Buffer#slice would share memory), handed over to the worker without another copy.
-  const suffix = new Uint8Array(bytes.subarray(comma + 1));
+  // Bytes in shared memory are read by the worker in place; others are copied once and handed over.
+  const shared = bytes.buffer instanceof SharedArrayBuffer;
+  const suffix = shared ? bytes.subarray(comma + 1) : new Uint8Array(bytes.subarray(comma + 1));
   const second = worker.run({ bytes: suffix, index: scanIndex, maxListLength }).catch(() => null);
   const first = scanPart(bytes, scanIndex, maxListLength, { mode: "prefix", stopAt: comma });
   const rest = await second;
@@ -88,4 +91,22 @@ export async function rankInParallel(bytes: Uint8Array, index: ScoringIndex, max
     if (!allowPartial && present[s] === 0) return null;
   }
   return { format: "plain-map", groupname: null, firstHitRank, present };
+}
+
+/** A file's bytes in shared memory, so a worker thread can read them without a copy. */
+export function readFileShared(path: string): Uint8Array {
+  const size = statSync(path).size;
+  const bytes = new Uint8Array(new SharedArrayBuffer(size));
+  const fd = openSync(path, "r");
+  try {
+    let done = 0;
+    while (done < size) {
+      const read = readSync(fd, bytes, done, size - done, done);
+      if (read === 0) break;
+      done += read;
+    }
+    return done === size ? bytes : bytes.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
 }

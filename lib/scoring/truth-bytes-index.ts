@@ -1,11 +1,12 @@
-import { FNV_OFFSET, FNV_PRIME, lookupName, type NameTable } from "./name-table";
+import { FNV_OFFSET, FNV_PRIME, lookupName, sharedInt32, type NameTable } from "./name-table";
 import type { ScoringIndex } from "./scoring-index";
 
 // Builds a scoring index straight from the bytes of a ground_truth.json (`{"<query>": ["<gallery>", …]}`) and an
 // already indexed gallery list: query names are hashed where they lie in the file (the file is the table's pool),
 // matches are resolved to gallery ids during the same pass. For the common case only — names without escapes or
 // folder prefixes, lists of names, no repeated query; anything else returns null and the caller takes the general
-// path (JSON.parse and buildScoringIndex), which also explains every problem.
+// path (JSON.parse and buildScoringIndex), which also explains every problem. Pass the file's bytes in shared
+// memory (readFileShared) and the table reaches a worker thread without a copy.
 
 const decoder = new TextDecoder();
 
@@ -18,7 +19,7 @@ export function buildScoringIndexFromTruthBytes(bytes: Uint8Array, gallery: { na
   let size = 16;
   while (size < lists * 2) size *= 2;
   const mask = size - 1;
-  const slots = new Int32Array(size * 4);
+  const slots = sharedInt32(size * 4);
   for (let p = 0; p < size; p++) slots[p * 4 + 1] = -1;
   const queryTable: NameTable = { mask, slots, pool: bytes, size: 0 };
 
