@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+/**
+ * How the worker feeds images to a participant's encoder and compares its embeddings. Validated at every edge
+ * (upload form, API, CLI `--manifest`, the model's `metadata_props`); the worker trusts a parsed manifest.
+ */
+const triple = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
+
+export const modelManifestSchema = z
+  .object({
+    /** Graph input that receives the image batch. */
+    input: z.string().min(1).max(256),
+    /** Graph output holding one embedding per image. */
+    output: z.string().min(1).max(256),
+    /** Square or [height, width] input size in pixels. */
+    size: z.union([z.number().int().min(8).max(1024), z.tuple([z.number().int().min(8).max(1024), z.number().int().min(8).max(1024)])]),
+    layout: z.enum(["NCHW", "NHWC"]).default("NCHW"),
+    channelOrder: z.enum(["RGB", "BGR"]).default("RGB"),
+    /** Pixel bytes (0..255) are multiplied by scale, then (x - mean) / std per channel, in channelOrder. */
+    scale: z.number().finite().positive().default(1 / 255),
+    mean: triple.default([0, 0, 0]),
+    std: triple.refine((values) => values.every((value) => value !== 0), "std values must be non-zero").default([1, 1, 1]),
+    /** center-crop: shortest side to size then crop the centre; squash: stretch; pad: fit inside, pad with black. */
+    resize: z.enum(["center-crop", "squash", "pad"]).default("center-crop"),
+    similarity: z.enum(["cosine", "dot"]).default("cosine"),
+    batchSize: z.number().int().min(1).max(256).default(16),
+  })
+  .strict();
+
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+export type ModelManifestInput = z.input<typeof modelManifestSchema>;
+
+/** [height, width] of the model's input. */
+export function inputSize(manifest: ModelManifest): [number, number] {
+  return typeof manifest.size === "number" ? [manifest.size, manifest.size] : manifest.size;
+}
+
+/**
+ * What decides the preprocessed tensors: two models with the same signature share the worker's cache of decoded
+ * query and gallery tensors.
+ */
+export function preprocessingSignature(manifest: ModelManifest): string {
+  const [height, width] = inputSize(manifest);
+  return [`${height}x${width}`, manifest.layout, manifest.channelOrder, manifest.resize, manifest.scale, manifest.mean.join(","), manifest.std.join(",")].join("|");
+}
