@@ -1,15 +1,16 @@
 // Runs once when a Podium server starts: opens the database (so the embedded one is migrated and locked at start,
 // not on the first request), resumes dataset validations that a restart interrupted, and — unless PODIUM_WORKER=off —
-// runs queued results scoring in this process.
+// runs queued jobs (results files, models on the CPU) in this process.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const [{ getDatabase }, { createBlobStore }, { resumeDatasetValidations }, { settings }, { startJobLoop }, { finishQueuedSubmission }] = await Promise.all([
+  const [{ getDatabase }, { createBlobStore }, { resumeDatasetValidations }, { settings }, { startJobLoop }, { jobHandlers }, { jobWakeUp }] = await Promise.all([
     import("./lib/db/client"),
     import("./lib/storage/create-blob-store"),
     import("./lib/datasets/dataset-versions"),
     import("./lib/config/env"),
     import("./lib/queue/run-jobs"),
-    import("./lib/submissions/submit-results"),
+    import("./lib/worker/job-handlers"),
+    import("./lib/queue/wake-up"),
   ]);
   const database = await getDatabase();
   const store = createBlobStore();
@@ -17,11 +18,9 @@ export async function register(): Promise<void> {
   if (settings().env.PODIUM_WORKER === "inprocess") {
     startJobLoop({
       sql: database.sql,
-      handlers: {
-        SCORE_RESULTS: async (job) => {
-          await finishQueuedSubmission(database, store, job.submissionId!);
-        },
-      },
+      handlers: jobHandlers(database, store, settings()),
+      wakeUp: jobWakeUp(),
+      leaseSeconds: settings().worker.leaseSeconds,
       log: (line) => console.error(`[worker] ${line}`),
     });
   }

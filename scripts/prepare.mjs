@@ -13,7 +13,7 @@ const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 const BUNDLED = ["zod"];
 
 await build({
-  entryPoints: ["cli/podium.ts", "lib/scoring/rank-worker.ts"],
+  entryPoints: { podium: "cli/podium.ts", "rank-worker": "lib/scoring/rank-worker.ts", "sandbox-child": "lib/models/sandbox-child.ts", "podium-worker": "gpu-worker/main.ts" },
   outdir: "dist",
   entryNames: "[name]",
   chunkNames: "chunks/[name]-[hash]",

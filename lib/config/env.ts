@@ -9,6 +9,8 @@ const booleanFlag = z.preprocess(
   z.enum(["1", "0", "true", "false", "yes", "no"]).optional().transform((value) => (value === undefined ? undefined : ["1", "true", "yes"].includes(value))),
 );
 
+const positiveInteger = (fallback: number) => z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).default(fallback));
+
 const environmentSchema = z.object({
   NODE_ENV: optionalString,
   PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(65535).default(3000)),
@@ -33,6 +35,27 @@ const environmentSchema = z.object({
   S3_ACCESS_KEY: optionalString,
   S3_SECRET_KEY: optionalString,
   S3_FORCE_PATH_STYLE: booleanFlag,
+  /** A second bucket for submissions/ (results files, models, generated results); defaults to S3_BUCKET. */
+  S3_SUBMISSIONS_BUCKET: optionalString,
+  /** How workers learn of new jobs: "poll" (PostgreSQL, the default) or "sqs" (AWS: a message per model job). */
+  PODIUM_QUEUE: z.preprocess((value) => (value === "" ? undefined : value), z.enum(["poll", "sqs"]).default("poll")),
+  PODIUM_SQS_QUEUE_URL: optionalString,
+  /** Jobs one worker process runs at once. */
+  PODIUM_WORKER_CONCURRENCY: positiveInteger(1),
+  /** Local cache of dataset images and decoded pixels; defaults to PODIUM_DATA_DIR/worker-cache. */
+  PODIUM_WORKER_CACHE_DIR: optionalString,
+  /** onnxruntime execution providers in order of preference; CUDA falls back to CPU where its libraries are missing. */
+  PODIUM_EXECUTION_PROVIDERS: z.preprocess((value) => (value === "" ? undefined : value), z.string().default("cuda,cpu")),
+  /** Wall-clock limit of one model job. */
+  PODIUM_MODEL_TIMEOUT_SECONDS: positiveInteger(3600),
+  /** Memory cap of the process running a model; it is killed beyond it. */
+  PODIUM_MODEL_MEMORY_MB: positiveInteger(4096),
+  /** Time limit of the dry run on upload (an endless Loop ends here). */
+  PODIUM_DRY_RUN_TIMEOUT_SECONDS: positiveInteger(60),
+  /** Memory for one chunk of the query × gallery similarity matrix. */
+  PODIUM_RANK_MEMORY_MB: positiveInteger(256),
+  /** A job's lease; a heartbeat renews it every third of it. */
+  PODIUM_JOB_LEASE_SECONDS: positiveInteger(60),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -47,7 +70,20 @@ export interface DatabaseSettings {
 export interface StorageSettings {
   kind: "s3" | "folder";
   folder: string;
-  s3: { endpoint: string | undefined; bucket: string; region: string; accessKeyId: string | undefined; secretAccessKey: string | undefined; forcePathStyle: boolean } | null;
+  s3: { endpoint: string | undefined; bucket: string; submissionsBucket: string | undefined; region: string; accessKeyId: string | undefined; secretAccessKey: string | undefined; forcePathStyle: boolean } | null;
+}
+
+export interface WorkerSettings {
+  queue: "poll" | "sqs";
+  sqsQueueUrl: string | null;
+  concurrency: number;
+  cacheDir: string;
+  executionProviders: string[];
+  modelTimeoutMs: number;
+  modelMemoryBytes: number;
+  dryRunTimeoutMs: number;
+  rankMemoryBytes: number;
+  leaseSeconds: number;
 }
 
 export interface Settings {
@@ -60,6 +96,7 @@ export interface Settings {
   github: { clientId: string; clientSecret: string } | null;
   database: DatabaseSettings;
   storage: StorageSettings;
+  worker: WorkerSettings;
 }
 
 /** Reads and validates settings from an environment (process.env by default); throws naming every bad variable. */
@@ -71,6 +108,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
   }
   const env = parsed.data;
   const dataDir = resolve(env.PODIUM_DATA_DIR);
+  if (env.PODIUM_QUEUE === "sqs" && !env.PODIUM_SQS_QUEUE_URL) throw new Error("invalid environment:\nPODIUM_SQS_QUEUE_URL: required when PODIUM_QUEUE=sqs");
   if (env.S3_BUCKET === undefined && (env.S3_ENDPOINT ?? env.S3_ACCESS_KEY ?? env.S3_SECRET_KEY) !== undefined) {
     throw new Error("invalid environment:\nS3_BUCKET: required when S3_ENDPOINT or S3 credentials are set");
   }
@@ -90,12 +128,25 @@ export function readSettings(source: Record<string, string | undefined> = proces
         ? {
             endpoint: env.S3_ENDPOINT,
             bucket: env.S3_BUCKET,
+            submissionsBucket: env.S3_SUBMISSIONS_BUCKET,
             region: env.S3_REGION,
             accessKeyId: env.S3_ACCESS_KEY,
             secretAccessKey: env.S3_SECRET_KEY,
             forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
           }
         : null,
+    },
+    worker: {
+      queue: env.PODIUM_QUEUE,
+      sqsQueueUrl: env.PODIUM_SQS_QUEUE_URL ?? null,
+      concurrency: env.PODIUM_WORKER_CONCURRENCY,
+      cacheDir: resolve(env.PODIUM_WORKER_CACHE_DIR ?? resolve(dataDir, "worker-cache")),
+      executionProviders: env.PODIUM_EXECUTION_PROVIDERS.split(",").map((item) => item.trim().toLowerCase()).filter(Boolean),
+      modelTimeoutMs: env.PODIUM_MODEL_TIMEOUT_SECONDS * 1000,
+      modelMemoryBytes: env.PODIUM_MODEL_MEMORY_MB * 1024 * 1024,
+      dryRunTimeoutMs: env.PODIUM_DRY_RUN_TIMEOUT_SECONDS * 1000,
+      rankMemoryBytes: env.PODIUM_RANK_MEMORY_MB * 1024 * 1024,
+      leaseSeconds: env.PODIUM_JOB_LEASE_SECONDS,
     },
   };
 }

@@ -6,6 +6,7 @@ import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import type { PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
+import { partSizeFor } from "../storage/part-size";
 import { archiveKindOf } from "./archive-entries";
 import { validateDatasetArchive, type DatasetLimits, type DatasetReport } from "./validate-dataset-archive";
 
@@ -14,8 +15,6 @@ import { validateDatasetArchive, type DatasetLimits, type DatasetReport } from "
 
 const UPLOAD_URL_SECONDS = 3600;
 const BUNDLE_URL_SECONDS = 300;
-const MIN_PART_SIZE = 8 * 1024 * 1024;
-const MAX_PARTS = 9000;
 
 export function datasetKeys(competitionId: string, versionId: string, archiveName: string) {
   const base = `datasets/${competitionId}/${versionId}`;
@@ -29,10 +28,6 @@ export function datasetKeys(competitionId: string, versionId: string, archiveNam
   };
 }
 
-/** Parts are at least 8 MiB and at most 9,000 of them, so archives up to ~70 GiB fit. */
-export function partSizeFor(size: number): number {
-  return Math.max(MIN_PART_SIZE, Math.ceil(size / MAX_PARTS / (1024 * 1024)) * 1024 * 1024);
-}
 
 export async function startDatasetUpload(prisma: PodiumPrisma, store: BlobStore, actor: Actor, slug: string, input: { fileName: string; size: number }) {
   const competition = await getCompetitionOrThrow(prisma, slug);

@@ -7,6 +7,11 @@ import type { SqlExecutor } from "../db/sql-executor";
 
 export type JobKind = "VALIDATE_DATASET" | "SCORE_RESULTS" | "SCORE_MODEL";
 
+/** A job failure that retrying cannot cure; the handler has already recorded the outcome on the submission. */
+export class FinalJobError extends Error {
+  readonly final = true;
+}
+
 export interface ClaimedJob {
   id: string;
   kind: JobKind;
@@ -65,6 +70,22 @@ export async function claimNextJob(sql: SqlExecutor, options: { workerId: string
   });
 }
 
+/**
+ * Claims the waiting job of one submission (the AWS Batch entry point, `podium-worker --submission ID`), whatever
+ * the queue order: Batch already decided this job runs now. Null when it is not waiting (done, or held by a live
+ * worker).
+ */
+export async function claimJobOfSubmission(sql: SqlExecutor, options: { workerId: string; submissionId: string; leaseSeconds: number }): Promise<ClaimedJob | null> {
+  const [row] = await sql.query<JobRow>(
+    `UPDATE jobs SET state = 'RUNNING', worker_id = $1, attempts = jobs.attempts + 1,
+       lease_expires_at = now() + make_interval(secs => $3), heartbeat_at = now(), started_at = now()
+     WHERE id = (SELECT id FROM jobs WHERE submission_id = $2 AND state = 'QUEUED' ORDER BY created_at DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING id, kind, competition_id, team_id, submission_id, dataset_version_id, attempts, max_attempts`,
+    [options.workerId, options.submissionId, options.leaseSeconds],
+  );
+  return row ? toJob(row) : null;
+}
+
 /** Renews the lease; false when this worker no longer holds the job (it expired and was taken over). */
 export async function heartbeatJob(sql: SqlExecutor, jobId: string, workerId: string, leaseSeconds: number, progress?: unknown): Promise<boolean> {
   const rows = await sql.query(
@@ -91,12 +112,15 @@ async function failForGood(tx: SqlExecutor, jobId: string, reason: string): Prom
   }
 }
 
-/** A failed attempt: retried with back-off while attempts remain, else FAILED for good. */
-export async function failJob(sql: SqlExecutor, jobId: string, workerId: string, reason: string): Promise<"retrying" | "failed" | "lost"> {
+/**
+ * A failed attempt: retried with back-off while attempts remain, else FAILED for good. `final`: retrying cannot help
+ * (the participant's model is at fault), so the job ends now.
+ */
+export async function failJob(sql: SqlExecutor, jobId: string, workerId: string, reason: string, options: { final?: boolean } = {}): Promise<"retrying" | "failed" | "lost"> {
   return sql.transaction(async (tx) => {
     const [job] = await tx.query<{ attempts: number; max_attempts: number }>(`SELECT attempts, max_attempts FROM jobs WHERE id = $1 AND worker_id = $2 AND state = 'RUNNING' FOR UPDATE`, [jobId, workerId]);
     if (!job) return "lost";
-    if (job.attempts >= job.max_attempts) {
+    if (options.final || job.attempts >= job.max_attempts) {
       await failForGood(tx, jobId, reason);
       return "failed";
     }

@@ -1,8 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { SqlExecutor } from "../db/sql-executor";
-import { claimNextJob, completeJob, failJob, heartbeatJob, sweepExpiredLeases, type ClaimedJob, type JobKind } from "./jobs";
+import type { JobWakeUp } from "./wake-up";
+import { claimNextJob, completeJob, failJob, FinalJobError, heartbeatJob, sweepExpiredLeases, type ClaimedJob, type JobKind } from "./jobs";
 
-export type JobHandler = (job: ClaimedJob) => Promise<void>;
+export interface JobContext {
+  workerId: string;
+  /** Writes the job's progress (and renews its lease); false when the job was taken over by another worker. */
+  reportProgress: (progress: unknown) => Promise<boolean>;
+}
+
+export type JobHandler = (job: ClaimedJob, context: JobContext) => Promise<void>;
 
 export interface JobLoopOptions {
   sql: SqlExecutor;
@@ -10,6 +17,10 @@ export interface JobLoopOptions {
   workerId?: string;
   leaseSeconds?: number;
   pollMilliseconds?: number;
+  /** Jobs run at once (each lane claims its own). */
+  concurrency?: number;
+  /** Wakes the loop as soon as this process queues a job. */
+  wakeUp?: JobWakeUp;
   log?: (line: string) => void;
 }
 
@@ -19,44 +30,62 @@ export async function runOneJob(options: JobLoopOptions & { workerId: string }):
   const kinds = Object.keys(options.handlers) as JobKind[];
   const job = await claimNextJob(options.sql, { workerId: options.workerId, kinds, leaseSeconds });
   if (!job) return false;
+  await runClaimedJob(options, job, leaseSeconds);
+  return true;
+}
+
+/** Runs a job this worker holds: heartbeats while it runs, then completes it or records the failed attempt. */
+export async function runClaimedJob(options: JobLoopOptions & { workerId: string }, job: ClaimedJob, leaseSeconds: number): Promise<void> {
   const heartbeat = setInterval(() => void heartbeatJob(options.sql, job.id, options.workerId, leaseSeconds).catch(() => {}), (leaseSeconds * 1000) / 3);
   try {
-    await options.handlers[job.kind]!(job);
+    const context: JobContext = { workerId: options.workerId, reportProgress: (progress) => heartbeatJob(options.sql, job.id, options.workerId, leaseSeconds, progress) };
+    await options.handlers[job.kind]!(job, context);
     await completeJob(options.sql, job.id, options.workerId);
   } catch (error) {
-    const outcome = await failJob(options.sql, job.id, options.workerId, error instanceof Error ? error.message : String(error));
+    const outcome = await failJob(options.sql, job.id, options.workerId, error instanceof Error ? error.message : String(error), { final: error instanceof FinalJobError });
     options.log?.(`job ${job.id} (${job.kind}) attempt ${job.attempts} failed, ${outcome}: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     clearInterval(heartbeat);
   }
-  return true;
 }
 
-/** A polling loop (the in-process worker of the embedded defaults): sweeps expired leases, runs due jobs. */
-export function startJobLoop(options: JobLoopOptions): { stop: () => Promise<void> } {
+/** A polling loop (the in-process worker of the embedded defaults, and `npm run worker`): sweeps expired leases, runs due jobs. */
+export function startJobLoop(options: JobLoopOptions): { stop: () => Promise<void>; workerId: string } {
   const workerId = options.workerId ?? `inprocess-${randomUUID().slice(0, 8)}`;
   let stopped = false;
-  let wake: (() => void) | null = null;
-  const done = (async () => {
+  const sleepers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of sleepers) wake();
+  };
+  const unsubscribe = options.wakeUp?.subscribe?.(wakeAll);
+  const lane = async (index: number) => {
     while (!stopped) {
       try {
-        await sweepExpiredLeases(options.sql);
+        if (index === 0) await sweepExpiredLeases(options.sql);
         while (!stopped && (await runOneJob({ ...options, workerId }))) {
           // keep going while work is due
         }
       } catch (error) {
         options.log?.(`job loop: ${error instanceof Error ? error.message : String(error)}`);
       }
+      if (stopped) break;
       await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, options.pollMilliseconds ?? 1000).unref?.();
+        const wake = () => {
+          sleepers.delete(wake);
+          resolve();
+        };
+        sleepers.add(wake);
+        setTimeout(wake, options.pollMilliseconds ?? 1000).unref?.();
       });
     }
-  })();
+  };
+  const done = Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, (_, index) => lane(index)));
   return {
+    workerId,
     async stop() {
       stopped = true;
-      wake?.();
+      unsubscribe?.();
+      wakeAll();
       await done;
     },
   };

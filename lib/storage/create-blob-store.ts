@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { settings, type Settings } from "../config/env";
 import type { BlobStore } from "./blob-store";
 import { FolderBlobStore } from "./folder-blob-store";
+import { routeByPrefix } from "./routed-blob-store";
 import { S3BlobStore } from "./s3-blob-store";
 
 /**
@@ -20,9 +21,13 @@ export function resolveSecret(config: Settings = settings()): string {
   return readFileSync(path, "utf8").trim();
 }
 
-/** S3 when S3_BUCKET is set, else the folder under PODIUM_DATA_DIR/blobs. */
+/** S3 when S3_BUCKET is set (submissions/ in S3_SUBMISSIONS_BUCKET when that is set too), else the folder under PODIUM_DATA_DIR/blobs. */
 export function createBlobStore(config: Settings = settings()): BlobStore {
   const { storage } = config;
-  if (storage.kind === "s3" && storage.s3) return new S3BlobStore(storage.s3);
+  if (storage.kind === "s3" && storage.s3) {
+    const main = new S3BlobStore(storage.s3);
+    const { submissionsBucket } = storage.s3;
+    return submissionsBucket && submissionsBucket !== storage.s3.bucket ? routeByPrefix(main, "submissions/", new S3BlobStore({ ...storage.s3, bucket: submissionsBucket })) : main;
+  }
   return new FolderBlobStore({ root: storage.folder, baseUrl: config.publicUrl, secret: resolveSecret(config) });
 }

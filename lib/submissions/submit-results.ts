@@ -34,7 +34,7 @@ export type SubmitOutcome =
   | { kind: "quota"; submissionId: string; message: string; resetsAt: Date | null }
   | { kind: "queued"; submissionId: string; message: string };
 
-type CompetitionForSubmission = {
+export type CompetitionForSubmission = {
   id: string;
   slug: string;
   timeZone: string;
@@ -62,6 +62,20 @@ export function checkSubmissionWindow(competition: CompetitionForSubmission, now
     throw new AppError("BAD_REQUEST", `${competition.slug} accepts ${competition.submissionKinds.map((item) => (item === "RESULTS" ? "results files" : "models")).join(" and ")} only`);
   }
   if (!competition.activeDatasetVersionId) throw new AppError("UNAVAILABLE", `${competition.slug} has no active dataset yet: submissions open once the organizers activate one`);
+}
+
+/** Validates and scores a results file with the competition's weights and split against one dataset version. */
+export async function scoreForCompetition(
+  prisma: SubmitDatabase["prisma"],
+  store: BlobStore,
+  competition: Pick<CompetitionForSubmission, "scoringWeights" | "allowPartial" | "splitSeed" | "publicFraction">,
+  versionId: string,
+  bytes: Uint8Array,
+): Promise<ReturnType<typeof scoreSubmission>> {
+  const index = await scoringIndexFor(store, versionId, async () => (await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).truthKey);
+  const weights = checkWeights(competition.scoringWeights as unknown as WeightTerm[]);
+  if (!weights.ok) throw new AppError("INTERNAL", `the competition's weights are invalid: ${weights.error}`);
+  return scoreSubmission(bytes, index, { weights: weights.value, allowPartial: competition.allowPartial, split: { seed: competition.splitSeed, publicFraction: competition.publicFraction } });
 }
 
 export async function submitResults(database: SubmitDatabase, store: BlobStore, input: ResultsSubmission): Promise<SubmitOutcome> {
@@ -102,14 +116,7 @@ export async function submitResults(database: SubmitDatabase, store: BlobStore, 
   // 2. Validate and score with the one scoring module.
   let scored: ReturnType<typeof scoreSubmission>;
   try {
-    const index = await scoringIndexFor(store, versionId, async () => (await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).truthKey);
-    const weights = checkWeights(competition.scoringWeights as unknown as WeightTerm[]);
-    if (!weights.ok) throw new AppError("INTERNAL", `the competition's weights are invalid: ${weights.error}`);
-    scored = scoreSubmission(input.bytes, index, {
-      weights: weights.value,
-      allowPartial: competition.allowPartial,
-      split: { seed: competition.splitSeed, publicFraction: competition.publicFraction },
-    });
+    scored = await scoreForCompetition(prisma, store, competition, versionId, input.bytes);
   } catch (error) {
     // Stored but not scored here: it waits for the worker, and is never lost.
     await storing;
@@ -192,37 +199,61 @@ async function recordScoredSubmission(
       ? tx.query(`UPDATE submissions SET status = $2::"SubmissionStatus", counts_toward_quota = $3, error = $4, finished_at = now() WHERE id = $1`, [row.id, outcome.status, outcome.counts, outcome.error ?? null])
       : insertSubmission(tx, row, { ...outcome, finished: true });
   return sql.transaction(async (tx) => {
-    // Serializes this team's submissions: the counts below see every earlier one.
-    await tx.query(`SELECT id FROM teams WHERE id = $1 FOR UPDATE`, [row.teamId]);
-    const [counts] = await tx.query<{ today: number; total: number }>(
-      `SELECT count(*) FILTER (WHERE quota_day = $2)::int AS today, count(*)::int AS total FROM submissions WHERE team_id = $1 AND counts_toward_quota`,
-      [row.teamId, row.quotaDay],
-    );
-    let refusal: { message: string; resetsAt: Date | null } | null = null;
-    if (competition.totalLimit !== null && counts!.total >= competition.totalLimit) {
-      refusal = { message: `quota reached: ${competition.totalLimit} counted submissions in total for this competition`, resetsAt: null };
-    } else if (competition.dailyLimit !== null && counts!.today >= competition.dailyLimit) {
-      const resetsAt = nextQuotaReset(row.now, competition.timeZone);
-      refusal = { message: `quota reached: ${competition.dailyLimit} submissions per day; resets at ${formatInZone(resetsAt, competition.timeZone)}`, resetsAt };
-    }
+    const refusal = await quotaRefusal(tx, competition, row.teamId, row.quotaDay, row.now);
     if (refusal) {
       await write(tx, { status: "CANCELLED", counts: false, error: refusal.message });
       return { kind: "quota" as const, submissionId: row.id, ...refusal };
     }
     await write(tx, { status: "SCORED", counts: true });
-    const splits = (["PUBLIC", "PRIVATE", "ALL"] as const).map((split) => [split, scored.splits[split.toLowerCase() as "public" | "private" | "all"]] as const);
-    const values: unknown[] = [];
-    const rows = splits.map(([split, score], i) => {
-      values.push(randomUUID(), row.id, competition.id, row.teamId, row.versionId, split, score.score, JSON.stringify(score.hit), score.evaluated, score.missing, score.ci95[0], score.ci95[1], row.now);
-      const at = i * 13;
-      return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}::"ScoreSplit", $${at + 7}, $${at + 8}::jsonb, $${at + 9}, $${at + 10}, $${at + 11}, $${at + 12}, $${at + 13})`;
-    });
-    await tx.query(
-      `INSERT INTO scores (id, submission_id, competition_id, team_id, dataset_version_id, split, score, hit_at_k, evaluated_count, missing_count, ci_low, ci_high, created_at) VALUES ${rows.join(", ")}`,
-      values,
-    );
+    await insertScores(tx, { submissionId: row.id, competitionId: competition.id, teamId: row.teamId, versionId: row.versionId, now: row.now }, scored);
     return { kind: "scored" as const, submissionId: row.id, splits: { public: scored.splits.public, private: scored.splits.private, all: scored.splits.all } };
   });
+}
+
+/**
+ * Why one more counted submission would exceed the team's quota, or null. Takes a row lock on the team first: it
+ * serializes the team's submissions, so the counts see every earlier one. Call inside a transaction.
+ */
+export async function quotaRefusal(
+  tx: SqlExecutor,
+  competition: Pick<CompetitionForSubmission, "totalLimit" | "dailyLimit" | "timeZone">,
+  teamId: string,
+  quotaDay: string,
+  now: Date,
+): Promise<{ message: string; resetsAt: Date | null } | null> {
+  await tx.query(`SELECT id FROM teams WHERE id = $1 FOR UPDATE`, [teamId]);
+  const [counts] = await tx.query<{ today: number; total: number }>(
+    `SELECT count(*) FILTER (WHERE quota_day = $2)::int AS today, count(*)::int AS total FROM submissions WHERE team_id = $1 AND counts_toward_quota`,
+    [teamId, quotaDay],
+  );
+  if (competition.totalLimit !== null && counts!.total >= competition.totalLimit) {
+    return { message: `quota reached: ${competition.totalLimit} counted submissions in total for this competition`, resetsAt: null };
+  }
+  if (competition.dailyLimit !== null && counts!.today >= competition.dailyLimit) {
+    const resetsAt = nextQuotaReset(now, competition.timeZone);
+    return { message: `quota reached: ${competition.dailyLimit} submissions per day; resets at ${formatInZone(resetsAt, competition.timeZone)}`, resetsAt };
+  }
+  return null;
+}
+
+/** Records a submission's public, private and all-queries scores; a second call for the same entry changes nothing. */
+export async function insertScores(
+  tx: SqlExecutor,
+  row: { submissionId: string; competitionId: string; teamId: string; versionId: string; now: Date },
+  scored: ScoredSubmission,
+): Promise<void> {
+  const splits = (["PUBLIC", "PRIVATE", "ALL"] as const).map((split) => [split, scored.splits[split.toLowerCase() as "public" | "private" | "all"]] as const);
+  const values: unknown[] = [];
+  const rows = splits.map(([split, score], i) => {
+    values.push(randomUUID(), row.submissionId, row.competitionId, row.teamId, row.versionId, split, score.score, JSON.stringify(score.hit), score.evaluated, score.missing, score.ci95[0], score.ci95[1], row.now);
+    const at = i * 13;
+    return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}::"ScoreSplit", $${at + 7}, $${at + 8}::jsonb, $${at + 9}, $${at + 10}, $${at + 11}, $${at + 12}, $${at + 13})`;
+  });
+  await tx.query(
+    `INSERT INTO scores (id, submission_id, competition_id, team_id, dataset_version_id, split, score, hit_at_k, evaluated_count, missing_count, ci_low, ci_high, created_at) VALUES ${rows.join(", ")}
+     ON CONFLICT (submission_id, dataset_version_id, split) DO NOTHING`,
+    values,
+  );
 }
 
 /**
@@ -237,10 +268,7 @@ export async function finishQueuedSubmission(database: SubmitDatabase, store: Bl
   const versionId = submission.datasetVersionId ?? competition.activeDatasetVersionId;
   if (!versionId) throw new AppError("UNAVAILABLE", "no dataset version to score against");
   const bytes = await store.get(submission.storageKey);
-  const index = await scoringIndexFor(store, versionId, async () => (await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).truthKey);
-  const weights = checkWeights(competition.scoringWeights as unknown as WeightTerm[]);
-  if (!weights.ok) throw new AppError("INTERNAL", `the competition's weights are invalid: ${weights.error}`);
-  const scored = scoreSubmission(bytes, index, { weights: weights.value, allowPartial: competition.allowPartial, split: { seed: competition.splitSeed, publicFraction: competition.publicFraction } });
+  const scored = await scoreForCompetition(prisma, store, competition, versionId, bytes);
   if (!scored.ok) {
     await sql.query(`UPDATE submissions SET status = 'INVALID', counts_toward_quota = false, error = $2, validation_errors = $3::jsonb, finished_at = now() WHERE id = $1`, [
       submissionId,

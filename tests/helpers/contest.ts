@@ -5,16 +5,16 @@ import { activateDatasetVersion, runDatasetValidation } from "../../lib/datasets
 import type { PodiumPrisma } from "../../lib/db/open-database";
 import type { BlobStore } from "../../lib/storage/blob-store";
 import { createUser } from "../../lib/users/create-user";
-import { tarArchive, validDatasetEntries } from "./archives";
+import { tarArchive, validDatasetEntries, type FixtureEntry } from "./archives";
 import { uploadDatasetArchive } from "./upload";
 
 /** A competition with an active dataset of `queries` queries (query i matches gallery g<i>), ready for submissions. */
-export async function createContest(prisma: PodiumPrisma, store: BlobStore, options: { slug: string; queries?: number; settings?: Record<string, unknown> }) {
+export async function createContest(prisma: PodiumPrisma, store: BlobStore, options: { slug: string; queries?: number; settings?: Record<string, unknown>; entries?: FixtureEntry[] }) {
   const email = `organizer-${options.slug}@contest.test`;
   const user = await createUser(prisma, { email, password: "organizer password" });
   const organizer: Actor = { userId: user.id, isAdmin: false };
   const competition = await createCompetition(prisma, organizer, competitionCreateSchema.parse({ slug: options.slug, title: options.slug, ...options.settings }));
-  const entries = await validDatasetEntries(options.queries ?? 12);
+  const entries = options.entries ?? (await validDatasetEntries(options.queries ?? 12));
   const started = await uploadDatasetArchive(prisma, store, organizer, options.slug, "dataset.tar.gz", await tarArchive(entries, true));
   const report = await runDatasetValidation(prisma, store, started.versionId);
   if (report.status !== "ready") throw new Error(`fixture dataset rejected: ${JSON.stringify(report.problems)}`);

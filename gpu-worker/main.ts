@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { parseArgs } from "node:util";
+import { settings } from "../lib/config/env";
+import { openDatabase } from "../lib/db/open-database";
+import { claimJobOfSubmission, sweepExpiredLeases } from "../lib/queue/jobs";
+import { runClaimedJob, startJobLoop } from "../lib/queue/run-jobs";
+import { createBlobStore } from "../lib/storage/create-blob-store";
+import { jobHandlers } from "../lib/worker/job-handlers";
+
+// The scoring worker. `npm run worker`: a long-running loop with PODIUM_WORKER_CONCURRENCY jobs at once.
+// `podium-worker --submission ID`: one job, then exit (the AWS Batch entry point; see infra/).
+
+const USAGE = `usage: podium-worker [--submission ID] [--concurrency N]
+  (no options)        run queued jobs until stopped (SIGINT/SIGTERM finish the running jobs first)
+  --submission ID     run the waiting job of one submission, then exit
+  --concurrency N     jobs at once (default PODIUM_WORKER_CONCURRENCY, 1)`;
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { submission: { type: "string" }, concurrency: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  if (args.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const config = settings();
+  const concurrency = args.values.concurrency ? Number(args.values.concurrency) : config.worker.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    console.error(`--concurrency must be a positive whole number, not "${args.values.concurrency}"`);
+    return 2;
+  }
+  const database = await openDatabase({ database: config.database, purpose: "podium-worker" });
+  const store = createBlobStore(config);
+  const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
+  const log = (line: string) => console.error(`[podium-worker ${workerId}] ${line}`);
+  const handlers = jobHandlers(database, store, config);
+  const leaseSeconds = config.worker.leaseSeconds;
+  try {
+    if (args.values.submission) {
+      await sweepExpiredLeases(database.sql);
+      const job = await claimJobOfSubmission(database.sql, { workerId, submissionId: args.values.submission, leaseSeconds });
+      if (!job) {
+        log(`submission ${args.values.submission} has no waiting job (already scored, or running on a live worker)`);
+        return 0;
+      }
+      log(`running job ${job.id} (${job.kind}, attempt ${job.attempts} of ${job.maxAttempts})`);
+      await runClaimedJob({ sql: database.sql, handlers, workerId, leaseSeconds, log }, job, leaseSeconds);
+      const [state] = await database.sql.query<{ state: string }>(`SELECT state FROM jobs WHERE id = $1`, [job.id]);
+      log(`job ${job.id} ended ${state?.state ?? "unknown"}`);
+      // A job left QUEUED will retry: a non-zero exit lets Batch's retry strategy run it again.
+      return state?.state === "QUEUED" ? 1 : 0;
+    }
+    log(`started: ${concurrency} job(s) at once, providers ${config.worker.executionProviders.join(",")}, cache ${config.worker.cacheDir}`);
+    const loop = startJobLoop({ sql: database.sql, handlers, workerId, leaseSeconds, concurrency, log, pollMilliseconds: 1000 });
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      process.once("SIGTERM", resolve);
+    });
+    log("stopping: finishing running jobs");
+    await loop.stop();
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

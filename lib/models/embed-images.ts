@@ -1,0 +1,151 @@
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, type WriteStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { dirname } from "node:path";
+import * as ort from "onnxruntime-node";
+import { inputSize, type ModelManifest } from "./manifest";
+import { decodeToPixels, pixelsToTensor, tensorDims } from "./preprocess-image";
+
+// Embeds a set of images with a participant's encoder. Cold, images are decoded by sharp (libvips threads) while the
+// previous batch runs in onnxruntime, so both cores stay busy; the decoded pixels are written to a cache file as they
+// come. Warm, the cache file is read instead and no image is decoded.
+
+export class ModelFault extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModelFault";
+  }
+}
+
+export interface EmbedProgress {
+  done: number;
+  total: number;
+}
+
+export interface EmbedOptions {
+  session: ort.InferenceSession;
+  manifest: ModelManifest;
+  /** Which images ("queries" or "gallery"): used in messages, never their names. */
+  label: string;
+  count: number;
+  /** Bytes or a file path of image i. */
+  readImage: (index: number) => Promise<Buffer | string>;
+  /** Cache file of decoded pixels (count × h × w × 3 bytes); null disables the cache. */
+  cachePath: string | null;
+  onProgress?: (progress: EmbedProgress) => void;
+  /** Time spent decoding and running, for bench:worker. */
+  timings?: { decodeMs: number; inferenceMs: number; cacheHit: boolean };
+}
+
+export interface Embeddings {
+  data: Float32Array;
+  dimension: number;
+}
+
+function imageBytes(manifest: ModelManifest): number {
+  const [height, width] = inputSize(manifest);
+  return height * width * 3;
+}
+
+/** Decodes images [from, to) into one pixel buffer; sharp runs them in parallel on its own threads. */
+async function decodeBatch(options: EmbedOptions, from: number, to: number): Promise<{ pixels: Buffer; ms: number }> {
+  const started = performance.now();
+  const parts = await Promise.all(
+    Array.from({ length: to - from }, async (_, offset) => {
+      try {
+        return await decodeToPixels(await options.readImage(from + offset), options.manifest);
+      } catch (error) {
+        throw new Error(`image ${from + offset + 1} of the ${options.label} could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }),
+  );
+  return { pixels: Buffer.concat(parts), ms: performance.now() - started };
+}
+
+async function readCachedBatch(handle: Awaited<ReturnType<typeof open>>, perImage: number, from: number, to: number): Promise<{ pixels: Buffer; ms: number }> {
+  const started = performance.now();
+  const pixels = Buffer.allocUnsafe((to - from) * perImage);
+  const { bytesRead } = await handle.read(pixels, 0, pixels.length, from * perImage);
+  if (bytesRead !== pixels.length) throw new Error("the preprocessed-image cache file is shorter than expected");
+  return { pixels, ms: performance.now() - started };
+}
+
+function checkOutput(output: ort.Tensor | undefined, options: EmbedOptions, from: number, rows: number, expectedDimension: number | null): Float32Array {
+  const name = options.manifest.output;
+  if (!output) throw new ModelFault(`the model did not produce its output "${name}"`);
+  if (output.type !== "float32") throw new ModelFault(`output "${name}" is ${output.type}, not float32`);
+  const dims = output.dims;
+  if (dims.length !== 2 || dims[0] !== rows) throw new ModelFault(`output "${name}" has shape [${dims.join(", ")}] for a batch of ${rows}; expected [${rows}, D]`);
+  if (dims[1]! < 1) throw new ModelFault(`output "${name}" has an empty embedding dimension`);
+  if (expectedDimension !== null && dims[1] !== expectedDimension) throw new ModelFault(`output "${name}" changed its embedding dimension from ${expectedDimension} to ${dims[1]} between batches`);
+  const data = output.data as Float32Array;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      throw new ModelFault(`the model produced ${Number.isNaN(data[i]!) ? "NaN" : "infinite"} values (first in the embedding of image ${from + Math.floor(i / dims[1]!) + 1} of the ${options.label})`);
+    }
+  }
+  return data;
+}
+
+export async function embedImages(options: EmbedOptions): Promise<Embeddings> {
+  const { manifest, count, session } = options;
+  const perImage = imageBytes(manifest);
+  const batchSize = manifest.batchSize;
+  const timings = options.timings ?? { decodeMs: 0, inferenceMs: 0, cacheHit: false };
+  const cacheReady = options.cachePath !== null && existsSync(options.cachePath) && statSync(options.cachePath).size === count * perImage;
+  timings.cacheHit = cacheReady;
+  const cacheHandle = cacheReady ? await open(options.cachePath!, "r") : null;
+  let cacheWriter: WriteStream | null = null;
+  const partialPath = options.cachePath ? `${options.cachePath}.${process.pid}.partial` : null;
+  if (!cacheReady && partialPath) {
+    mkdirSync(dirname(partialPath), { recursive: true });
+    cacheWriter = createWriteStream(partialPath);
+  }
+  let data: Float32Array | null = null;
+  let dimension: number | null = null;
+  const tensorBuffer = new Float32Array(batchSize * perImage);
+  const load = (from: number) => {
+    const to = Math.min(count, from + batchSize);
+    const loading = cacheHandle ? readCachedBatch(cacheHandle, perImage, from, to) : decodeBatch(options, from, to);
+    loading.catch(() => {}); // awaited in order below
+    return loading;
+  };
+  try {
+    let next = count > 0 ? load(0) : null;
+    for (let from = 0; from < count; from += batchSize) {
+      const rows = Math.min(batchSize, count - from);
+      const { pixels, ms } = await next!;
+      timings.decodeMs += ms;
+      // Start decoding the next batch before this one runs: libvips works on its threads while onnxruntime runs.
+      next = from + batchSize < count ? load(from + batchSize) : null;
+      if (cacheWriter && !cacheWriter.write(pixels)) await new Promise<void>((resolve) => cacheWriter!.once("drain", () => resolve()));
+      const input = pixelsToTensor(pixels, rows, manifest, tensorBuffer.subarray(0, rows * perImage));
+      const started = performance.now();
+      let output: ort.InferenceSession.OnnxValueMapType;
+      try {
+        output = await session.run({ [manifest.input]: new ort.Tensor("float32", input, tensorDims(rows, manifest)) }, [manifest.output]);
+      } catch (error) {
+        throw new ModelFault(`onnxruntime failed on a batch of ${rows} ${options.label} images: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      }
+      timings.inferenceMs += performance.now() - started;
+      const batch = checkOutput(output[manifest.output] as ort.Tensor | undefined, options, from, rows, dimension);
+      if (dimension === null) {
+        dimension = batch.length / rows;
+        data = new Float32Array(count * dimension);
+      }
+      data!.set(batch, from * dimension);
+      options.onProgress?.({ done: from + rows, total: count });
+    }
+    if (cacheWriter) {
+      await new Promise<void>((resolve, reject) => cacheWriter!.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      renameSync(partialPath!, options.cachePath!);
+      cacheWriter = null;
+    }
+  } finally {
+    await cacheHandle?.close();
+    if (cacheWriter) {
+      cacheWriter.destroy();
+      rmSync(partialPath!, { force: true });
+    }
+  }
+  return { data: data ?? new Float32Array(0), dimension: dimension ?? 0 };
+}

@@ -1,0 +1,73 @@
+import sharp from "sharp";
+import { inputSize, type ModelManifest } from "./manifest";
+
+// Images become model input in two steps. Decoding and resizing (the expensive part, done once and cached) gives
+// 8-bit RGB pixels of the model's input size; normalising those pixels into a float tensor in the model's layout
+// and channel order is cheap and done per batch.
+
+/** What decides the cached pixels: size and resize mode (normalisation is applied later). */
+export function pixelSignature(manifest: ModelManifest): string {
+  const [height, width] = inputSize(manifest);
+  return `${height}x${width}-${manifest.resize}`;
+}
+
+/**
+ * Decodes an image into height × width × 3 RGB bytes. JPEGs are shrunk while decoding (libvips shrink-on-load), so a
+ * large photo costs little more than a small one.
+ */
+export async function decodeToPixels(image: Buffer | string, manifest: ModelManifest): Promise<Buffer> {
+  const [height, width] = inputSize(manifest);
+  const fit = manifest.resize === "center-crop" ? "cover" : manifest.resize === "squash" ? "fill" : "contain";
+  const { data, info } = await sharp(image, { failOn: "error", limitInputPixels: 100_000_000 })
+    .resize(width, height, { fit, position: "centre", background: { r: 0, g: 0, b: 0 }, fastShrinkOnLoad: true })
+    .removeAlpha()
+    .toColourspace("srgb")
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 || data.length !== height * width * 3) {
+    throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×3`);
+  }
+  return data;
+}
+
+/** Per channel (in the model's channel order): a 256-entry table of (byte · scale − mean) / std. */
+function normalisationTables(manifest: ModelManifest): Float32Array[] {
+  return [0, 1, 2].map((channel) => {
+    const table = new Float32Array(256);
+    for (let value = 0; value < 256; value++) table[value] = (value * manifest.scale - manifest.mean[channel]!) / manifest.std[channel]!;
+    return table;
+  });
+}
+
+/**
+ * Packs `count` images of RGB pixels (contiguous, height × width × 3 each) into the float input tensor the manifest
+ * describes.
+ */
+export function pixelsToTensor(pixels: Uint8Array, count: number, manifest: ModelManifest, target?: Float32Array): Float32Array {
+  const [height, width] = inputSize(manifest);
+  const plane = height * width;
+  const out = target ?? new Float32Array(count * plane * 3);
+  const tables = normalisationTables(manifest);
+  // Source channel feeding each model channel.
+  const source = manifest.channelOrder === "RGB" ? [0, 1, 2] : [2, 1, 0];
+  for (let image = 0; image < count; image++) {
+    const base = image * plane * 3;
+    for (let channel = 0; channel < 3; channel++) {
+      const table = tables[channel]!;
+      const from = source[channel]!;
+      if (manifest.layout === "NCHW") {
+        const outBase = base + channel * plane;
+        for (let p = 0; p < plane; p++) out[outBase + p] = table[pixels[base + p * 3 + from]!]!;
+      } else {
+        for (let p = 0; p < plane; p++) out[base + p * 3 + channel] = table[pixels[base + p * 3 + from]!]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** The tensor's dims for a batch. */
+export function tensorDims(count: number, manifest: ModelManifest): number[] {
+  const [height, width] = inputSize(manifest);
+  return manifest.layout === "NCHW" ? [count, 3, height, width] : [count, height, width, 3];
+}

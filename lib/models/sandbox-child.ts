@@ -1,0 +1,142 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import { createSessionWithFallback } from "./create-session";
+import { embedImages, ModelFault } from "./embed-images";
+import { inputSize, type ModelManifest } from "./manifest";
+import { pixelSignature, pixelsToTensor, tensorDims } from "./preprocess-image";
+import { normaliseRows, topKNeighbours } from "./rank-embeddings";
+import type { SandboxMessage, SandboxTask, SandboxResult } from "./sandbox-protocol";
+
+// The child process that runs a participant's model (forked by model-sandbox.ts). It reads the model and images
+// from local files, writes the generated results file, and reports progress over IPC.
+
+function send(message: SandboxMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(message, undefined, undefined, () => resolve()));
+}
+
+/** Two synthetic images: a colour gradient and a checkerboard, at the model's input size. */
+function dryRunPixels(manifest: ModelManifest): Uint8Array {
+  const [height, width] = inputSize(manifest);
+  const pixels = new Uint8Array(2 * height * width * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 3;
+      pixels[p] = Math.round((255 * x) / width);
+      pixels[p + 1] = Math.round((255 * y) / height);
+      pixels[p + 2] = 128;
+      const q = height * width * 3 + p;
+      const on = ((x >> 3) + (y >> 3)) % 2 === 0;
+      pixels[q] = on ? 230 : 20;
+      pixels[q + 1] = on ? 200 : 40;
+      pixels[q + 2] = on ? 40 : 220;
+    }
+  }
+  return pixels;
+}
+
+async function dryRun(task: Extract<SandboxTask, { kind: "dry-run" }>): Promise<SandboxResult> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(task.modelPath, { executionProviders: ["cpu"], logSeverityLevel: 4 });
+  } catch (error) {
+    throw new ModelFault(`onnxruntime cannot load the model: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  }
+  const input = pixelsToTensor(dryRunPixels(task.manifest), 2, task.manifest);
+  let output: ort.InferenceSession.OnnxValueMapType;
+  try {
+    output = await session.run({ [task.manifest.input]: new ort.Tensor("float32", input, tensorDims(2, task.manifest)) }, [task.manifest.output]);
+  } catch (error) {
+    throw new ModelFault(`the dry run on two generated images failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  }
+  const tensor = output[task.manifest.output] as ort.Tensor | undefined;
+  if (!tensor) throw new ModelFault(`the dry run produced no output "${task.manifest.output}"`);
+  if (tensor.type !== "float32") throw new ModelFault(`the dry run's output "${task.manifest.output}" is ${tensor.type}, not float32`);
+  if (tensor.dims.length !== 2 || tensor.dims[0] !== 2 || tensor.dims[1]! < 1) {
+    throw new ModelFault(`the dry run's output "${task.manifest.output}" has shape [${tensor.dims.join(", ")}] for 2 images; expected [2, D]`);
+  }
+  const data = tensor.data as Float32Array;
+  if (!data.every((value) => Number.isFinite(value))) throw new ModelFault(`the dry run on two generated images produced NaN or infinite values in "${task.manifest.output}"`);
+  await session.release();
+  return { kind: "dry-run", dimension: tensor.dims[1]! };
+}
+
+async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" }>): Promise<SandboxResult> {
+  await send({ type: "progress", progress: { phase: "loading model", done: 0, total: 1 } });
+  let created;
+  try {
+    created = await createSessionWithFallback(task.modelPath, task.providers);
+  } catch (error) {
+    throw new ModelFault(`onnxruntime cannot load the model: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  }
+  const { session, provider, fallbackReason } = created;
+  const signature = pixelSignature(task.manifest);
+  const cachePath = (set: string) => (task.cacheDir ? join(task.cacheDir, signature, `${set}.u8`) : null);
+  // Progress at most every 250 ms: IPC and the job row need no more.
+  let lastSent = 0;
+  const progress = (phase: "embedding queries" | "embedding gallery") => (value: { done: number; total: number }) => {
+    const now = Date.now();
+    if (now - lastSent < 250 && value.done < value.total) return;
+    lastSent = now;
+    void send({ type: "progress", progress: { phase, ...value } });
+  };
+  const queryTimings = { decodeMs: 0, inferenceMs: 0, cacheHit: false };
+  const galleryTimings = { decodeMs: 0, inferenceMs: 0, cacheHit: false };
+  const queries = await embedImages({
+    session,
+    manifest: task.manifest,
+    label: "queries",
+    count: task.queries.names.length,
+    readImage: async (index) => join(task.queries.dir, task.queries.names[index]!),
+    cachePath: cachePath("queries"),
+    onProgress: progress("embedding queries"),
+    timings: queryTimings,
+  });
+  const gallery = await embedImages({
+    session,
+    manifest: task.manifest,
+    label: "gallery",
+    count: task.gallery.names.length,
+    readImage: async (index) => join(task.gallery.dir, task.gallery.names[index]!),
+    cachePath: cachePath("gallery"),
+    onProgress: progress("embedding gallery"),
+    timings: galleryTimings,
+  });
+  await session.release();
+  if (queries.dimension !== gallery.dimension) throw new ModelFault(`the model's embeddings have ${queries.dimension} dimensions for queries but ${gallery.dimension} for the gallery`);
+  const rankStarted = performance.now();
+  if (task.manifest.similarity === "cosine") {
+    normaliseRows(queries.data, queries.dimension);
+    normaliseRows(gallery.data, gallery.dimension);
+  }
+  const ranked = await topKNeighbours(queries.data, gallery.data, queries.dimension, {
+    k: task.k,
+    memoryBudgetBytes: task.memoryBudgetBytes,
+    executionProviders: [provider, ...(provider === "cpu" ? [] : ["cpu"])],
+    onChunk: (done, total) => void send({ type: "progress", progress: { phase: "ranking", done, total } }),
+  });
+  const rankMs = performance.now() - rankStarted;
+  await send({ type: "progress", progress: { phase: "writing results", done: 0, total: 1 } });
+  const results: Record<string, string[]> = {};
+  task.queries.names.forEach((name, row) => {
+    const list: string[] = [];
+    for (let slot = 0; slot < ranked.k; slot++) {
+      const index = ranked.indices[row * ranked.k + slot]!;
+      if (index >= 0) list.push(task.gallery.names[index]!);
+    }
+    results[name] = list;
+  });
+  mkdirSync(join(task.outputPath, ".."), { recursive: true });
+  writeFileSync(task.outputPath, JSON.stringify(results));
+  return { kind: "embed-and-rank", dimension: queries.dimension, provider, fallbackReason, timings: { queries: queryTimings, gallery: galleryTimings, rankMs } };
+}
+
+process.once("message", (task: SandboxTask) => {
+  const run = task.kind === "dry-run" ? dryRun(task) : embedAndRank(task);
+  run
+    .then((result) => send({ type: "result", result }))
+    .catch((error: unknown) =>
+      send({ type: "error", fault: error instanceof ModelFault ? "model" : "platform", message: error instanceof Error ? error.message : String(error) }),
+    )
+    .finally(() => process.disconnect());
+});

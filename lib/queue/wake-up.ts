@@ -1,0 +1,62 @@
+import { EventEmitter } from "node:events";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { settings, type Settings } from "../config/env";
+
+// How workers learn that a job is waiting. The job row in PostgreSQL is the truth either way; the wake-up only saves
+// latency (local: the in-process loop wakes at once, separate workers poll) or starts compute (SQS: each message
+// becomes an AWS Batch job through the EventBridge Pipe that infra/ defines).
+
+export interface JobNotice {
+  kind: "SCORE_MODEL" | "SCORE_RESULTS" | "VALIDATE_DATASET";
+  jobId: string;
+  submissionId: string | null;
+  competitionId: string;
+}
+
+export interface JobWakeUp {
+  readonly kind: "local" | "sqs";
+  notify(notice: JobNotice): Promise<void>;
+  /** Local adapter only: called on every notice in this process. */
+  subscribe?(listener: (notice: JobNotice) => void): () => void;
+}
+
+export function localWakeUp(): JobWakeUp {
+  const events = new EventEmitter();
+  events.setMaxListeners(100);
+  return {
+    kind: "local",
+    async notify(notice) {
+      events.emit("job", notice);
+    },
+    subscribe(listener) {
+      events.on("job", listener);
+      return () => events.off("job", listener);
+    },
+  };
+}
+
+/** One SQS message per job; the body is the JobNotice as JSON (the Pipe reads $.body.submissionId). */
+export function sqsWakeUp(queueUrl: string, client: SQSClient = new SQSClient({})): JobWakeUp {
+  return {
+    kind: "sqs",
+    async notify(notice) {
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: JSON.stringify(notice),
+          MessageAttributes: { kind: { DataType: "String", StringValue: notice.kind } },
+        }),
+      );
+    },
+  };
+}
+
+// On globalThis: Next.js may bundle this module more than once (instrumentation and routes), and the in-process
+// worker must hear the routes' notices.
+const holder = globalThis as unknown as { podiumJobWakeUp?: JobWakeUp };
+
+/** The adapter this process's settings choose (PODIUM_QUEUE). */
+export function jobWakeUp(config: Settings = settings()): JobWakeUp {
+  holder.podiumJobWakeUp ??= config.worker.queue === "sqs" ? sqsWakeUp(config.worker.sqsQueueUrl!) : localWakeUp();
+  return holder.podiumJobWakeUp;
+}

@@ -1,0 +1,147 @@
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { WorkerSettings } from "../config/env";
+import { datasetKeys } from "../datasets/dataset-versions";
+import { ModelFault } from "../models/embed-images";
+import { modelManifestSchema } from "../models/manifest";
+import { runInSandbox } from "../models/model-sandbox";
+import type { EmbedAndRankResult, SandboxProgress } from "../models/sandbox-protocol";
+import { FinalJobError, type ClaimedJob } from "../queue/jobs";
+import type { JobContext } from "../queue/run-jobs";
+import type { BlobStore } from "../storage/blob-store";
+import { insertScores, scoreForCompetition, type SubmitDatabase } from "./submit-results";
+
+// The worker's SCORE_MODEL job: fetch the model and the dataset version's images, run the model in its sandbox
+// (embed, rank, top 10), store the generated results file, then score and record it with the same code as a results
+// file. Progress goes to the job row; messages never name hidden files.
+
+export interface JobProgress {
+  phase: SandboxProgress["phase"] | "fetching dataset" | "fetching model" | "scoring";
+  done: number;
+  total: number;
+  etaSeconds: number | null;
+}
+
+const K = 10;
+
+async function mapLimit<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
+}
+
+/** Copies a dataset version's query and gallery images to the worker's disk once; later jobs reuse them. */
+async function ensureDatasetLocal(store: BlobStore, filesPrefix: string, dir: string, names: { queries: string[]; gallery: string[] }, progress: (done: number, total: number) => void): Promise<void> {
+  const marker = join(dir, ".complete");
+  if (existsSync(marker)) return;
+  const items = [...names.queries.map((name) => `query/${name}`), ...names.gallery.map((name) => `gallery/${name}`)];
+  let done = 0;
+  await mapLimit(items, 8, async (path) => {
+    const target = join(dir, path);
+    if (!existsSync(target)) {
+      mkdirSync(dirname(target), { recursive: true });
+      await pipeline(await store.stream(`${filesPrefix}/${path}`), createWriteStream(`${target}.part`));
+      renameSync(`${target}.part`, target);
+    }
+    if (++done % 50 === 0 || done === items.length) progress(done, items.length);
+  });
+  writeFileSync(marker, new Date().toISOString());
+}
+
+/** Throttles progress writes to one a second and adds an ETA from the phase's rate. */
+function progressReporter(context: JobContext) {
+  let lastWrite = 0;
+  let phaseStart = { phase: "", at: Date.now() };
+  return (phase: JobProgress["phase"], done: number, total: number, force = false) => {
+    const now = Date.now();
+    if (phaseStart.phase !== phase) phaseStart = { phase, at: now };
+    if (!force && now - lastWrite < 1000) return;
+    lastWrite = now;
+    const elapsed = (now - phaseStart.at) / 1000;
+    const etaSeconds = done > 0 && total > done ? Math.round((elapsed / done) * (total - done)) : null;
+    void context.reportProgress({ phase, done, total, etaSeconds } satisfies JobProgress).catch(() => {});
+  };
+}
+
+export async function scoreModelSubmission(database: SubmitDatabase, store: BlobStore, job: ClaimedJob, context: JobContext, settings: WorkerSettings): Promise<void> {
+  const { prisma, sql } = database;
+  const submission = await prisma.submission.findUnique({ where: { id: job.submissionId! }, include: { competition: true } });
+  if (!submission || submission.kind !== "MODEL" || !["QUEUED", "RUNNING"].includes(submission.status)) return;
+  const versionId = submission.datasetVersionId!;
+  const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
+  await sql.query(`UPDATE submissions SET status = 'RUNNING', started_at = COALESCE(started_at, now()) WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`, [submission.id]);
+  const report = progressReporter(context);
+  const keys = datasetKeys(version.competitionId, version.id, version.archiveKey);
+  const names = JSON.parse((await store.get(keys.names)).toString("utf8")) as { queries: string[]; gallery: string[] };
+  const datasetDir = join(settings.cacheDir, "datasets", version.id);
+  await ensureDatasetLocal(store, keys.files, datasetDir, names, (done, total) => report("fetching dataset", done, total));
+
+  const workDir = join(settings.cacheDir, "jobs", `${job.id}-${job.attempts}`);
+  mkdirSync(workDir, { recursive: true });
+  try {
+    report("fetching model", 0, 1, true);
+    const modelPath = join(workDir, "model.onnx");
+    await pipeline(await store.stream(submission.storageKey), createWriteStream(modelPath));
+    const manifest = modelManifestSchema.parse(submission.manifest);
+    const outputPath = join(workDir, "results.json");
+    const totalImages = names.queries.length + names.gallery.length;
+    let result: EmbedAndRankResult;
+    try {
+      result = await runInSandbox<EmbedAndRankResult>(
+        {
+          kind: "embed-and-rank",
+          modelPath,
+          manifest,
+          providers: settings.executionProviders,
+          queries: { dir: join(datasetDir, "query"), names: names.queries },
+          gallery: { dir: join(datasetDir, "gallery"), names: names.gallery },
+          cacheDir: join(settings.cacheDir, "pixels", version.id),
+          outputPath,
+          k: K,
+          memoryBudgetBytes: settings.rankMemoryBytes,
+        },
+        { timeoutMs: settings.modelTimeoutMs, memoryLimitBytes: settings.modelMemoryBytes },
+        {
+          onProgress: (progress) => {
+            // One bar over all images while embedding; the ranking and writing phases are short.
+            if (progress.phase === "embedding queries") report(progress.phase, progress.done, totalImages);
+            else if (progress.phase === "embedding gallery") report(progress.phase, names.queries.length + progress.done, totalImages);
+            else report(progress.phase, progress.done, progress.total, true);
+          },
+        },
+      ).result;
+    } catch (error) {
+      if (!(error instanceof ModelFault)) throw error;
+      // The model is at fault: retrying cannot help. Not counted toward the quota either (see README, "Quotas").
+      await sql.query(`UPDATE submissions SET status = 'FAILED', counts_toward_quota = false, error = $2, finished_at = now() WHERE id = $1 AND status = 'RUNNING'`, [
+        submission.id,
+        `the model failed: ${error.message}`,
+      ]);
+      throw new FinalJobError(`model fault: ${error.message}`);
+    }
+    report("scoring", 0, 1, true);
+    const bytes = readFileSync(outputPath);
+    const resultsKey = `submissions/${submission.competitionId}/${submission.teamId}/${submission.id}.top10.json`;
+    await store.put(resultsKey, bytes, { contentType: "application/json" });
+    const scored = await scoreForCompetition(prisma, store, submission.competition, versionId, bytes);
+    if (!scored.ok) throw new Error(`the generated results file did not validate: ${scored.error[0]?.message ?? "invalid"}`);
+    const provider = result.fallbackReason ? `${result.provider} (${result.fallbackReason})` : result.provider;
+    await sql.transaction(async (tx) => {
+      // Only the worker that still holds the job records it: a job taken over after a lost lease is scored once.
+      const [held] = await tx.query(`SELECT id FROM jobs WHERE id = $1 AND worker_id = $2 AND state = 'RUNNING' FOR UPDATE`, [job.id, context.workerId]);
+      if (!held) return;
+      const updated = await tx.query(
+        `UPDATE submissions SET status = 'SCORED', results_key = $2, execution_provider = $3, error = NULL, finished_at = now() WHERE id = $1 AND status = 'RUNNING' RETURNING id`,
+        [submission.id, resultsKey, provider],
+      );
+      if (updated.length === 0) return;
+      await insertScores(tx, { submissionId: submission.id, competitionId: submission.competitionId, teamId: submission.teamId, versionId, now: submission.createdAt }, scored.value);
+    });
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,219 @@
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { requireSignedIn, type Actor } from "../auth/actor";
+import { getCompetitionOrThrow } from "../competitions/manage-competitions";
+import { AppError } from "../errors/app-error";
+import { checkModelAgainstManifest, inspectModel, ModelCheckError, resolveManifest } from "../models/check-model";
+import { ModelFault } from "../models/embed-images";
+import { runInSandbox, type SandboxLimits } from "../models/model-sandbox";
+import type { DryRunResult } from "../models/sandbox-protocol";
+import type { JobWakeUp } from "../queue/wake-up";
+import type { BlobStore, CompletedPart } from "../storage/blob-store";
+import { partSizeFor } from "../storage/part-size";
+import { teamOfActorOrThrow } from "../teams/create-team";
+import { quotaDayOf } from "./quota-day";
+import { checkSubmissionWindow, quotaRefusal, type CompetitionForSubmission, type SubmitDatabase, type SubmissionChannel } from "./submit-results";
+
+// Model entries: the .onnx file goes straight to storage (presigned multipart, resumable), then static checks and a
+// dry run decide — before any quota is used — whether it is queued for the worker. Every failure names the problem.
+
+/** ONNX files are protobuf messages, which cannot exceed 2 GiB; larger models need external data, which we refuse. */
+const PROTOBUF_LIMIT = 2 ** 31 - 1;
+const UPLOAD_URL_SECONDS = 3600;
+
+export type ModelOutcome =
+  | { kind: "queued"; submissionId: string; dimension: number }
+  | { kind: "invalid"; submissionId: string; code: string; message: string }
+  | { kind: "quota"; submissionId: string; message: string; resetsAt: Date | null };
+
+export interface ModelCheckSettings {
+  dryRun: SandboxLimits;
+  wakeUp: JobWakeUp;
+}
+
+function formatBytes(bytes: number | bigint): string {
+  const value = Number(bytes);
+  if (value >= 1e9) return `${(value / 1e9).toFixed(2)} GB`;
+  if (value >= 1e6) return `${(value / 1e6).toFixed(1)} MB`;
+  return `${value} bytes`;
+}
+
+function modelKey(competitionId: string, teamId: string, submissionId: string): string {
+  return `submissions/${competitionId}/${teamId}/${submissionId}.onnx`;
+}
+
+async function teamForModel(database: SubmitDatabase, actor: Actor, slug: string, now: Date) {
+  requireSignedIn(actor);
+  const competition = await getCompetitionOrThrow(database.prisma, slug);
+  const team = await teamOfActorOrThrow(database.prisma, actor, competition);
+  checkSubmissionWindow(competition, now, "MODEL");
+  if (team.disqualifiedAt) throw new AppError("FORBIDDEN", `team "${team.name}" was disqualified${team.disqualifiedReason ? `: ${team.disqualifiedReason}` : ""}`);
+  return { competition, team };
+}
+
+function checkSize(size: number, limit: bigint): void {
+  if (!Number.isSafeInteger(size) || size <= 0) throw new AppError("BAD_REQUEST", "the model size must be a positive number of bytes");
+  if (BigInt(size) > limit) throw new AppError("BAD_REQUEST", `the model is ${formatBytes(size)}; this competition accepts models up to ${formatBytes(limit)}`);
+  if (size > PROTOBUF_LIMIT) throw new AppError("BAD_REQUEST", `the model is ${formatBytes(size)}; a single .onnx file cannot exceed 2 GiB (protobuf's limit)`);
+}
+
+async function insertReceivedModel(database: SubmitDatabase, values: { id: string; competition: CompetitionForSubmission; teamId: string; userId: string | null; channel: SubmissionChannel; fileName: string | null; size: number; manifest: unknown; now: Date }) {
+  await database.sql.query(
+    `INSERT INTO submissions (id, competition_id, team_id, submitted_by_id, dataset_version_id, kind, channel, status, file_name, storage_key, sha256, size_bytes, counts_toward_quota, quota_day, created_at, manifest)
+     VALUES ($1, $2, $3, $4, $5, 'MODEL', $6::"SubmissionChannel", 'RECEIVED', $7, $8, '', $9, false, $10, $11, $12::jsonb)`,
+    [
+      values.id,
+      values.competition.id,
+      values.teamId,
+      values.userId,
+      values.competition.activeDatasetVersionId,
+      values.channel,
+      values.fileName,
+      modelKey(values.competition.id, values.teamId, values.id),
+      values.size,
+      quotaDayOf(values.now, values.competition.timeZone),
+      values.now,
+      values.manifest === undefined || values.manifest === null ? null : JSON.stringify(values.manifest),
+    ],
+  );
+}
+
+function checkFileName(fileName: string): void {
+  if (!fileName.toLowerCase().endsWith(".onnx")) throw new AppError("BAD_REQUEST", `${fileName} is not an .onnx file`);
+}
+
+/** Starts a browser or CLI upload: a RECEIVED entry (not counted) and a multipart upload of its .onnx file. */
+export async function startModelUpload(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, input: { fileName: string; size: number; manifest?: unknown; channel: SubmissionChannel }) {
+  const now = new Date();
+  const { competition, team } = await teamForModel(database, actor, slug, now);
+  checkFileName(input.fileName);
+  checkSize(input.size, competition.modelSizeLimitBytes);
+  const id = randomUUID();
+  await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.size, manifest: input.manifest, now });
+  const uploadId = await store.createMultipartUpload(modelKey(competition.id, team.id, id), { contentType: "application/octet-stream" });
+  const partSize = partSizeFor(input.size);
+  return { submissionId: id, uploadId, partSize, partCount: Math.ceil(input.size / partSize) };
+}
+
+async function receivedModelOrThrow(database: SubmitDatabase, actor: Actor, slug: string, submissionId: string) {
+  requireSignedIn(actor);
+  const competition = await getCompetitionOrThrow(database.prisma, slug);
+  const team = await teamOfActorOrThrow(database.prisma, actor, competition);
+  const submission = await database.prisma.submission.findFirst({ where: { id: submissionId, teamId: team.id, kind: "MODEL" } });
+  if (!submission) throw new AppError("NOT_FOUND", `no model upload ${submissionId} of your team in ${slug}`);
+  if (submission.status !== "RECEIVED") throw new AppError("CONFLICT", `model ${submissionId} was already uploaded (it is ${submission.status.toLowerCase()})`);
+  return { competition, submission };
+}
+
+export async function presignModelParts(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, submissionId: string, uploadId: string, partNumbers: number[]) {
+  const { submission } = await receivedModelOrThrow(database, actor, slug, submissionId);
+  if (partNumbers.length === 0 || partNumbers.length > 100) throw new AppError("BAD_REQUEST", "ask for 1 to 100 part URLs at a time");
+  const urls = await Promise.all(partNumbers.map((partNumber) => store.presignUploadPart(submission.storageKey, uploadId, partNumber, { expiresIn: UPLOAD_URL_SECONDS })));
+  return partNumbers.map((partNumber, i) => ({ partNumber, url: urls[i]! }));
+}
+
+/** Completes the upload, then checks and queues the model. */
+export async function completeModelUpload(
+  database: SubmitDatabase,
+  store: BlobStore,
+  actor: Actor,
+  slug: string,
+  submissionId: string,
+  input: { uploadId: string; parts: CompletedPart[]; manifest?: unknown },
+  checks: ModelCheckSettings,
+): Promise<ModelOutcome> {
+  const { submission } = await receivedModelOrThrow(database, actor, slug, submissionId);
+  await store.completeMultipartUpload(submission.storageKey, input.uploadId, input.parts);
+  return checkAndQueueModel(database, store, submissionId, input.manifest, checks);
+}
+
+/** One request with the whole model (API multipart, tests, the demo): the same checks as an upload. */
+export async function submitModelBytes(
+  database: SubmitDatabase,
+  store: BlobStore,
+  actor: Actor,
+  slug: string,
+  input: { bytes: Uint8Array; fileName: string; manifest?: unknown; channel: SubmissionChannel },
+  checks: ModelCheckSettings,
+): Promise<ModelOutcome> {
+  const now = new Date();
+  const { competition, team } = await teamForModel(database, actor, slug, now);
+  checkFileName(input.fileName);
+  checkSize(input.bytes.length, competition.modelSizeLimitBytes);
+  const id = randomUUID();
+  await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.bytes.length, manifest: input.manifest, now });
+  await store.put(modelKey(competition.id, team.id, id), input.bytes, { contentType: "application/octet-stream" });
+  return checkAndQueueModel(database, store, id, input.manifest, checks);
+}
+
+async function markInvalid(database: SubmitDatabase, submissionId: string, values: { code: string; message: string; sha256?: string; size?: number }): Promise<ModelOutcome> {
+  await database.sql.query(
+    `UPDATE submissions SET status = 'INVALID', counts_toward_quota = false, error = $2, validation_errors = $3::jsonb, sha256 = COALESCE($4, sha256), size_bytes = COALESCE($5, size_bytes), finished_at = now() WHERE id = $1`,
+    [submissionId, values.message, JSON.stringify([{ code: values.code, message: values.message, count: 1, examples: [] }]), values.sha256 ?? null, values.size ?? null],
+  );
+  return { kind: "invalid", submissionId, code: values.code, message: values.message };
+}
+
+/** Static checks and the dry run; then the quota under the team's lock, and a SCORE_MODEL job. */
+export async function checkAndQueueModel(database: SubmitDatabase, store: BlobStore, submissionId: string, givenManifest: unknown, checks: ModelCheckSettings): Promise<ModelOutcome> {
+  const submission = await database.prisma.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { competition: true } });
+  const competition = submission.competition;
+  const head = await store.head(submission.storageKey);
+  if (!head) return markInvalid(database, submissionId, { code: "NOT_ONNX", message: "the upload is missing: no bytes were stored for this model" });
+  if (BigInt(head.size) > competition.modelSizeLimitBytes || head.size > PROTOBUF_LIMIT) {
+    return markInvalid(database, submissionId, { code: "TOO_LARGE", message: `the model is ${formatBytes(head.size)}; the limit is ${formatBytes(competition.modelSizeLimitBytes < PROTOBUF_LIMIT ? competition.modelSizeLimitBytes : PROTOBUF_LIMIT)}`, size: head.size });
+  }
+  const bytes = await store.get(submission.storageKey);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const manifestInput = (givenManifest ?? submission.manifest ?? null) as Record<string, unknown> | null;
+  let manifest;
+  let dimension: number;
+  const scratch = mkdtempSync(join(tmpdir(), "podium-model-check-"));
+  try {
+    const summary = inspectModel(bytes);
+    manifest = resolveManifest(summary, manifestInput);
+    checkModelAgainstManifest(summary, manifest);
+    const modelPath = join(scratch, "model.onnx");
+    writeFileSync(modelPath, bytes);
+    const dry = await runInSandbox<DryRunResult>({ kind: "dry-run", modelPath, manifest }, checks.dryRun).result;
+    dimension = dry.dimension;
+  } catch (error) {
+    if (error instanceof ModelCheckError) return markInvalid(database, submissionId, { code: error.code, message: error.message, sha256, size: bytes.length });
+    if (error instanceof ModelFault) return markInvalid(database, submissionId, { code: "DRY_RUN", message: error.message, sha256, size: bytes.length });
+    throw error;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const versionId = submission.datasetVersionId ?? competition.activeDatasetVersionId;
+  if (!versionId) throw new AppError("UNAVAILABLE", `${competition.slug} has no active dataset`);
+  const jobId = randomUUID();
+  const outcome = await database.sql.transaction(async (tx): Promise<ModelOutcome> => {
+    const refusal = await quotaRefusal(tx, competition, submission.teamId, submission.quotaDay, submission.createdAt);
+    if (refusal) {
+      await tx.query(`UPDATE submissions SET status = 'CANCELLED', counts_toward_quota = false, error = $2, sha256 = $3, size_bytes = $4, finished_at = now() WHERE id = $1`, [submissionId, refusal.message, sha256, bytes.length]);
+      return { kind: "quota", submissionId, ...refusal };
+    }
+    await tx.query(`UPDATE submissions SET status = 'QUEUED', counts_toward_quota = true, sha256 = $2, size_bytes = $3, manifest = $4::jsonb, dataset_version_id = $5, error = NULL WHERE id = $1`, [
+      submissionId,
+      sha256,
+      bytes.length,
+      JSON.stringify(manifest),
+      versionId,
+    ]);
+    await tx.query(`INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id) VALUES ($1, 'SCORE_MODEL', 'QUEUED', $2, $3, $4, $5)`, [
+      jobId,
+      competition.id,
+      submission.teamId,
+      submissionId,
+      versionId,
+    ]);
+    return { kind: "queued", submissionId, dimension };
+  });
+  if (outcome.kind === "queued") {
+    // The row is the truth; a lost wake-up only delays the job until the next poll (or the sweeper).
+    await checks.wakeUp.notify({ kind: "SCORE_MODEL", jobId, submissionId, competitionId: competition.id }).catch(() => {});
+  }
+  return outcome;
+}

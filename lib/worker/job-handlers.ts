@@ -1,0 +1,20 @@
+import type { Settings } from "../config/env";
+import type { Database } from "../db/open-database";
+import type { JobKind } from "../queue/jobs";
+import type { JobHandler } from "../queue/run-jobs";
+import type { BlobStore } from "../storage/blob-store";
+import { scoreModelSubmission } from "../submissions/score-model-submission";
+import { finishQueuedSubmission } from "../submissions/submit-results";
+
+// What each kind of job does; shared by the in-process worker of the embedded server and `npm run worker` /
+// `podium-worker --submission ID` (gpu-worker/).
+
+export function jobHandlers(database: Database, store: BlobStore, config: Settings, kinds: JobKind[] = ["SCORE_RESULTS", "SCORE_MODEL"]): Partial<Record<JobKind, JobHandler>> {
+  const all: Partial<Record<JobKind, JobHandler>> = {
+    SCORE_RESULTS: async (job) => {
+      await finishQueuedSubmission(database, store, job.submissionId!);
+    },
+    SCORE_MODEL: (job, context) => scoreModelSubmission(database, store, job, context, config.worker),
+  };
+  return Object.fromEntries(kinds.map((kind) => [kind, all[kind]]).filter(([, handler]) => handler));
+}

@@ -1,0 +1,165 @@
+import sharp from "sharp";
+import { attr, buildModel, floatTensor, int64Tensor, node, valueInfo, type ModelSpec } from "../../lib/models/onnx-graph";
+import type { ModelManifestInput } from "../../lib/models/manifest";
+import type { FixtureEntry } from "./archives";
+
+// ONNX encoders the tests build, from the closed-form to the poisoned, and a dataset of solid-colour images whose
+// ranking under the mean-colour encoder is known exactly.
+
+export const ENCODER_SIZE = 16;
+const imageInput = (name = "image") => valueInfo(name, "float", ["N", 3, ENCODER_SIZE, ENCODER_SIZE]);
+
+export const meanColourManifest: ModelManifestInput = { input: "image", output: "embedding", size: ENCODER_SIZE, layout: "NCHW", scale: 1 / 255, resize: "squash", similarity: "cosine", batchSize: 4 };
+
+/** embedding = the image's mean colour (R, G, B) in [0, 1]: cosine ranking in closed form. */
+export function meanColourEncoder(extra: Partial<ModelSpec> = {}): Uint8Array {
+  return buildModel({
+    nodes: [node("GlobalAveragePool", ["image"], ["pooled"]), node("Flatten", ["pooled"], ["embedding"], { axis: attr.int(1) })],
+    inputs: [imageInput()],
+    outputs: [valueInfo("embedding", "float", ["N", 3])],
+    ...extra,
+  });
+}
+
+/** The mean-colour encoder followed by `rounds` 256×256 MatMul+Tanh layers: slow enough to be caught mid-job. */
+export function slowEncoder(rounds: number): Uint8Array {
+  const lift = Array.from({ length: 3 * 256 }, (_, i) => Math.sin(i + 1));
+  const square = Array.from({ length: 256 * 256 }, (_, i) => Math.cos(i) / 16);
+  const nodes = [node("GlobalAveragePool", ["image"], ["pooled"]), node("Flatten", ["pooled"], ["flat"], { axis: attr.int(1) }), node("MatMul", ["flat", "lift"], ["h0"])];
+  for (let i = 0; i < rounds; i++) nodes.push(node("MatMul", [`h${i}`, "square"], [`m${i}`]), node("Tanh", [`m${i}`], [`h${i + 1}`]));
+  nodes.push(node("Concat", ["flat", `h${rounds}`], ["embedding"], { axis: attr.int(1) }));
+  return buildModel({ nodes, inputs: [imageInput()], outputs: [valueInfo("embedding", "float", ["N", 3 + 256])], initializers: [floatTensor("lift", [3, 256], lift), floatTensor("square", [256, 256], square)] });
+}
+
+/** sqrt(threshold − mean brightness): finite on the dry run's mid-grey images, NaN on bright ones. */
+export function nanOnBrightEncoder(threshold = 0.7): Uint8Array {
+  return buildModel({
+    nodes: [
+      node("GlobalAveragePool", ["image"], ["pooled"]),
+      node("Flatten", ["pooled"], ["flat"], { axis: attr.int(1) }),
+      node("ReduceMean", ["flat"], ["brightness"], { axes: attr.ints([1]), keepdims: attr.int(1) }),
+      node("Sub", ["threshold", "brightness"], ["margin"]),
+      node("Sqrt", ["margin"], ["root"]),
+      node("Mul", ["flat", "root"], ["embedding"]),
+    ],
+    inputs: [imageInput()],
+    outputs: [valueInfo("embedding", "float", ["N", 3])],
+    initializers: [floatTensor("threshold", [1], [threshold])],
+    opset: 17,
+  });
+}
+
+/** Always NaN: 0/0. */
+export function nanEncoder(): Uint8Array {
+  return buildModel({
+    nodes: [node("GlobalAveragePool", ["image"], ["pooled"]), node("Flatten", ["pooled"], ["flat"], { axis: attr.int(1) }), node("Sub", ["flat", "flat"], ["zero"]), node("Div", ["zero", "zero"], ["embedding"])],
+    inputs: [imageInput()],
+    outputs: [valueInfo("embedding", "float", ["N", 3])],
+  });
+}
+
+/** A Loop whose condition never turns false and whose trip count is unbounded. */
+export function endlessLoopEncoder(): Uint8Array {
+  const body = {
+    name: "forever",
+    node: [node("Identity", ["cond_in"], ["cond_out"]), node("Add", ["acc_in", "one"], ["acc_out"])],
+    input: [valueInfo("iteration", "int64", []), { name: "cond_in", type: { tensorType: { elemType: 9, shape: { dim: [] } } } }, valueInfo("acc_in", "float", ["N", 3])],
+    output: [{ name: "cond_out", type: { tensorType: { elemType: 9, shape: { dim: [] } } } }, valueInfo("acc_out", "float", ["N", 3])],
+    initializer: [floatTensor("one", [1], [1])],
+  };
+  return buildModel({
+    nodes: [
+      node("GlobalAveragePool", ["image"], ["pooled"]),
+      node("Flatten", ["pooled"], ["flat"], { axis: attr.int(1) }),
+      node("Loop", ["", "always", "flat"], ["embedding"], { body: attr.graph(body) }),
+    ],
+    inputs: [imageInput()],
+    outputs: [valueInfo("embedding", "float", ["N", 3])],
+    initializers: [{ name: "always", dims: [], dataType: 9, rawData: new Uint8Array([1]) }],
+  });
+}
+
+/** An operator from a custom domain (would need participant code to run). */
+export function customOperatorEncoder(): Uint8Array {
+  return buildModel({
+    nodes: [node("GlobalAveragePool", ["image"], ["pooled"]), node("FancyEmbed", ["pooled"], ["embedding"], {}, "com.example.custom")],
+    inputs: [imageInput()],
+    outputs: [valueInfo("embedding", "float", ["N", 3])],
+    extraOpsets: [{ domain: "com.example.custom", version: 1 }],
+  });
+}
+
+/** Tiles every image to [N, 3, 4096, 4096] floats (≈200 MB each) before pooling: a memory hog. */
+export function memoryHogEncoder(): Uint8Array {
+  return buildModel({
+    nodes: [
+      node("Tile", ["image", "repeats"], ["big"]),
+      node("Sqrt", ["big"], ["big_root"]),
+      node("GlobalAveragePool", ["big_root"], ["pooled"]),
+      node("Flatten", ["pooled"], ["embedding"], { axis: attr.int(1) }),
+    ],
+    inputs: [valueInfo("image", "float", ["N", 3, ENCODER_SIZE, ENCODER_SIZE])],
+    outputs: [valueInfo("embedding", "float", ["N", 3])],
+    initializers: [int64Tensor("repeats", [4], [1, 1, 256, 256])],
+  });
+}
+
+/** A seeded generator (xorshift) so the colour dataset is the same in every run. */
+function seeded(seed: number) {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+}
+
+async function solidPng(rgb: [number, number, number]): Promise<Buffer> {
+  return sharp({ create: { width: 20, height: 20, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toBuffer();
+}
+
+const cosine = (a: number[], b: number[]) => {
+  const dot = a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+  return dot / Math.hypot(...a) / Math.hypot(...b);
+};
+
+/**
+ * Solid-colour queries and gallery. Under the mean-colour encoder, query i's true match sits at rank ranks[i] of its
+ * cosine ranking (ties impossible: every gap is checked), so the score is known before the model runs.
+ */
+export async function colourDataset(options: { ranks: number[]; gallery?: number; seed?: number; bright?: boolean }) {
+  const galleryCount = options.gallery ?? 30;
+  for (let seed = options.seed ?? 7; ; seed++) {
+    const random = seeded(seed);
+    const colour = (): [number, number, number] => {
+      const low = options.bright ? 190 : 20;
+      return [0, 0, 0].map(() => low + Math.floor(random() * (250 - low))) as [number, number, number];
+    };
+    const galleryColours = Array.from({ length: galleryCount }, colour);
+    const queryColours = options.ranks.map(colour);
+    const truth: Record<string, string[]> = {};
+    const used = new Set<number>();
+    let ok = true;
+    queryColours.forEach((query, i) => {
+      const order = galleryColours.map((item, g) => ({ g, similarity: cosine(query, item) })).sort((a, b) => b.similarity - a.similarity);
+      for (let r = 1; r < order.length; r++) if (order[r - 1]!.similarity - order[r]!.similarity < 1e-4) ok = false;
+      const pick = order[options.ranks[i]! - 1]!.g;
+      if (used.has(pick)) ok = false;
+      used.add(pick);
+      truth[`q${i}.png`] = [`g${String(pick).padStart(2, "0")}.png`];
+    });
+    if (!ok) continue;
+    const entries: FixtureEntry[] = [];
+    for (const [i, rgb] of queryColours.entries()) entries.push({ name: `query/q${i}.png`, data: await solidPng(rgb) });
+    for (const [g, rgb] of galleryColours.entries()) entries.push({ name: `gallery/g${String(g).padStart(2, "0")}.png`, data: await solidPng(rgb) });
+    entries.push({ name: "ground_truth.json", data: JSON.stringify(truth) });
+    return { entries, truth };
+  }
+}
+
+/** The weighted top-k score when each query's match is at ranks[i] (beyond 10: a miss). */
+export function expectedScore(ranks: number[]): number {
+  const perQuery = ranks.map((rank) => (rank === 1 ? 600 : 0) + (rank <= 5 ? 300 : 0) + (rank <= 10 ? 100 : 0));
+  return perQuery.reduce((sum, value) => sum + value, 0) / ranks.length;
+}
