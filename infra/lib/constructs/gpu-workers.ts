@@ -1,0 +1,105 @@
+import { type Duration, Size } from "aws-cdk-lib";
+import * as batch from "aws-cdk-lib/aws-batch";
+import * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as ecs from "aws-cdk-lib/aws-ecs";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import { logGroupWithRetention } from "../log-groups";
+
+/**
+ * The worker's one-job entry point (gpu-worker/, `podium-worker --submission ID`); Batch fills Ref::submissionId
+ * from the job's parameters. gpu-worker/Dockerfile's WORKDIR and COPY make /app/bin/podium-worker.mjs exist, and
+ * tests/infra/dockerfile.test.ts holds the two together.
+ */
+export const WORKER_COMMAND = ["node", "/app/bin/podium-worker.mjs", "--submission", "Ref::submissionId"];
+
+export interface GpuWorkersProps {
+  readonly vpc: ec2.IVpc;
+  /** Isolated subnets: the hosts reach AWS only through VPC endpoints. */
+  readonly subnets: ec2.SubnetSelection;
+  readonly image: ecs.ContainerImage;
+  readonly instanceTypes: string[];
+  /** 0 outside events: Batch terminates the hosts when the queue is empty, so idle costs nothing. */
+  readonly minVcpus: number;
+  readonly maxVcpus: number;
+  readonly jobVcpus: number;
+  readonly jobMemoryMiB: number;
+  /** Batch's limit per attempt; longer than modelTimeout, which the worker enforces itself. */
+  readonly timeout: Duration;
+  readonly modelTimeout: Duration;
+  readonly environment: Record<string, string>;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * AWS Batch on GPU instances: a managed EC2 compute environment that scales between minVcpus (0 by default: nothing
+ * runs, nothing is billed) and maxVcpus, one job queue, and the job definition that runs one model entry per job on
+ * one GPU.
+ */
+export class GpuWorkers extends Construct {
+  public readonly computeEnvironment: batch.ManagedEc2EcsComputeEnvironment;
+  public readonly jobQueue: batch.JobQueue;
+  public readonly jobDefinition: batch.EcsJobDefinition;
+  /** The containers' role: what the worker process may do in S3 and Secrets Manager (granted by the stack). */
+  public readonly jobRole: iam.Role;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: GpuWorkersProps) {
+    super(scope, id);
+    this.logGroup = logGroupWithRetention(this, "Logs", props.logRetention);
+    // Outbound is open in the rules, but the subnets have no route beyond the VPC and its endpoints.
+    this.securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", { vpc: props.vpc, description: "Podium GPU workers", allowAllOutbound: true });
+
+    this.computeEnvironment = new batch.ManagedEc2EcsComputeEnvironment(this, "ComputeEnvironment", {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      instanceTypes: props.instanceTypes.map((type) => new ec2.InstanceType(type)),
+      useOptimalInstanceClasses: false,
+      minvCpus: props.minVcpus,
+      maxvCpus: props.maxVcpus,
+      // The ECS-optimized AL2023 NVIDIA AMI: driver and container toolkit preinstalled, CUDA 12 capable.
+      images: [{ imageType: batch.EcsMachineImageType.ECS_AL2023_NVIDIA }],
+      allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE,
+      updateToLatestImageVersion: true,
+    });
+
+    this.jobQueue = new batch.JobQueue(this, "JobQueue", {
+      computeEnvironments: [{ computeEnvironment: this.computeEnvironment, order: 1 }],
+    });
+
+    this.jobRole = new iam.Role(this, "JobRole", {
+      assumedBy: new iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+      description: "Podium GPU worker: reads datasets and models, writes top-10 lists and the tensor cache",
+    });
+
+    this.jobDefinition = new batch.EcsJobDefinition(this, "ScoreModel", {
+      container: new batch.EcsEc2ContainerDefinition(this, "Container", {
+        image: props.image,
+        command: WORKER_COMMAND,
+        gpu: 1,
+        cpu: props.jobVcpus,
+        memory: Size.mebibytes(props.jobMemoryMiB),
+        environment: { ...props.environment, PODIUM_MODEL_TIMEOUT_SECONDS: String(props.modelTimeout.toSeconds()) },
+        jobRole: this.jobRole,
+        logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: "score-model" }),
+        // An init process as PID 1 forwards Batch's SIGTERM to node, so a terminated job can release its lease.
+        linuxParameters: new batch.LinuxParameters(this, "Linux", { initProcessEnabled: true }),
+      }),
+      // The worker stops a model at its own limit; this is the backstop for a hung process.
+      timeout: props.timeout,
+      retryAttempts: 2,
+      retryStrategies: [
+        // A host that went away (scale-in, hardware) is not the entry's fault: run it once more.
+        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onStatusReason: "Host EC2*" })),
+        // The worker exits 1 when it left the job QUEUED for another attempt (gpu-worker/main.ts).
+        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onExitCode: "1" })),
+        // Anything else — a bad model, a timeout — is final; the worker has recorded why in PostgreSQL.
+        batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onReason: "*" })),
+      ],
+      propagateTags: true,
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { Duration, Size } from "aws-cdk-lib";
+import * as batch from "aws-cdk-lib/aws-batch";
+import * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as ecs from "aws-cdk-lib/aws-ecs";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import * as triggers from "aws-cdk-lib/triggers";
+import { Construct } from "constructs";
+import { join } from "node:path";
+import { logGroupWithRetention } from "../log-groups";
+import { FUNCTIONS_DIR } from "../paths";
+
+/** `podium db migrate` in the worker image: applies prisma/migrations to the database, recorded as Prisma does. */
+export const MIGRATE_COMMAND = ["node", "/app/bin/podium.mjs", "db", "migrate"];
+
+export interface OneOffTasksProps {
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  /** The worker image: it carries the `podium` CLI and prisma/migrations too. */
+  readonly image: ecs.ContainerImage;
+  readonly environment: Record<string, string>;
+  readonly logRetention: logs.RetentionDays;
+  /** Migrations run once these exist (database, endpoints) … */
+  readonly migrateAfter: Construct[];
+  /** … and before these are updated (the web function), so new code never meets an old schema. */
+  readonly migrateBefore: Construct[];
+}
+
+/**
+ * CPU-only, run-to-completion `podium` commands on Fargate — database migrations on every deploy, and by hand
+ * `podium admin create-user` (see infra/README.md) — through a small Batch queue. Same image and network as the
+ * GPU workers, no GPU host booted for a one-minute task.
+ */
+export class OneOffTasks extends Construct {
+  public readonly jobQueue: batch.JobQueue;
+  /** Runs `podium db migrate` unless the submission overrides the command. */
+  public readonly cliJobDefinition: batch.EcsJobDefinition;
+  public readonly jobRole: iam.Role;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly migrationTrigger: triggers.TriggerFunction;
+  /** The CLI tasks' output and the migration trigger's own log. */
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: OneOffTasksProps) {
+    super(scope, id);
+    this.logGroup = logGroupWithRetention(this, "Logs", props.logRetention);
+    this.securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", { vpc: props.vpc, description: "Podium one-off tasks", allowAllOutbound: true });
+    const computeEnvironment = new batch.FargateComputeEnvironment(this, "ComputeEnvironment", {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      maxvCpus: 4,
+    });
+    this.jobQueue = new batch.JobQueue(this, "JobQueue", { computeEnvironments: [{ computeEnvironment, order: 1 }] });
+    this.jobRole = new iam.Role(this, "JobRole", { assumedBy: new iam.ServicePrincipal("ecs-tasks.amazonaws.com"), description: "Podium one-off CLI tasks" });
+
+    this.cliJobDefinition = new batch.EcsJobDefinition(this, "Cli", {
+      container: new batch.EcsFargateContainerDefinition(this, "Container", {
+        image: props.image,
+        command: MIGRATE_COMMAND,
+        cpu: 1,
+        memory: Size.gibibytes(2),
+        environment: props.environment,
+        jobRole: this.jobRole,
+        logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: "cli" }),
+        assignPublicIp: false,
+        // The CUDA image unpacks to several GB; room above Fargate's default 20 GiB for the image and scratch files.
+        ephemeralStorageSize: Size.gibibytes(30),
+      }),
+      timeout: Duration.minutes(30),
+      retryAttempts: 1,
+    });
+
+    this.migrationTrigger = new triggers.TriggerFunction(this, "Migrate", {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: "index.handler",
+      code: lambda.Code.fromAsset(join(FUNCTIONS_DIR, "run-batch-job")),
+      // Covers a cold Fargate start and an image pull; the deploy waits for the outcome.
+      timeout: Duration.minutes(15),
+      environment: {
+        JOB_QUEUE: this.jobQueue.jobQueueArn,
+        // Includes the revision: a new image makes a new revision, a new function version, and so a new run.
+        JOB_DEFINITION: this.cliJobDefinition.jobDefinitionArn,
+        JOB_NAME: "podium-db-migrate",
+      },
+      logGroup: this.logGroup,
+      executeAfter: [this.jobQueue, this.cliJobDefinition, ...props.migrateAfter],
+      executeBefore: props.migrateBefore,
+    });
+    this.cliJobDefinition.grantSubmitJob(this.migrationTrigger, this.jobQueue);
+    // DescribeJobs has no resource-level permissions in IAM: "*" is the only resource it accepts.
+    this.migrationTrigger.addToRolePolicy(new iam.PolicyStatement({ actions: ["batch:DescribeJobs"], resources: ["*"] }));
+  }
+}

@@ -1,0 +1,147 @@
+import { CfnOutput, Duration, IgnoreMode, Stack, type StackProps } from "aws-cdk-lib";
+import * as ecr from "aws-cdk-lib/aws-ecr";
+import { Platform } from "aws-cdk-lib/aws-ecr-assets";
+import * as ecs from "aws-cdk-lib/aws-ecs";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import { appEnvironment } from "./app-environment";
+import { Database } from "./constructs/database";
+import { Dispatch } from "./constructs/dispatch";
+import { GpuWorkers } from "./constructs/gpu-workers";
+import { Network } from "./constructs/network";
+import { OneOffTasks } from "./constructs/one-off-tasks";
+import { Operations } from "./constructs/operations";
+import { Storage } from "./constructs/storage";
+import { Web } from "./constructs/web";
+import { REPO_ROOT } from "./paths";
+import { resolveSettings, type PodiumOptions, type PodiumSettings } from "./settings";
+
+export type PodiumStackProps = StackProps & PodiumOptions;
+
+/**
+ * Podium on AWS. This class only wires: each concern is a construct in ./constructs, and permissions pass through
+ * their grant methods. Environment-agnostic on purpose (no account, region or lookups), so it synthesizes offline.
+ */
+export class PodiumStack extends Stack {
+  public readonly settings: PodiumSettings;
+  public readonly network: Network;
+  public readonly storage: Storage;
+  public readonly database: Database;
+  public readonly dispatch: Dispatch;
+  public readonly workers: GpuWorkers;
+  public readonly tasks: OneOffTasks;
+  public readonly web: Web;
+  public readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: PodiumStackProps) {
+    super(scope, id, props);
+    // Validated before any construct exists: bad options fail the synth with every problem named.
+    const settings = resolveSettings(props);
+    this.settings = settings;
+    const logRetention = settings.logRetentionDays as logs.RetentionDays;
+
+    this.network = new Network(this, "Network", { maxAzs: settings.maxAzs, endpointAzs: settings.endpointAzs, webInternetEgress: settings.webInternetEgress });
+    const { vpc } = this.network;
+    this.storage = new Storage(this, "Storage", {
+      siteOrigin: settings.siteOrigin,
+      abortMultipartUploadDays: settings.abortMultipartUploadDays,
+      bundleNoncurrentDays: settings.bundleNoncurrentDays,
+    });
+    this.database = new Database(this, "Database", {
+      vpc,
+      subnets: this.network.databaseSubnets,
+      minAcu: settings.auroraMinAcu,
+      maxAcu: settings.auroraMaxAcu,
+      proxy: settings.databaseProxy,
+    });
+    this.dispatch = new Dispatch(this, "Dispatch", { logRetention });
+    const environment = appEnvironment({ siteOrigin: settings.siteOrigin, storage: this.storage, database: this.database, dispatch: this.dispatch });
+    const image = this.workerImage(settings);
+
+    this.workers = new GpuWorkers(this, "GpuWorkers", {
+      vpc,
+      subnets: this.network.workerSubnets,
+      image,
+      instanceTypes: settings.gpuInstanceTypes,
+      minVcpus: settings.minVcpus,
+      maxVcpus: settings.maxVcpus,
+      jobVcpus: settings.workerVcpus,
+      jobMemoryMiB: settings.workerMemoryMiB,
+      timeout: Duration.minutes(settings.workerTimeoutMinutes),
+      modelTimeout: Duration.minutes(settings.modelTimeoutMinutes),
+      environment,
+      logRetention,
+    });
+    this.dispatch.submitJobsTo(this.workers.jobQueue, this.workers.jobDefinition);
+    this.storage.grantWorkerAccess(this.workers.jobRole);
+    this.database.allowClient(this.workers.securityGroup, this.workers.jobRole, "GPU workers");
+
+    this.web = new Web(this, "Web", {
+      vpc,
+      subnets: this.network.webSubnets,
+      siteOrigin: settings.siteOrigin,
+      certificateArn: settings.certificateArn,
+      openNextDir: settings.openNextDir,
+      environment,
+      memoryMiB: settings.webMemoryMiB,
+      reservedConcurrency: settings.webReservedConcurrency,
+      logRetention,
+    });
+    this.storage.grantWebAccess(this.web.serverFunction);
+    this.storage.denyWebReadsExcept(this.web.serverFunction.role!, [this.web.incrementalCacheObjectsArn]);
+    this.dispatch.grantSend(this.web.serverFunction);
+    this.database.allowClient(this.web.serverFunction, this.web.serverFunction, "web tier");
+
+    this.tasks = new OneOffTasks(this, "OneOffTasks", {
+      vpc,
+      subnets: this.network.workerSubnets,
+      image,
+      environment,
+      logRetention,
+      migrateAfter: [this.network, this.database],
+      migrateBefore: [this.web.serverFunction],
+    });
+    this.database.allowClient(this.tasks.securityGroup, this.tasks.jobRole, "one-off tasks");
+
+    this.operations = new Operations(this, "Operations", {
+      jobs: this.dispatch.queue,
+      deadLetters: this.dispatch.deadLetterQueue,
+      jobQueues: [this.workers.jobQueue, this.tasks.jobQueue],
+      cluster: this.database.cluster,
+      webFunction: this.web.serverFunction,
+      queueAgeThreshold: Duration.minutes(settings.queueAgeAlarmMinutes),
+      alarmEmail: settings.alarmEmail,
+    });
+
+    const outputs: Record<string, [string, string]> = {
+      SiteUrl: [this.web.siteUrl, "Where Podium answers"],
+      DistributionDomainName: [this.web.distribution.distributionDomainName, "CNAME target for siteOrigin's host"],
+      DatasetsBucket: [this.storage.datasets.bucketName, "S3_BUCKET"],
+      SubmissionsBucket: [this.storage.submissions.bucketName, "S3_SUBMISSIONS_BUCKET"],
+      JobQueueUrl: [this.dispatch.queue.queueUrl, "PODIUM_SQS_QUEUE_URL"],
+      DeadLetterQueueUrl: [this.dispatch.deadLetterQueue.queueUrl, "Job messages the pipe gave up on"],
+      GpuJobQueue: [this.workers.jobQueue.jobQueueArn, "AWS Batch queue of model entries"],
+      TaskJobQueue: [this.tasks.jobQueue.jobQueueArn, "AWS Batch queue of one-off podium commands"],
+      CliJobDefinition: [this.tasks.cliJobDefinition.jobDefinitionArn, "Job definition for one-off podium commands"],
+      DatabaseSecretArn: [this.database.secret.secretArn, "PODIUM_DATABASE_SECRET_ARN"],
+      DatabaseHost: [this.database.host, "PODIUM_DATABASE_HOST"],
+      AlarmTopicArn: [this.operations.topic.topicArn, "Subscribe here for alarms"],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs)) new CfnOutput(this, name, { value, description });
+  }
+
+  /** A pushed image when a repository is named, else gpu-worker/Dockerfile built and pushed by `cdk deploy`. */
+  private workerImage(settings: PodiumSettings): ecs.ContainerImage {
+    if (settings.workerImageRepository) {
+      return ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(this, "WorkerRepository", settings.workerImageRepository), settings.workerImageTag);
+    }
+    return ecs.ContainerImage.fromAsset(REPO_ROOT, {
+      file: "gpu-worker/Dockerfile",
+      platform: Platform.LINUX_AMD64,
+      ignoreMode: IgnoreMode.DOCKER,
+      // Only what the Dockerfile copies counts toward the image's hash: a change to the web or the infra does not
+      // rebuild the worker.
+      exclude: ["**", "!package.json", "!package-lock.json", "!.npmrc", "!prisma.config.ts", "!tsconfig.json", "!prisma/**", "!scripts/**", "!lib/**", "!cli/**", "!gpu-worker/**", "!bin/**", "lib/db/generated/**", "**/*.test.ts"],
+    });
+  }
+}
