@@ -12,7 +12,7 @@ const webOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "dist/", "lib/db/generated/", ".podium/", ".ci-services/", "next-env.d.ts", "test-results/", "playwright-report/"] },
+  { ignores: ["node_modules/", ".next/", "dist/", "lib/db/generated/", ".podium/", ".ci-services/", "next-env.d.ts", "test-results/", "playwright-report/", "infra/cdk.out/", "cdk.out/", ".open-next/", ".scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

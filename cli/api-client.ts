@@ -18,8 +18,8 @@ export class ApiClient {
     }
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.raw(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? {} : { "content-type": "application/json" });
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const response = await this.raw(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? headers : { "content-type": "application/json", ...headers });
     const text = await response.text();
     let data: unknown = null;
     try {

@@ -1,5 +1,6 @@
 /** A progress bar on stderr: redrawn in place on a terminal, a line per 10 % otherwise (logs, CI). */
-export function createProgressBar(label: string, total: number, write: (text: string) => void = (text) => process.stderr.write(text)) {
+export function createProgressBar(label: string, total: number, write: (text: string) => void = (text) => process.stderr.write(text), unit: "bytes" | "count" = "bytes") {
+  const show = (value: number) => (unit === "bytes" ? formatSize(value) : String(value));
   const tty = process.stderr.isTTY === true;
   let lastDecile = -1;
   return {
@@ -8,12 +9,12 @@ export function createProgressBar(label: string, total: number, write: (text: st
       if (tty) {
         const width = 30;
         const filled = Math.round(fraction * width);
-        write(`\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${formatSize(done)}/${formatSize(total)}`);
+        write(`\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${show(done)}/${show(total)}`);
       } else {
         const decile = Math.floor(fraction * 10);
         if (decile !== lastDecile) {
           lastDecile = decile;
-          write(`${label} ${decile * 10}% (${formatSize(done)} of ${formatSize(total)})\n`);
+          write(`${label} ${decile * 10}% (${show(done)} of ${show(total)})\n`);
         }
       }
     },

@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -12,9 +10,9 @@ import type { DatasetReport } from "../../lib/datasets/validate-dataset-archive"
 import { AppError } from "../../lib/errors/app-error";
 import { ApiClient } from "../api-client";
 import { parseCommandArgs } from "../args";
-import { configDir } from "../config-file";
 import type { CliIO } from "../podium";
-import { createProgressBar, formatSize } from "../progress";
+import { uploadInParts } from "../multipart-upload";
+import { formatSize } from "../progress";
 
 export const usage = `Usage:
   podium dataset upload --competition S PATH [--activate]   PATH: a folder in the dataset layout, or .zip/.tar/.tar.gz
@@ -60,83 +58,22 @@ async function packFolder(folder: string): Promise<string> {
   return out;
 }
 
-interface UploadState {
-  versionId: string;
-  number: number;
-  uploadId: string;
-  partSize: number;
-  parts: Record<string, string>;
-}
-
-/** Retries transient failures (network, 5xx) with exponential back-off; other errors end at once. */
-async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (tries >= 5 || (error instanceof AppError && error.code !== "UNAVAILABLE" && error.code !== "INTERNAL")) throw error;
-      await new Promise((wake) => setTimeout(wake, 500 * 2 ** tries));
-    }
-  }
-}
-
 async function upload(client: ApiClient, slug: string, archive: string, io: CliIO): Promise<{ versionId: string; number: number }> {
-  const { size, mtimeMs } = statSync(archive);
-  const stateDir = join(configDir(), "uploads");
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const statePath = join(stateDir, `${createHash("sha256").update(`${client.config.server}\n${slug}\n${resolve(archive)}\n${size}\n${mtimeMs}`).digest("hex").slice(0, 24)}.json`);
   const base = `/api/v1/competitions/${encodeURIComponent(slug)}/datasets`;
-  let state: UploadState | null = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, "utf8")) as UploadState) : null;
-  if (state) {
-    // Resume only if the server still has this upload open.
-    const probe = await client.request("POST", `${base}/${state.versionId}/parts`, { uploadId: state.uploadId, partNumbers: [1] }).catch(() => null);
-    if (probe) io.stderr(`resuming the upload of version ${state.number} (${Object.keys(state.parts).length} parts already sent)`);
-    else state = null;
-  }
-  if (!state) {
-    const started = await client.request<{ versionId: string; number: number; uploadId: string; partSize: number }>("POST", base, { fileName: basename(archive), size });
-    state = { versionId: started.versionId, number: started.number, uploadId: started.uploadId, partSize: started.partSize, parts: {} };
-    writeFileSync(statePath, JSON.stringify(state));
-  }
-  const current = state;
-  const partCount = Math.ceil(size / current.partSize);
-  const bar = createProgressBar(`uploading ${basename(archive)}`, size);
-  let sent = Object.keys(current.parts).reduce((sum, n) => sum + Math.min(current.partSize, size - (Number(n) - 1) * current.partSize), 0);
-  bar.update(sent);
-  const pending = Array.from({ length: partCount }, (_, i) => i + 1).filter((n) => !current.parts[n]);
-  const file = await open(archive, "r");
-  try {
-    const sendPart = async (partNumber: number) => {
-      const start = (partNumber - 1) * current.partSize;
-      const length = Math.min(current.partSize, size - start);
-      const bytes = Buffer.alloc(length);
-      await file.read(bytes, 0, length, start);
-      const etag = await withRetries(async () => {
-        const { parts } = await client.request<{ parts: { url: string }[] }>("POST", `${base}/${current.versionId}/parts`, { uploadId: current.uploadId, partNumbers: [partNumber] });
-        const response = await fetch(parts[0]!.url, { method: "PUT", body: new Uint8Array(bytes) }).catch((error: Error) => {
-          throw new AppError("UNAVAILABLE", `part ${partNumber}: ${error.message}`);
-        });
-        if (!response.ok) throw new AppError(response.status >= 500 ? "UNAVAILABLE" : "BAD_REQUEST", `part ${partNumber}: storage answered ${response.status} ${await response.text()}`);
-        return response.headers.get("etag") ?? "";
-      });
-      current.parts[partNumber] = etag;
-      writeFileSync(statePath, JSON.stringify(current));
-      sent += length;
-      bar.update(sent);
-    };
-    // Two parts in flight keep the connection busy without holding much memory.
-    const queue = [...pending];
-    await Promise.all([0, 1].map(async () => {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) await sendPart(next);
-    }));
-  } finally {
-    await file.close();
-    bar.finish();
-  }
-  const parts = Object.entries(current.parts).map(([partNumber, etag]) => ({ partNumber: Number(partNumber), etag }));
-  await client.request("POST", `${base}/${current.versionId}/complete`, { uploadId: current.uploadId, parts });
-  rmSync(statePath, { force: true });
-  return { versionId: current.versionId, number: current.number };
+  const { upload: sent, parts, done } = await uploadInParts(client, {
+    path: archive,
+    scope: slug,
+    partsPath: (id) => `${base}/${id}/parts`,
+    io,
+    start: async () => {
+      const started = await client.request<{ versionId: string; number: number; uploadId: string; partSize: number }>("POST", base, { fileName: basename(archive), size: statSync(archive).size });
+      return { id: started.versionId, uploadId: started.uploadId, partSize: started.partSize, extra: { number: started.number } };
+    },
+    describeResume: (state, partsSent) => `resuming the upload of version ${String(state.extra?.number)} (${partsSent} parts already sent)`,
+  });
+  await client.request("POST", `${base}/${sent.id}/complete`, { uploadId: sent.uploadId, parts });
+  done();
+  return { versionId: sent.id, number: Number(sent.extra?.number) };
 }
 
 export function formatReport(version: VersionView): string {

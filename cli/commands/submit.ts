@@ -1,21 +1,32 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
 import { AppError } from "../../lib/errors/app-error";
 import { ApiClient, apiError } from "../api-client";
 import { parseCommandArgs } from "../args";
+import { uploadInParts } from "../multipart-upload";
+import { createProgressBar } from "../progress";
 import type { CliIO } from "../podium";
 
 export const usage = `Usage: podium submit --competition S FILE [--wait]
+       podium submit --competition S MODEL.onnx [--manifest M.json] [--wait]
 
 Submits a results file (any of the three formats) to your team's entries and prints its public score, or the
-validation errors (exit 1). Results files are scored at once; --wait also waits for an entry the server queued.`;
+validation errors (exit 1). Results files are scored at once; --wait also waits for an entry the server queued.
 
-interface SubmissionView {
+An .onnx model is uploaded straight to storage in parts (resumed if you run the same command again), checked
+(ONNX format, opset, standard operators, input/output against the manifest, a dry run) and queued for the worker.
+The manifest (JSON: input, output, size, layout, channelOrder, scale, mean, std, resize, similarity, batchSize) may
+also live in the model's metadata_props under "podium.manifest". --wait shows the worker's progress until the score.`;
+
+export interface SubmissionView {
   id: string;
+  kind?: string;
   status: string;
   sha256: string;
   error: string | null;
+  executionProvider?: string | null;
+  job?: { state: string; attempts: number; progress: { phase: string; done: number; total: number; etaSeconds: number | null } | null; queue: { ahead: number; etaSeconds: number | null } | null } | null;
   scores: Record<string, { score: number; hit: Record<string, number>; ci95: [number, number]; evaluated: number }>;
 }
 
@@ -27,35 +38,105 @@ export function describeSubmission(submission: SubmissionView): string {
       .join(", ");
     lines.push(`  ${split.padEnd(8)} ${score.score.toFixed(2)}  [${score.ci95[0].toFixed(2)}, ${score.ci95[1].toFixed(2)}]  ${hits}  (${score.evaluated} queries)`);
   }
+  if (submission.executionProvider) lines.push(`  ran on ${submission.executionProvider}`);
   if (submission.error && submission.status !== "scored") lines.push(`  ${submission.error}`);
   return lines.join("\n");
+}
+
+const PENDING = new Set(["queued", "running", "received"]);
+
+/** Polls a submission until it leaves the queue, drawing the worker's progress for models. */
+export async function waitForSubmission(client: ApiClient, path: string, first: SubmissionView, io: CliIO): Promise<SubmissionView> {
+  let submission = first;
+  let bar: ReturnType<typeof createProgressBar> | null = null;
+  let phase = "";
+  let lastQueueLine = "";
+  while (PENDING.has(submission.status)) {
+    await new Promise((wake) => setTimeout(wake, 1000));
+    submission = (await client.request<{ submission: SubmissionView }>("GET", path)).submission;
+    const job = submission.job;
+    if (job?.queue) {
+      const line = `queued: ${job.queue.ahead} model job(s) ahead${job.queue.etaSeconds !== null ? `, about ${formatDuration(job.queue.etaSeconds)}` : ""}`;
+      if (line !== lastQueueLine) io.stderr(line);
+      lastQueueLine = line;
+    }
+    const progress = job?.progress;
+    if (progress && job.state === "running") {
+      if (progress.phase !== phase) {
+        bar?.finish();
+        phase = progress.phase;
+        bar = createProgressBar(phase, progress.total, undefined, "count");
+      }
+      bar!.update(progress.done);
+    }
+  }
+  bar?.finish();
+  return submission;
+}
+
+function formatDuration(seconds: number): string {
+  return seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
+}
+
+async function submitModel(client: ApiClient, slug: string, path: string, manifestPath: string | undefined, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
+  let manifest: Record<string, unknown> | undefined;
+  if (manifestPath) {
+    if (!existsSync(manifestPath)) throw new AppError("BAD_REQUEST", `manifest ${manifestPath} does not exist`);
+    try {
+      manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, unknown>;
+    } catch (error) {
+      throw new AppError("BAD_REQUEST", `manifest ${manifestPath} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const base = `/api/v1/competitions/${encodeURIComponent(slug)}/models`;
+  const { upload, parts, done } = await uploadInParts(client, {
+    path,
+    scope: `${slug}\nmodel`,
+    partsPath: (id) => `${base}/${id}/parts`,
+    io,
+    start: async () => {
+      const started = await client.request<{ submissionId: string; uploadId: string; partSize: number }>("POST", base, { fileName: basename(path), size: statSync(path).size, manifest }, { "x-podium-client": "cli" });
+      return { id: started.submissionId, uploadId: started.uploadId, partSize: started.partSize };
+    },
+    describeResume: (state, partsSent) => `resuming the upload of model ${state.id} (${partsSent} parts already sent)`,
+  });
+  io.stderr("checking the model (format, operators, input/output, a dry run)…");
+  const response = await client.raw("POST", `${base}/${upload.id}/complete`, JSON.stringify({ uploadId: upload.uploadId, parts, manifest }), { "content-type": "application/json" });
+  done();
+  return { status: response.status, body: (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null };
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs(
     argv,
-    { competition: { type: "string" }, wait: { type: "boolean" } },
-    z.object({ competition: z.string({ message: "is required" }).min(1), wait: z.boolean().optional(), positionals: z.array(z.string()).length(1, "give exactly one results FILE") }),
+    { competition: { type: "string" }, wait: { type: "boolean" }, manifest: { type: "string" } },
+    z.object({ competition: z.string({ message: "is required" }).min(1), wait: z.boolean().optional(), manifest: z.string().optional(), positionals: z.array(z.string()).length(1, "give exactly one results FILE or MODEL.onnx") }),
     usage,
   );
   const path = args.positionals[0]!;
   if (!existsSync(path)) throw new AppError("BAD_REQUEST", `${path} does not exist`);
   const client = ApiClient.fromConfig();
-  const form = new FormData();
-  form.set("file", new Blob([readFileSync(path)], { type: "application/json" }), basename(path));
+  const isModel = path.toLowerCase().endsWith(".onnx");
+  if (args.manifest && !isModel) throw new AppError("BAD_REQUEST", "--manifest goes with an .onnx model");
   const base = `/api/v1/competitions/${encodeURIComponent(args.competition)}/submissions`;
-  const response = await client.raw("POST", base, form, { "x-podium-client": "cli" });
-  const body = (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null;
-  if (response.status === 422) {
-    io.stderr(`invalid submission ${path}:\n${body?.error?.message ?? ""}`);
+  let status: number;
+  let body: { submission?: SubmissionView; error?: { message: string } } | null;
+  if (isModel) {
+    ({ status, body } = await submitModel(client, args.competition, path, args.manifest, io));
+  } else {
+    const form = new FormData();
+    form.set("file", new Blob([readFileSync(path)], { type: "application/json" }), basename(path));
+    const response = await client.raw("POST", base, form, { "x-podium-client": "cli" });
+    status = response.status;
+    body = (await response.json().catch(() => null)) as typeof body;
+  }
+  if (status === 422) {
+    io.stderr(`invalid ${isModel ? "model" : "submission"} ${path}:\n${body?.error?.message ?? ""}`);
     return 1;
   }
-  if (!response.ok && response.status !== 202) throw apiError(response.status, body);
+  if (status >= 300 && status !== 202) throw apiError(status, body);
   let submission = body!.submission!;
-  while (args.wait && (submission.status === "queued" || submission.status === "running" || submission.status === "received")) {
-    await new Promise((wake) => setTimeout(wake, 2000));
-    submission = (await client.request<{ submission: SubmissionView }>("GET", `${base}/${submission.id}`)).submission;
-  }
+  if (args.wait) submission = await waitForSubmission(client, `${base}/${submission.id}`, submission, io);
   io.stdout(describeSubmission(submission));
   return submission.status === "scored" || submission.status === "queued" ? 0 : 1;
 }

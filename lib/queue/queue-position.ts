@@ -9,8 +9,12 @@ export interface QueuePosition {
   etaSeconds: number | null;
 }
 
-export async function queuePositionOf(sql: SqlExecutor, submissionId: string): Promise<QueuePosition | null> {
-  const [row] = await sql.query<{ ahead: number; workers: number; average_seconds: number | null }>(
+/** Accepts the raw SQL executor or Prisma (whose $queryRawUnsafe takes the same text and parameters). */
+type Queryable = SqlExecutor | { $queryRawUnsafe: <T>(query: string, ...values: unknown[]) => Promise<T> };
+
+export async function queuePositionOf(db: Queryable, submissionId: string): Promise<QueuePosition | null> {
+  const query = <T>(text: string, values: unknown[]): Promise<T[]> => ("query" in db ? db.query<T>(text, values) : db.$queryRawUnsafe<T[]>(text, ...values));
+  const [row] = await query<{ ahead: number; workers: number; average_seconds: number | null }>(
     `WITH mine AS (SELECT created_at FROM jobs WHERE submission_id = $1 AND state = 'QUEUED' ORDER BY created_at DESC LIMIT 1)
      SELECT
        (SELECT count(*)::int FROM jobs j, mine WHERE j.kind = 'SCORE_MODEL' AND j.state = 'QUEUED' AND j.created_at < mine.created_at) AS ahead,

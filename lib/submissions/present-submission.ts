@@ -25,6 +25,8 @@ export interface SubmissionRow {
   selectedForFinal: boolean;
   createdAt: Date;
   finishedAt: Date | null;
+  executionProvider?: string | null;
+  resultsKey?: string | null;
   scores?: ScoreRow[];
 }
 
@@ -57,6 +59,7 @@ export function presentSubmission(row: SubmissionRow, options: { showPrivate: bo
     selectedForFinal: row.selectedForFinal,
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
+    ...(row.kind === "MODEL" ? { executionProvider: row.executionProvider ?? null, generatedResults: Boolean(row.resultsKey) } : {}),
     scores,
   };
 }

@@ -33,8 +33,7 @@ export async function serveRequestHandler(handler: (request: Request) => Promise
 }
 
 /** A folder blob store in a temporary folder, its signed URLs served by the real route handler on loopback. */
-export async function servedFolderStore(secret = "test-secret"): Promise<{ store: FolderBlobStore; dispose: () => Promise<void> }> {
-  const root = mkdtempSync(join(tmpdir(), "podium-blobs-"));
+export async function servedFolderStore(secret = "test-secret", root = mkdtempSync(join(tmpdir(), "podium-blobs-"))): Promise<{ store: FolderBlobStore; dispose: () => Promise<void> }> {
   const holder: { store?: FolderBlobStore } = {};
   const server = await serveRequestHandler((request) => handleFolderBlobRequest(request, holder.store!, secret));
   const store = (holder.store = new FolderBlobStore({ root, baseUrl: server.url, secret }));

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiToken } from "../../lib/auth/api-tokens";
+import { openDatabase, type Database } from "../../lib/db/open-database";
+import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
+import { createTeam } from "../../lib/teams/create-team";
+import { createUser } from "../../lib/users/create-user";
+import { createContest } from "../helpers/contest";
+import { startNextServer, type RunningServer } from "../helpers/next-server";
+import { colourDataset, expectedScore, meanColourEncoder, meanColourManifest, slowEncoder } from "../helpers/onnx-encoders";
+import { runPodium } from "../helpers/run-cli";
+import { createPostgresDatabase } from "../helpers/services";
+
+// End to end against a running server (its in-process worker on the CPU): `podium submit MODEL.onnx --manifest
+// --wait` uploads in parts, sees the worker's progress and gets the score; the generated top-10 file, downloaded
+// through the API and scored by `podium score`, gives the same number.
+
+const RANKS = [1, 2, 1, 5, 7, 12];
+
+describe("model entries over HTTP", () => {
+  let server: RunningServer;
+  let database: Database;
+  let work: string;
+  let drop: () => Promise<void>;
+  let token = "";
+  let outsiderToken = "";
+  const env = () => ({ PODIUM_CONFIG_DIR: join(work, "config") });
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "podium-http-models-"));
+    const created = await createPostgresDatabase();
+    drop = created.drop;
+    database = await openDatabase({ database: { kind: "postgres", url: created.url, dataDir: "" }, migrate: true });
+    server = await startNextServer({ DATABASE_URL: created.url, PODIUM_DATA_DIR: join(work, "data"), PODIUM_SECRET: "models-secret", S3_BUCKET: "", PODIUM_EXECUTION_PROVIDERS: "cpu" });
+    const store = new FolderBlobStore({ root: join(work, "data", "blobs"), baseUrl: server.url, secret: "models-secret" });
+    const { entries } = await colourDataset({ ranks: RANKS, gallery: 120, seed: 3 });
+    await createContest(database.prisma, store, { slug: "encoders", entries, settings: { submissionKinds: "model,results", dailyLimit: "5" } });
+    const user = await createUser(database.prisma, { email: "team@models.test", password: "team password" });
+    await createTeam(database.prisma, { userId: user.id, isAdmin: false }, "encoders", "Embedders");
+    token = (await createApiToken(database.prisma, { userId: user.id, name: "cli" })).token;
+    const outsider = await createUser(database.prisma, { email: "outsider@models.test", password: "outsider password" });
+    await createTeam(database.prisma, { userId: outsider.id, isAdmin: false }, "encoders", "Others");
+    outsiderToken = (await createApiToken(database.prisma, { userId: outsider.id, name: "cli" })).token;
+    expect(runPodium(["login", "--server", server.url, "--token", token], env()).status).toBe(0);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await database?.close();
+    await drop?.();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("uploads, shows progress and scores a model; its generated file rescores to the same number", async () => {
+    writeFileSync(join(work, "encoder.onnx"), slowEncoder(300));
+    writeFileSync(join(work, "manifest.json"), JSON.stringify({ ...meanColourManifest, batchSize: 1 }));
+    const run = runPodium(["submit", "--competition", "encoders", join(work, "encoder.onnx"), "--manifest", join(work, "manifest.json"), "--wait"], env());
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    expect(run.stderr).toMatch(/uploading encoder\.onnx 100%/);
+    expect(run.stderr).toMatch(/checking the model/);
+    // The worker's progress, drawn as it runs.
+    expect(run.stderr).toMatch(/embedding (queries|gallery) \d+% \(\d+ of \d+\)/);
+    const id = /submission (\S+): scored/.exec(run.stdout)?.[1];
+    expect(id, run.stdout).toBeTruthy();
+    expect(run.stdout).toMatch(/ran on cpu/);
+    const publicScore = Number(/public\s+([\d.]+)/.exec(run.stdout)?.[1]);
+
+    // The team downloads the generated top-10 file; `podium score` on it matches the recorded score.
+    const download = await fetch(`${server.url}/api/v1/competitions/encoders/submissions/${id}/results`, { headers: { authorization: `Bearer ${token}` } });
+    expect(download.status).toBe(200);
+    const generated = await download.text();
+    writeFileSync(join(work, "generated.json"), generated);
+    const version = await database.prisma.datasetVersion.findFirstOrThrow({ where: { competition: { slug: "encoders" } } });
+    const store = new FolderBlobStore({ root: join(work, "data", "blobs"), baseUrl: server.url, secret: "models-secret" });
+    writeFileSync(join(work, "truth.json"), await store.get(version.truthKey!));
+    const rescored = runPodium(["score", "--truth", join(work, "truth.json"), join(work, "generated.json")], env());
+    expect(rescored.status, rescored.stderr).toBe(0);
+    expect(JSON.parse(rescored.stdout).score).toBeCloseTo(publicScore, 2);
+
+    // Another team can neither see the entry nor download its generated file.
+    for (const path of [`submissions/${id}`, `submissions/${id}/results`]) {
+      const refused = await fetch(`${server.url}/api/v1/competitions/encoders/${path}`, { headers: { authorization: `Bearer ${outsiderToken}` }, redirect: "manual" });
+      expect(refused.status).toBe(404);
+    }
+  });
+
+  it("scores the closed-form encoder exactly and `podium status` shows it", async () => {
+    writeFileSync(join(work, "mean.onnx"), meanColourEncoder());
+    writeFileSync(join(work, "mean.json"), JSON.stringify(meanColourManifest));
+    const run = runPodium(["submit", "--competition", "encoders", join(work, "mean.onnx"), "--manifest", join(work, "mean.json"), "--wait"], env());
+    expect(run.status, run.stderr).toBe(0);
+    const id = /submission (\S+): scored/.exec(run.stdout)![1]!;
+    expect(Number(/public\s+([\d.]+)/.exec(run.stdout)?.[1])).toBeCloseTo(expectedScore(RANKS), 2);
+    const status = runPodium(["status", "--competition", "encoders", id], env());
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain(`submission ${id}: scored`);
+  });
+
+  it("refuses a model with a wrong input name before queueing, exit 1 with the reason", async () => {
+    writeFileSync(join(work, "wrong.json"), JSON.stringify({ ...meanColourManifest, input: "pixels" }));
+    const run = runPodium(["submit", "--competition", "encoders", join(work, "mean.onnx"), "--manifest", join(work, "wrong.json")], env());
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/invalid model .*mean\.onnx:\nthe manifest's input "pixels" is not an input of the model \(its inputs: "image"\)/);
+  });
+});
