@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 
 // The one module that reads the environment (STYLE.md "Configuration"). Empty strings count as unset.
@@ -140,7 +140,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
       queue: env.PODIUM_QUEUE,
       sqsQueueUrl: env.PODIUM_SQS_QUEUE_URL ?? null,
       concurrency: env.PODIUM_WORKER_CONCURRENCY,
-      cacheDir: resolve(env.PODIUM_WORKER_CACHE_DIR ?? resolve(dataDir, "worker-cache")),
+      cacheDir: env.PODIUM_WORKER_CACHE_DIR ? resolve(/* turbopackIgnore: true */ env.PODIUM_WORKER_CACHE_DIR) : join(dataDir, "worker-cache"),
       executionProviders: env.PODIUM_EXECUTION_PROVIDERS.split(",").map((item) => item.trim().toLowerCase()).filter(Boolean),
       modelTimeoutMs: env.PODIUM_MODEL_TIMEOUT_SECONDS * 1000,
       modelMemoryBytes: env.PODIUM_MODEL_MEMORY_MB * 1024 * 1024,

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ModelFault } from "./embed-images";
@@ -51,8 +51,9 @@ export function runInSandbox<T extends SandboxResult>(
   options: { root?: string; onProgress?: (progress: SandboxProgress) => void } = {},
 ): SandboxRun<T> {
   const entry = childEntry(options.root ?? process.cwd());
-  const child: ChildProcess = fork(entry.path, [], {
-    execArgv: entry.execArgv,
+  // spawn with an IPC channel rather than fork: Turbopack resolves fork()'s path as a module at build time
+  // (vercel/next.js#97952).
+  const child: ChildProcess = spawn(process.execPath, [...entry.execArgv, entry.path], {
     serialization: "advanced",
     stdio: ["ignore", "ignore", "pipe", "ipc"],
     env: { ...process.env, NODE_OPTIONS: "", UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "4" },

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +19,19 @@ import { createPostgresDatabase } from "../helpers/services";
 // through the API and scored by `podium score`, gives the same number.
 
 const RANKS = [1, 2, 1, 5, 7, 12];
+
+/** A GET on its own connection (no keep-alive pool: the server closes idle sockets between the slow steps here). */
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; location: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { headers, agent: false }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, location: response.headers.location, body }));
+    });
+    request.on("error", reject);
+  });
+}
 
 describe("model entries over HTTP", () => {
   let server: RunningServer;
@@ -53,7 +67,7 @@ describe("model entries over HTTP", () => {
   });
 
   it("uploads, shows progress and scores a model; its generated file rescores to the same number", async () => {
-    writeFileSync(join(work, "encoder.onnx"), slowEncoder(300));
+    writeFileSync(join(work, "encoder.onnx"), slowEncoder(3000));
     writeFileSync(join(work, "manifest.json"), JSON.stringify({ ...meanColourManifest, batchSize: 1 }));
     const run = runPodium(["submit", "--competition", "encoders", join(work, "encoder.onnx"), "--manifest", join(work, "manifest.json"), "--wait"], env());
     expect(run.status, run.stderr + run.stdout).toBe(0);
@@ -67,9 +81,11 @@ describe("model entries over HTTP", () => {
     const publicScore = Number(/public\s+([\d.]+)/.exec(run.stdout)?.[1]);
 
     // The team downloads the generated top-10 file; `podium score` on it matches the recorded score.
-    const download = await fetch(`${server.url}/api/v1/competitions/encoders/submissions/${id}/results`, { headers: { authorization: `Bearer ${token}` } });
+    const redirect = await get(`${server.url}/api/v1/competitions/encoders/submissions/${id}/results`, { authorization: `Bearer ${token}` });
+    expect(redirect.status).toBe(302);
+    const download = await get(redirect.location!);
     expect(download.status).toBe(200);
-    const generated = await download.text();
+    const generated = download.body;
     writeFileSync(join(work, "generated.json"), generated);
     const version = await database.prisma.datasetVersion.findFirstOrThrow({ where: { competition: { slug: "encoders" } } });
     const store = new FolderBlobStore({ root: join(work, "data", "blobs"), baseUrl: server.url, secret: "models-secret" });
@@ -80,7 +96,7 @@ describe("model entries over HTTP", () => {
 
     // Another team can neither see the entry nor download its generated file.
     for (const path of [`submissions/${id}`, `submissions/${id}/results`]) {
-      const refused = await fetch(`${server.url}/api/v1/competitions/encoders/${path}`, { headers: { authorization: `Bearer ${outsiderToken}` }, redirect: "manual" });
+      const refused = await get(`${server.url}/api/v1/competitions/encoders/${path}`, { authorization: `Bearer ${outsiderToken}` });
       expect(refused.status).toBe(404);
     }
   });
