@@ -3,38 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DropZone } from "@/components/drop-zone";
+import { postJson, uploadFileInParts } from "@/components/browser-upload";
 import { Notice } from "@/components/ui";
-
-interface Started {
-  versionId: string;
-  number: number;
-  uploadId: string;
-  partSize: number;
-  partCount: number;
-}
-
-interface Saved extends Started {
-  etags: Record<number, string>;
-}
-
-async function api<T>(url: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const data = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(data?.error?.message ?? `the server answered ${response.status}`);
-  return data as T;
-}
-
-/** PUTs one part with progress events; resolves with its ETag. */
-function putPart(url: string, blob: Blob, onProgress: (loaded: number) => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    request.open("PUT", url);
-    request.upload.onprogress = (event) => onProgress(event.loaded);
-    request.onload = () => (request.status >= 200 && request.status < 300 ? resolve(request.getResponseHeader("etag") ?? "") : reject(new Error(`storage answered ${request.status}`)));
-    request.onerror = () => reject(new Error("the connection dropped"));
-    request.send(blob);
-  });
-}
 
 /**
  * Uploads a dataset archive straight to storage in parts, with a progress bar. Parts are retried; the upload's state
@@ -51,48 +21,23 @@ export function DatasetUpload({ slug }: { slug: string }) {
     setError(null);
     setProgress(0);
     setPhase(`Uploading ${file.name}`);
-    const storageKey = `podium-upload:${slug}:${file.name}:${file.size}:${file.lastModified}`;
     try {
-      let saved: Saved | null = JSON.parse(localStorage.getItem(storageKey) ?? "null");
-      if (saved) {
-        const still = await api(`${base}/${saved.versionId}/parts`, { uploadId: saved.uploadId, partNumbers: [1] }).then(() => true, () => false);
-        if (!still) saved = null;
-      }
-      if (!saved) {
-        const started = await api<Started>(base, { fileName: file.name, size: file.size });
-        saved = { ...started, etags: {} };
-      }
-      const state = saved;
-      localStorage.setItem(storageKey, JSON.stringify(state));
-      const done = new Map<number, number>();
-      for (const part of Object.keys(state.etags)) done.set(Number(part), Math.min(state.partSize, file.size - (Number(part) - 1) * state.partSize));
-      const report = () => setProgress([...done.values()].reduce((sum, value) => sum + value, 0) / file.size);
-      report();
-      for (let partNumber = 1; partNumber <= state.partCount; partNumber++) {
-        if (state.etags[partNumber]) continue;
-        const blob = file.slice((partNumber - 1) * state.partSize, partNumber * state.partSize);
-        for (let attempt = 1; ; attempt++) {
-          try {
-            const { parts } = await api<{ parts: { url: string }[] }>(`${base}/${state.versionId}/parts`, { uploadId: state.uploadId, partNumbers: [partNumber] });
-            state.etags[partNumber] = await putPart(parts[0]!.url, blob, (loaded) => {
-              done.set(partNumber, loaded);
-              report();
-            });
-            done.set(partNumber, blob.size);
-            report();
-            localStorage.setItem(storageKey, JSON.stringify(state));
-            break;
-          } catch (partError) {
-            if (attempt >= 4) throw partError;
-            await new Promise((wake) => setTimeout(wake, 1000 * attempt));
-          }
-        }
-      }
-      await api(`${base}/${state.versionId}/complete`, { uploadId: state.uploadId, parts: Object.entries(state.etags).map(([partNumber, etag]) => ({ partNumber: Number(partNumber), etag })) });
-      localStorage.removeItem(storageKey);
+      const { upload: sent, parts, forget } = await uploadFileInParts({
+        file,
+        scope: slug,
+        partsUrl: (id) => `${base}/${id}/parts`,
+        onProgress: setProgress,
+        start: async () => {
+          const started = await postJson<{ versionId: string; number: number; uploadId: string; partSize: number; partCount: number }>(base, { fileName: file.name, size: file.size });
+          return { id: started.versionId, uploadId: started.uploadId, partSize: started.partSize, partCount: started.partCount, extra: { number: started.number } };
+        },
+      });
+      await postJson(`${base}/${sent.id}/complete`, { uploadId: sent.uploadId, parts });
+      forget();
+      const state = { versionId: sent.id, number: Number(sent.extra?.number) };
       setPhase(`Validating version ${state.number}…`);
       for (;;) {
-        const version = await api<{ status: string }>(`${base}/${state.versionId}`);
+        const version = await (await fetch(`${base}/${state.versionId}`)).json() as { status: string };
         if (version.status !== "VALIDATING") {
           setPhase(version.status === "READY" ? `Version ${state.number} is valid and ready to activate.` : `Version ${state.number} was rejected — see its report below.`);
           break;

@@ -20,6 +20,23 @@ export function openApiDocument(serverUrl: string) {
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API token (pod_…)" } },
       schemas: {
+        ModelManifest: {
+          type: "object",
+          description: "How the worker feeds images to the encoder (lib/models/manifest.ts); may also live in the model's metadata_props under podium.manifest",
+          properties: {
+            input: { type: "string" },
+            output: { type: "string" },
+            size: { oneOf: [{ type: "integer" }, { type: "array", items: { type: "integer" }, minItems: 2, maxItems: 2 }] },
+            layout: { enum: ["NCHW", "NHWC"] },
+            channelOrder: { enum: ["RGB", "BGR"] },
+            scale: { type: "number" },
+            mean: { type: "array", items: { type: "number" }, minItems: 3, maxItems: 3 },
+            std: { type: "array", items: { type: "number" }, minItems: 3, maxItems: 3 },
+            resize: { enum: ["center-crop", "squash", "pad"] },
+            similarity: { enum: ["cosine", "dot"] },
+            batchSize: { type: "integer" },
+          },
+        },
         Error: { type: "object", properties: { error: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } }, required: ["code", "message"] } } },
         SplitScore: { type: "object", properties: { score: { type: "number" }, hit: { type: "object", additionalProperties: { type: "number" } }, evaluated: { type: "integer" }, missing: { type: "integer" }, ci95: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2 } } },
         Submission: {
@@ -82,6 +99,28 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/competitions/{slug}/submissions/{id}": {
         get: { summary: "One submission (its team or organizers)", parameters: [slug, id], responses: responses({ 200: { description: "the submission" } }, 401, 403, 404) },
         patch: { summary: "Select or unselect it for the private board", parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { selectedForFinal: { type: "boolean" } }, required: ["selectedForFinal"] }) }, responses: responses({ 200: { description: "updated" } }, 401, 403, 404, 409) },
+      },
+      "/api/v1/competitions/{slug}/submissions/{id}/results": {
+        get: { summary: "The top-10 file a model entry generated (its team or organizers): a redirect to a short-lived download URL", parameters: [slug, id], responses: responses({ 302: { description: "redirect to the file" } }, 401, 403, 404) },
+      },
+      "/api/v1/competitions/{slug}/models": {
+        post: {
+          summary: "Start uploading an ONNX model; parts then go straight to storage",
+          parameters: [slug],
+          requestBody: { content: json({ type: "object", properties: { fileName: { type: "string" }, size: { type: "integer" }, manifest: { $ref: "#/components/schemas/ModelManifest" } }, required: ["fileName", "size"] }) },
+          responses: responses({ 201: { description: "upload started", content: json({ type: "object", properties: { submissionId: { type: "string" }, uploadId: { type: "string" }, partSize: { type: "integer" }, partCount: { type: "integer" } } }) } }, 400, 401, 403),
+        },
+      },
+      "/api/v1/competitions/{slug}/models/{id}/parts": {
+        post: { summary: "Presigned URLs for parts of a model upload", parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, partNumbers: { type: "array", items: { type: "integer" } } } }) }, responses: responses({ 200: { description: "part URLs" } }, 400, 401, 403, 404, 409) },
+      },
+      "/api/v1/competitions/{slug}/models/{id}/complete": {
+        post: {
+          summary: "Finish a model upload: static checks and a dry run, then queued for the worker (no quota used when refused)",
+          parameters: [slug, id],
+          requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, parts: { type: "array", items: { type: "object", properties: { partNumber: { type: "integer" }, etag: { type: "string" } } } }, manifest: { $ref: "#/components/schemas/ModelManifest" } } }) },
+          responses: responses({ 202: { description: "queued", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) } }, 400, 401, 403, 404, 409, 422, 429),
+        },
       },
       "/api/v1/competitions/{slug}/leaderboard": {
         get: {

@@ -9,6 +9,7 @@ import { presentCompetition } from "@/lib/competitions/competition-settings";
 import { getDatabase } from "@/lib/db/client";
 import { getActor } from "@/server/actor";
 import { LiveLeaderboard } from "@/components/live-leaderboard";
+import { ModelSubmit } from "@/components/model-submit";
 import { ResultsSubmit } from "@/components/results-submit";
 import { TeamSubmissions } from "@/components/team-submissions";
 import type { Actor } from "@/lib/auth/actor";
@@ -159,7 +160,18 @@ export default async function CompetitionPage({ params, searchParams }: { params
               </form>
             </div>
           </div>
-          <ResultsSubmit slug={slug} />
+          {row.submissionKinds.includes("RESULTS") ? (
+            <section aria-label="Submit a results file" className="space-y-2">
+              <h3 className="text-sm font-semibold text-slate-800">Submit a results file</h3>
+              <ResultsSubmit slug={slug} />
+            </section>
+          ) : null}
+          {row.submissionKinds.includes("MODEL") ? (
+            <section aria-label="Submit a model" className="space-y-2">
+              <h3 className="text-sm font-semibold text-slate-800">Submit an ONNX model</h3>
+              <ModelSubmit slug={slug} />
+            </section>
+          ) : null}
           <TeamSubmissions slug={slug} submissions={submissions} finalLimit={row.finalSelectionLimit} />
         </Card>
       ) : null}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ModelJobProgress } from "@/components/model-job-progress";
 import { Card, Notice, PageShell, secondaryButtonClass } from "@/components/ui";
 import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
@@ -68,6 +69,31 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
           </div>
         </dl>
       </Card>
+      {submission.kind === "model" ? (
+        <Card title="Model run">
+          <dl className="mb-4 grid gap-2 text-sm sm:grid-cols-2">
+            <div>
+              <dt className="text-slate-500">Execution provider</dt>
+              <dd>{"executionProvider" in submission && submission.executionProvider ? submission.executionProvider : "not run yet"}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Generated top-10 file</dt>
+              <dd>
+                {"generatedResults" in submission && submission.generatedResults ? (
+                  <a className="text-podium-700 underline" href={`/api/v1/competitions/${slug}/submissions/${submission.id}/results`}>
+                    Download
+                  </a>
+                ) : (
+                  "not yet"
+                )}
+              </dd>
+            </div>
+          </dl>
+          {["queued", "running", "received"].includes(submission.status) && "job" in submission ? (
+            <ModelJobProgress slug={slug} id={submission.id} initial={submission.job as Parameters<typeof ModelJobProgress>[0]["initial"]} />
+          ) : null}
+        </Card>
+      ) : null}
       {errors.length > 0 ? (
         <Card title="Validation errors">
           <ul className="space-y-4 text-sm">

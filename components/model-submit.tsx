@@ -1,0 +1,104 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { postJson, uploadFileInParts } from "@/components/browser-upload";
+import { DropZone } from "@/components/drop-zone";
+import { ProgressBar } from "@/components/progress-bar";
+import { Notice } from "@/components/ui";
+
+const MANIFEST_TEMPLATE = JSON.stringify(
+  { input: "image", output: "embedding", size: 224, layout: "NCHW", channelOrder: "RGB", scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], resize: "center-crop", similarity: "cosine", batchSize: 16 },
+  null,
+  2,
+);
+
+type Outcome = { kind: "queued" | "invalid" | "quota" | "error"; message: string; submissionId?: string };
+
+/**
+ * Uploads an ONNX encoder straight to storage (parts, progress, resumable) with its manifest; the server checks it
+ * and queues it, and the submission page then follows the worker's progress.
+ */
+export function ModelSubmit({ slug }: { slug: string }) {
+  const router = useRouter();
+  const [manifest, setManifest] = useState(MANIFEST_TEMPLATE);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [phase, setPhase] = useState("");
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const base = `/api/v1/competitions/${slug}/models`;
+
+  async function submit(file: File) {
+    setOutcome(null);
+    let parsed: Record<string, unknown> | undefined;
+    if (manifest.trim() !== "") {
+      try {
+        parsed = JSON.parse(manifest) as Record<string, unknown>;
+      } catch (error) {
+        setOutcome({ kind: "error", message: `The manifest is not JSON: ${error instanceof Error ? error.message : String(error)}` });
+        return;
+      }
+    }
+    setProgress(0);
+    setPhase(`Uploading ${file.name}`);
+    try {
+      const { upload, parts, forget } = await uploadFileInParts({
+        file,
+        scope: `${slug}:model`,
+        partsUrl: (id) => `${base}/${id}/parts`,
+        onProgress: setProgress,
+        start: async () => {
+          const started = await postJson<{ submissionId: string; uploadId: string; partSize: number; partCount: number }>(base, { fileName: file.name, size: file.size, manifest: parsed });
+          return { id: started.submissionId, uploadId: started.uploadId, partSize: started.partSize, partCount: started.partCount };
+        },
+      });
+      setPhase("Checking the model (format, operators, input and output, a dry run)…");
+      try {
+        await postJson(`${base}/${upload.id}/complete`, { uploadId: upload.uploadId, parts, manifest: parsed });
+        setOutcome({ kind: "queued", message: "Checked and queued: follow the worker's progress on the submission's page.", submissionId: upload.id });
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        setOutcome({ kind: status === 422 ? "invalid" : status === 429 ? "quota" : "error", message: error instanceof Error ? error.message : String(error), submissionId: status === 422 ? upload.id : undefined });
+      }
+      forget();
+      setProgress(null);
+      router.refresh();
+    } catch (failure) {
+      setOutcome({ kind: "error", message: `${failure instanceof Error ? failure.message : String(failure)} — choose the same file again to resume.` });
+    }
+  }
+
+  return (
+    <div className="space-y-3">
+      <label className="block text-sm">
+        <span className="font-medium text-slate-700">Manifest</span>
+        <span className="ml-2 text-xs text-slate-500">JSON; fields left out are read from the model&apos;s metadata_props (podium.manifest)</span>
+        <textarea
+          value={manifest}
+          onChange={(event) => setManifest(event.target.value)}
+          rows={6}
+          spellCheck={false}
+          data-testid="model-manifest"
+          className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs focus:border-podium-500 focus:outline-none focus:ring-2 focus:ring-podium-200"
+        />
+      </label>
+      <DropZone prompt="Drop an ONNX model (.onnx) here or" button="Choose a model" accept=".onnx" testId="model-file" disabled={progress !== null} onFile={(file) => void submit(file)} />
+      {progress !== null ? <ProgressBar label={phase} fraction={progress} testId="model-upload-progress" /> : null}
+      {outcome ? (
+        <div data-testid="model-outcome">
+          <Notice kind={outcome.kind === "queued" ? "success" : "error"}>
+            <span className="whitespace-pre-line">{outcome.message}</span>
+            {outcome.submissionId ? (
+              <>
+                {" "}
+                <Link className="font-medium underline" href={`/c/${slug}/submissions/${outcome.submissionId}`}>
+                  Open the submission
+                </Link>
+              </>
+            ) : null}
+          </Notice>
+        </div>
+      ) : null}
+    </div>
+  );
+}
