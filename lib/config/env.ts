@@ -14,8 +14,14 @@ const positiveInteger = (fallback: number) => z.preprocess((value) => (value ===
 const environmentSchema = z.object({
   NODE_ENV: optionalString,
   PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(65535).default(3000)),
-  /** PostgreSQL URL; unset → embedded PGlite under PODIUM_DATA_DIR/db. */
+  /** PostgreSQL URL; unset → embedded PGlite under PODIUM_DATA_DIR/db (or the secret below). */
   DATABASE_URL: optionalString,
+  /** AWS: a Secrets Manager secret {username, password, port, dbname} to build DATABASE_URL from at start. */
+  PODIUM_DATABASE_SECRET_ARN: optionalString,
+  /** AWS: the host to connect to (the RDS Proxy), instead of the secret's own host. */
+  PODIUM_DATABASE_HOST: optionalString,
+  /** AWS: a Secrets Manager secret whose value is PODIUM_SECRET. */
+  PODIUM_SECRET_ARN: optionalString,
   /** Folder of the embedded defaults: db/ (PGlite), blobs/ (folder storage), secret. */
   PODIUM_DATA_DIR: z.preprocess((value) => (value === "" ? undefined : value), z.string().default(".podium")),
   /** Public base URL of the server, used in the folder driver's signed upload/download URLs. */
@@ -62,6 +68,7 @@ export type Environment = z.infer<typeof environmentSchema>;
 
 export interface DatabaseSettings {
   kind: "postgres" | "pglite";
+  /** Null for PGlite, and on AWS until loadAwsSecrets() has read the secret. */
   url: string | null;
   /** Embedded database folder (PGlite). */
   dataDir: string;
@@ -120,7 +127,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
     secret: env.PODIUM_SECRET,
     authSecret: env.AUTH_SECRET ?? env.PODIUM_SECRET,
     github: env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET } : null,
-    database: { kind: env.DATABASE_URL ? "postgres" : "pglite", url: env.DATABASE_URL ?? null, dataDir: resolve(dataDir, "db") },
+    database: { kind: env.DATABASE_URL || env.PODIUM_DATABASE_SECRET_ARN ? "postgres" : "pglite", url: env.DATABASE_URL ?? null, dataDir: resolve(dataDir, "db") },
     storage: {
       kind: env.S3_BUCKET ? "s3" : "folder",
       folder: resolve(dataDir, "blobs"),
@@ -151,10 +158,53 @@ export function readSettings(source: Record<string, string | undefined> = proces
   };
 }
 
-let cached: Settings | undefined;
+// On globalThis: Next.js may bundle this module more than once (instrumentation, routes), and the secrets that
+// loadAwsSecrets() reads at start must reach all of them.
+const holder = globalThis as unknown as { podiumSettings?: Settings };
 
 /** Settings of this process, read once. */
 export function settings(): Settings {
-  cached ??= readSettings();
-  return cached;
+  holder.podiumSettings ??= readSettings();
+  return holder.podiumSettings;
+}
+
+/** The environment a child process of ours inherits, with some variables replaced. */
+export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+
+/** DATABASE_URL from an RDS secret's JSON; `host` (the RDS Proxy) wins over the secret's own. */
+export function databaseUrlFromSecret(secret: string, host: string | undefined): string {
+  const value = JSON.parse(secret) as { username?: string; password?: string; host?: string; port?: number | string; dbname?: string };
+  if (!value.username || !value.password) throw new Error("the database secret has no username or password");
+  const url = new URL("postgresql://localhost");
+  url.username = encodeURIComponent(value.username);
+  url.password = encodeURIComponent(value.password);
+  url.hostname = host ?? value.host ?? "localhost";
+  url.port = String(value.port ?? 5432);
+  url.pathname = `/${value.dbname ?? "postgres"}`;
+  url.searchParams.set("sslmode", "require");
+  return url.toString();
+}
+
+/**
+ * On AWS, reads the secrets the stack names by ARN (PODIUM_DATABASE_SECRET_ARN, PODIUM_SECRET_ARN) with the process's
+ * role, once, before anything opens the database. Does nothing elsewhere.
+ */
+export async function loadAwsSecrets(config: Settings = settings()): Promise<void> {
+  const { env } = config;
+  const wanted = [env.PODIUM_DATABASE_SECRET_ARN && !config.database.url, env.PODIUM_SECRET_ARN && !config.secret];
+  if (!wanted.some(Boolean)) return;
+  const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+  const client = new SecretsManagerClient({ region: env.S3_REGION });
+  const read = async (arn: string) => {
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    if (!SecretString) throw new Error(`secret ${arn} has no string value`);
+    return SecretString;
+  };
+  if (wanted[0]) config.database.url = databaseUrlFromSecret(await read(env.PODIUM_DATABASE_SECRET_ARN!), env.PODIUM_DATABASE_HOST);
+  if (wanted[1]) {
+    config.secret = (await read(env.PODIUM_SECRET_ARN!)).trim();
+    config.authSecret ??= config.secret;
+  }
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { settings, type DatabaseSettings } from "../config/env";
+import { loadAwsSecrets, settings, type DatabaseSettings } from "../config/env";
 import { acquireDataDirLock } from "./data-dir-lock";
 import { PrismaClient } from "./generated/client";
 import { applyMigrations } from "./migrate";
@@ -37,8 +37,11 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const config = options.database ?? settings().database;
   if (config.kind === "postgres") {
+    // On AWS the URL is built from a secret, read once here before the first connection.
+    if (!config.url && !options.database) await loadAwsSecrets();
+    if (!config.url) throw new Error("no PostgreSQL URL: set DATABASE_URL (or PODIUM_DATABASE_SECRET_ARN on AWS)");
     const [{ Pool }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
-    const pool = new Pool({ connectionString: config.url!, max: 10 });
+    const pool = new Pool({ connectionString: config.url, max: 10 });
     const sql = pgPoolExecutor(pool);
     if (options.migrate === true) await applyMigrations(sql);
     const prisma = createPrismaClient(new PrismaPg(pool));

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { childEnvironment } from "../config/env";
 import { ModelFault } from "./embed-images";
 import type { SandboxMessage, SandboxProgress, SandboxResult, SandboxTask } from "./sandbox-protocol";
 
@@ -56,7 +57,8 @@ export function runInSandbox<T extends SandboxResult>(
   const child: ChildProcess = spawn(process.execPath, [...entry.execArgv, entry.path], {
     serialization: "advanced",
     stdio: ["ignore", "ignore", "pipe", "ipc"],
-    env: { ...process.env, NODE_OPTIONS: "", UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "4" },
+    // The parent's loaders (NODE_OPTIONS) stay out of the model's process.
+    env: childEnvironment({ NODE_OPTIONS: "" }),
   });
   let peak = 0;
   let stderr = "";
