@@ -1,9 +1,10 @@
 import { modelManifestSchema, type ModelManifest } from "../models/manifest";
-import { OnnxGraphBuilder } from "./onnx-graph";
+import { attr, buildModel, floatTensor, int64Tensor, node, valueInfo } from "../models/onnx-graph";
 
 // The demo contest's baseline models: image encoders written as plain ONNX graphs (standard operators, no training),
-// each with the manifest Podium's worker needs to feed it. They are honest but weak, so the demo leaderboard has
-// a spread of scores between the random floor and a perfect 1000.
+// each with the manifest Podium's worker needs to feed it (also stored in the model's metadata_props, so the .onnx
+// file alone is a valid entry). They are honest but weak, so the demo leaderboard has a spread of scores between
+// the random floor and a perfect 1000.
 
 export type BaselineName = "tiny-pixels" | "chroma-grid" | "colour-histogram-grid";
 
@@ -26,14 +27,56 @@ function manifestFor(size: number): ModelManifest {
   return modelManifestSchema.parse({ input: INPUT, output: OUTPUT, size, layout: "NCHW", channelOrder: "RGB", scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1], resize: "squash", similarity: "cosine", batchSize: 32 });
 }
 
-function finish(graph: OnnxGraphBuilder, name: BaselineName, description: string, size: number, last: string, dimensions: number): BaselineEncoder {
-  graph.node("Flatten", [last], { axis: { int: 1 } }, OUTPUT);
-  const model = graph.encode({ graphName: name, input: { name: INPUT, dims: ["N", 3, size, size] }, output: { name: OUTPUT, dims: ["N", dimensions] }, docString: description });
-  return { name, description, manifest: manifestFor(size), dimensions, model };
+type Attributes = Parameters<typeof node>[3];
+
+/** Collects an encoder's nodes and initializers; every value gets a fresh name, so graphs read as expressions. */
+class EncoderGraph {
+  readonly nodes: ReturnType<typeof node>[] = [];
+  readonly initializers: ReturnType<typeof floatTensor>[] = [];
+  private count = 0;
+
+  private fresh(base: string): string {
+    return `${base}_${this.count++}`;
+  }
+
+  /** Adds `opType(inputs)`; returns the name of its one output. */
+  node(opType: string, inputs: string[], attributes: Attributes = {}, output = this.fresh(opType.toLowerCase())): string {
+    this.nodes.push(node(opType, inputs, [output], attributes));
+    return output;
+  }
+
+  floats(name: string, dims: number[], values: ArrayLike<number>): string {
+    const count = dims.reduce((product, dim) => product * dim, 1);
+    if (values.length !== count) throw new RangeError(`initializer ${name}: ${values.length} values for shape [${dims.join(", ")}]`);
+    const unique = this.fresh(name);
+    this.initializers.push(floatTensor(unique, dims, values));
+    return unique;
+  }
+
+  int64s(name: string, values: number[]): string {
+    const unique = this.fresh(name);
+    this.initializers.push(int64Tensor(unique, [values.length], values));
+    return unique;
+  }
+}
+
+function finish(graph: EncoderGraph, name: BaselineName, description: string, size: number, last: string, dimensions: number): BaselineEncoder {
+  graph.node("Flatten", [last], { axis: attr.int(1) }, OUTPUT);
+  const manifest = manifestFor(size);
+  const model = buildModel({
+    name,
+    nodes: graph.nodes,
+    initializers: graph.initializers,
+    inputs: [valueInfo(INPUT, "float", ["N", 3, size, size])],
+    outputs: [valueInfo(OUTPUT, "float", ["N", dimensions])],
+    producer: "podium-demo",
+    metadata: { "podium.manifest": JSON.stringify(manifest), description },
+  });
+  return { name, description, manifest, dimensions, model };
 }
 
 /** Per pixel R + G + B, as a one-channel image (a 1×1 convolution with ones). */
-function channelSum(graph: OnnxGraphBuilder, image: string, channels: number): string {
+function channelSum(graph: EncoderGraph, image: string, channels: number): string {
   return graph.node("Conv", [image, graph.floats("ones", [1, channels, 1, 1], new Array<number>(channels).fill(1))]);
 }
 
@@ -50,7 +93,7 @@ const FACE_REGION = { top: 2 / 15, bottom: 4 / 5, left: 1 / 6, right: 5 / 6 };
 const CELL_WEIGHTS_4X4 = [0.3, 0.8, 0.8, 0.3, 0.6, 1, 1, 0.6, 0.6, 1, 1, 0.6, 0.2, 0.6, 0.6, 0.2];
 
 /** The face region of an image `side` pixels square (a Slice over height and width). */
-function cropToFace(graph: OnnxGraphBuilder, image: string, side: number): { cropped: string; height: number; width: number } {
+function cropToFace(graph: EncoderGraph, image: string, side: number): { cropped: string; height: number; width: number } {
   const [top, bottom, left, right] = [FACE_REGION.top, FACE_REGION.bottom, FACE_REGION.left, FACE_REGION.right].map((fraction) => Math.round(fraction * side)) as [number, number, number, number];
   const cropped = graph.node("Slice", [image, graph.int64s("crop_starts", [top, left]), graph.int64s("crop_ends", [bottom, right]), graph.int64s("crop_axes", [2, 3])]);
   return { cropped, height: bottom - top, width: right - left };
@@ -59,13 +102,13 @@ function cropToFace(graph: OnnxGraphBuilder, image: string, side: number): { cro
 const GRID = 4;
 
 /** Averages `image` (a square `side` pixels wide) over a `grid`×`grid` grid of cells. */
-function poolCells(graph: OnnxGraphBuilder, image: string, side: number, grid = GRID): string {
+function poolCells(graph: EncoderGraph, image: string, side: number, grid = GRID): string {
   if (side % grid !== 0) throw new RangeError(`a ${side}-pixel region does not split into ${grid} cells`);
   const cell = side / grid;
-  return graph.node("AveragePool", [image], { kernel_shape: { ints: [cell, cell] }, strides: { ints: [cell, cell] } });
+  return graph.node("AveragePool", [image], { kernel_shape: attr.ints([cell, cell]), strides: attr.ints([cell, cell]) });
 }
 
-function weightCells(graph: OnnxGraphBuilder, cells: string): string {
+function weightCells(graph: EncoderGraph, cells: string): string {
   return graph.node("Mul", [cells, graph.floats("cell_weights", [1, 1, GRID, GRID], CELL_WEIGHTS_4X4)]);
 }
 
@@ -76,10 +119,10 @@ function weightCells(graph: OnnxGraphBuilder, cells: string): string {
 export function buildTinyPixelsEncoder(): BaselineEncoder {
   const size = 48;
   const grid = 8;
-  const graph = new OnnxGraphBuilder();
+  const graph = new EncoderGraph();
   const face = cropToFace(graph, INPUT, size);
   const grey = graph.node("Conv", [poolCells(graph, face.cropped, face.height, grid), graph.floats("luma", [1, 3, 1, 1], [0.299, 0.587, 0.114])]);
-  const mean = graph.node("ReduceMean", [grey], { axes: { ints: [2, 3] }, keepdims: { int: 1 } });
+  const mean = graph.node("ReduceMean", [grey], { axes: attr.ints([2, 3]), keepdims: attr.int(1) });
   const centred = graph.node("Sub", [grey, mean]);
   return finish(graph, "tiny-pixels", "8×8 grey thumbnail of the face minus its mean brightness", size, centred, grid * grid);
 }
@@ -90,7 +133,7 @@ export function buildTinyPixelsEncoder(): BaselineEncoder {
  */
 export function buildChromaGridEncoder(): BaselineEncoder {
   const size = 60;
-  const graph = new OnnxGraphBuilder();
+  const graph = new EncoderGraph();
   const face = cropToFace(graph, INPUT, size);
   const brightness = graph.node("Add", [channelSum(graph, face.cropped, 3), graph.floats("epsilon", [1], [EPSILON])]);
   const chroma = graph.node("Sub", [graph.node("Div", [face.cropped, brightness]), graph.floats("grey", [1], [1 / 3])]);
@@ -125,17 +168,17 @@ export function buildColourHistogramGridEncoder(): BaselineEncoder {
   const bandwidth = [0.035, 0.035, 0.18];
   const prototypes = histogramPrototypes();
   const bins = prototypes.length;
-  const graph = new OnnxGraphBuilder();
+  const graph = new EncoderGraph();
 
   const face = cropToFace(graph, INPUT, size);
   // Halving the resolution first averages away sensor noise and makes the rest four times cheaper.
-  const smoothed = graph.node("AveragePool", [face.cropped], { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } });
+  const smoothed = graph.node("AveragePool", [face.cropped], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) });
   const sum = channelSum(graph, smoothed, 3);
   const chroma = graph.node("Div", [smoothed, graph.node("Add", [sum, graph.floats("epsilon", [1], [EPSILON])])]);
   // Features (r, g, brightness): the first two chromaticity channels (b = 1 − r − g adds nothing) and the mean.
   const redGreen = graph.node("Conv", [chroma, graph.floats("pick_rg", [2, 3, 1, 1], [1, 0, 0, 0, 1, 0])]);
   const brightness = graph.node("Mul", [sum, graph.floats("third", [1], [1 / 3])]);
-  const features = graph.node("Concat", [redGreen, brightness], { axis: { int: 1 } });
+  const features = graph.node("Concat", [redGreen, brightness], { axis: attr.int(1) });
   const scaled = graph.node("Mul", [features, graph.floats("inverse_bandwidth", [1, 3, 1, 1], bandwidth.map((b) => 1 / b))]);
 
   // Squared distance to every prototype as two 1×1 convolutions: |f|² − 2 f·p + |p|².

@@ -2,7 +2,8 @@ import { pathToFileURL } from "node:url";
 import { buildDemoDataset, DEMO_DEFAULTS } from "./build-demo-dataset";
 import { scoreDemoEntries } from "./score-demo-entries";
 
-// Measures the demo: how long the default dataset takes to generate and what each demo entry scores on it.
+// Measures the demo: how long the default dataset takes to generate and what each demo entry scores on it — on
+// the whole test set and on the demo competition's public (leaderboard) and private splits.
 //   npx tsx lib/demo/measure-demo.ts [identities] [seed]
 
 export async function measureDemo(identities: number = DEMO_DEFAULTS.identities, seed: string = DEMO_DEFAULTS.seed): Promise<string> {
@@ -18,8 +19,10 @@ export async function measureDemo(identities: number = DEMO_DEFAULTS.identities,
     `generated ${images} images (${(bytes / 1024 ** 2).toFixed(1)} MiB) in ${(generated / 1000).toFixed(1)} s`,
   ];
   const scoring = performance.now();
-  for (const { entry, score } of await scoreDemoEntries(dataset)) {
-    lines.push(`${entry.padEnd(24)} ${score.score.toFixed(2).padStart(7)}   hit@1 ${score.hit["1"]!.toFixed(3)}  hit@5 ${score.hit["5"]!.toFixed(3)}  hit@10 ${score.hit["10"]!.toFixed(3)}   95% CI [${score.ci95.map((v) => v.toFixed(1)).join(", ")}]`);
+  lines.push(`${"entry".padEnd(24)} ${"all".padStart(7)}   ${"hit@1".padEnd(5)}  ${"hit@5".padEnd(5)}  ${"hit@10".padEnd(6)}  ${"95% interval".padEnd(14)}  ${"public".padStart(7)}  ${"private".padStart(7)}`);
+  for (const { entry, score, public: publicScore, private: privateScore } of await scoreDemoEntries(dataset)) {
+    const interval = `[${score.ci95.map((v) => v.toFixed(1)).join(", ")}]`;
+    lines.push(`${entry.padEnd(24)} ${score.score.toFixed(2).padStart(7)}   ${score.hit["1"]!.toFixed(3)}  ${score.hit["5"]!.toFixed(3)}  ${score.hit["10"]!.toFixed(3).padEnd(6)}  ${interval.padEnd(14)}  ${publicScore.score.toFixed(2).padStart(7)}  ${privateScore.score.toFixed(2).padStart(7)}`);
   }
   lines.push(`scored every entry in ${((performance.now() - scoring) / 1000).toFixed(1)} s`);
   return lines.join("\n");

@@ -3,7 +3,7 @@ import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { buildBaselineEncoders } from "../../lib/demo/baseline-encoders";
 import { randomResults } from "../../lib/demo/random-results";
-import { rankBySimilarity } from "../../lib/demo/rank-by-similarity";
+import { checkModelAgainstManifest, inspectModel, resolveManifest } from "../../lib/models/check-model";
 import { inputSize, modelManifestSchema } from "../../lib/models/manifest";
 
 const { onnx } = onnxProto;
@@ -26,6 +26,12 @@ describe("buildBaselineEncoders", () => {
     expect((model.graph?.output ?? []).map((output) => output.name)).toEqual([encoder.manifest.output]);
   });
 
+  it.each(encoders.map((encoder) => [encoder.name, encoder] as const))("passes the upload checks of %s with the manifest its metadata carries", (_name, encoder) => {
+    const summary = inspectModel(encoder.model);
+    expect(resolveManifest(summary, null)).toEqual(encoder.manifest);
+    expect(() => checkModelAgainstManifest(summary, encoder.manifest)).not.toThrow();
+  });
+
   it.each(encoders.map((encoder) => [encoder.name, encoder] as const))("runs %s in onnxruntime with the declared output shape and finite values", async (_name, encoder) => {
     const session = await ort.InferenceSession.create(encoder.model);
     try {
@@ -44,23 +50,6 @@ describe("buildBaselineEncoders", () => {
     } finally {
       await session.release();
     }
-  });
-});
-
-describe("rankBySimilarity", () => {
-  const vector = (...values: number[]) => Float32Array.from(values);
-  const gallery = [
-    { name: "east.jpg", embedding: vector(1, 0) },
-    { name: "north.jpg", embedding: vector(0, 1) },
-    { name: "far-east.jpg", embedding: vector(10, 1) },
-  ];
-
-  it("ranks by cosine similarity, ignoring length", () => {
-    expect(rankBySimilarity([{ name: "q.jpg", embedding: vector(1, 0.01) }], gallery, "cosine", 2)).toEqual({ "q.jpg": ["east.jpg", "far-east.jpg"] });
-  });
-
-  it("ranks by dot product when the manifest says dot", () => {
-    expect(rankBySimilarity([{ name: "q.jpg", embedding: vector(1, 0.05) }], gallery, "dot", 3)).toEqual({ "q.jpg": ["far-east.jpg", "east.jpg", "north.jpg"] });
   });
 });
 
