@@ -131,6 +131,41 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       "/api/v1/competitions/{slug}/reveal": { post: { summary: "Reveal the private leaderboard (final; a snapshot is stored)", parameters: [slug], responses: responses({ 200: { description: "revealed" } }, 401, 403, 409) } },
+      "/api/v1/competitions/{slug}/admin/jobs": {
+        get: { summary: "Organizers: running jobs (phase, done/total, ETA, worker, attempt), queued jobs with their place, the last jobs that ended", parameters: [slug], responses: responses({ 200: { description: "running, queued and recent jobs" } }, 401, 403, 404) },
+      },
+      "/api/v1/competitions/{slug}/admin/submissions": {
+        get: {
+          summary: "Organizers: every submission, newest first, with every split's score",
+          parameters: [
+            slug,
+            { name: "status", in: "query", schema: { enum: ["received", "queued", "running", "scored", "invalid", "failed", "cancelled"] } },
+            { name: "kind", in: "query", schema: { enum: ["results", "model"] } },
+            { name: "team", in: "query", description: "a team id", schema: { type: "string" } },
+            { name: "q", in: "query", description: "text in the team's name (case-insensitive)", schema: { type: "string" } },
+            { name: "page", in: "query", schema: { type: "integer", minimum: 1 } },
+            { name: "pageSize", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } },
+          ],
+          responses: responses({ 200: { description: "submissions, total, page, pageCount" } }, 401, 403, 404),
+        },
+      },
+      "/api/v1/competitions/{slug}/admin/submissions/{id}/rerun": {
+        post: {
+          summary: "Organizers: score a results file again against the active dataset version (scores added beside the old ones; the same version twice changes nothing), or queue a model entry again; the quota is untouched",
+          parameters: [slug, id],
+          responses: responses({ 200: { description: "{rerun: {kind: rescored|unchanged|invalid|queued, version, …}}" } }, 401, 403, 404, 409),
+        },
+      },
+      "/api/v1/competitions/{slug}/admin/teams": { get: { summary: "Organizers: every team with its size, entries and disqualification", parameters: [slug], responses: responses({ 200: { description: "teams" } }, 401, 403, 404) } },
+      "/api/v1/competitions/{slug}/admin/teams/{id}/disqualify": {
+        post: {
+          summary: "Organizers: disqualify a team (off the leaderboards, no more submissions; audited)",
+          parameters: [slug, id],
+          requestBody: { content: json({ type: "object", properties: { reason: { type: "string", maxLength: 500 } }, required: ["reason"] }) },
+          responses: responses({ 200: { description: "the team" } }, 400, 401, 403, 404, 409),
+        },
+      },
+      "/api/v1/competitions/{slug}/admin/teams/{id}/reinstate": { post: { summary: "Organizers: lift a team's disqualification (audited)", parameters: [slug, id], responses: responses({ 200: { description: "the team" } }, 401, 403, 404, 409) } },
     },
   };
 }

@@ -10,6 +10,7 @@ import { activateDatasetVersion, datasetKeys, runDatasetValidation } from "../..
 import { openDatabase, type Database } from "../../lib/db/open-database";
 import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { createTeam } from "../../lib/teams/create-team";
+import { splitQueries } from "../../lib/scoring";
 import { createUser } from "../../lib/users/create-user";
 import { submitResults } from "../../lib/submissions/submit-results";
 import { resultsFor } from "../helpers/contest";
@@ -48,6 +49,7 @@ describe("authorization matrix", () => {
   let versionId = "";
   let submissionId = "";
   let competitionId = "";
+  let teamId = "";
   let counter = 0;
 
   beforeAll(async () => {
@@ -82,6 +84,7 @@ describe("authorization matrix", () => {
     await runDatasetValidation(database.prisma, store, versionId);
     await activateDatasetVersion(database.prisma, actors.organizer, "comp-a", 1);
     const team = await database.prisma.team.findFirstOrThrow({ where: { name: "Team A" } });
+    teamId = team.id;
     const queries = ["q0.jpg", "q1.jpg", "q2.jpg", "q3.jpg"];
     const outcome = await submitResults(database, store, {
       competitionId,
@@ -141,6 +144,14 @@ describe("authorization matrix", () => {
     { route: "GET /api/v1/competitions/{slug}/leaderboard (public)", expected: everyone, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/leaderboard") },
     { route: "GET /api/v1/competitions/{slug}/leaderboard?format=csv", expected: everyone, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/leaderboard?format=csv") },
     { route: "GET /api/v1/competitions/{slug}/leaderboard?board=private (before reveal)", expected: privateBeforeReveal, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/leaderboard?board=private") },
+    { route: "GET /api/v1/competitions/{slug}/admin/jobs", expected: organizersOnly, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/admin/jobs") },
+    { route: "GET /api/v1/competitions/{slug}/admin/submissions", expected: organizersOnly, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/admin/submissions?status=scored&q=team") },
+    { route: "GET /api/v1/competitions/{slug}/admin/teams", expected: organizersOnly, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/admin/teams") },
+    { route: "POST …/admin/submissions/{id}/rerun", expected: organizersOnly, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/admin/submissions/${submissionId}/rerun`) },
+    // Disqualify, then re-instate at once: later rows need Team A able to submit.
+    { route: "POST …/admin/teams/{id}/disqualify", expected: organizersOnly, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/admin/teams/${teamId}/disqualify`, { reason: `matrix run by ${actor}` }) },
+    { route: "POST …/admin/teams/{id}/reinstate", expected: organizersOnly, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/admin/teams/${teamId}/reinstate`) },
+    { route: "GET /c/{slug}/submissions/{id}/analysis/image", expected: teamOrOrganizersOfA, call: (actor) => api(actor, "GET", `/c/comp-a/submissions/${submissionId}/analysis/image?set=query&name=q0.jpg`) },
     { route: "POST /c/{slug}/retrieval/ (legacy endpoint off)", expected: { anonymous: 404, participant: 404, otherParticipant: 404, otherOrganizer: 404, organizer: 404, admin: 404 }, call: (actor) => api(actor, "POST", "/c/comp-a/retrieval/", { groupname: "Team A", images: {} }) },
     // Last: a reveal is final.
     { route: "POST /api/v1/competitions/{slug}/reveal", expected: organizersOnly, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/reveal") },
@@ -158,6 +169,29 @@ describe("authorization matrix", () => {
       const response = await call(actor);
       check(expected[actor], response, `${actor}: ${response.status} ${await response.clone().text()}`);
     });
+  });
+
+  it("keeps private queries out of a team's visual analysis and refuses their images", async () => {
+    const queries = ["q0.jpg", "q1.jpg", "q2.jpg", "q3.jpg"];
+    const isPublic = splitQueries(queries, { seed: "secret-seed-a", publicFraction: 0.5 });
+    const [publicQuery, privateQuery] = [queries.find((_, i) => isPublic[i] === 1)!, queries.find((_, i) => isPublic[i] === 0)!];
+    const image = (actor: ActorName, name: string) => api(actor, "GET", `/c/comp-a/submissions/${submissionId}/analysis/image?set=query&name=${name}`);
+    await database.prisma.competition.update({ where: { id: competitionId }, data: { publicFraction: 0.5 } });
+    try {
+      const team = await image("participant", publicQuery);
+      expect(team.status).toBe(200);
+      expect(team.headers.get("content-type")).toBe("image/webp");
+      expect((await image("participant", privateQuery)).status).toBe(404);
+      expect((await image("organizer", privateQuery)).status).toBe(200);
+      const html = (await (await sessions.participant.fetch(`/c/comp-a/submissions/${submissionId}/analysis`)).text()).replace(/<!-- -->/g, "");
+      expect(html).toContain(publicQuery);
+      expect(html).not.toContain(privateQuery);
+      expect(html).toContain("2</strong> public queries");
+      const organizerHtml = await (await sessions.organizer.fetch(`/c/comp-a/submissions/${submissionId}/analysis`)).text();
+      expect(organizerHtml).toContain(privateQuery);
+    } finally {
+      await database.prisma.competition.update({ where: { id: competitionId }, data: { publicFraction: 1 } });
+    }
   });
 
   it("shows the split seed and organizers only to organizers", async () => {
@@ -186,6 +220,10 @@ describe("authorization matrix", () => {
   const pages: Array<{ path: string | (() => string); expected: Record<ActorName, Outcome> }> = [
     {
       path: () => `/c/comp-a/submissions/${submissionId}`,
+      expected: { anonymous: "sign-in", participant: "allowed", otherParticipant: "not-in-team", otherOrganizer: "not-in-team", organizer: "allowed", admin: "allowed" },
+    },
+    {
+      path: () => `/c/comp-a/submissions/${submissionId}/analysis`,
       expected: { anonymous: "sign-in", participant: "allowed", otherParticipant: "not-in-team", otherOrganizer: "not-in-team", organizer: "allowed", admin: "allowed" },
     },
     { path: "/c/comp-a/manage", expected: { anonymous: "sign-in", participant: "not-organizer", otherParticipant: "not-organizer", otherOrganizer: "not-organizer", organizer: "allowed", admin: "allowed" } },
@@ -263,6 +301,25 @@ describe("authorization matrix", () => {
       page: "/c/comp-a/manage",
       fields: () => ({ slug: "comp-a" }),
       expected: { anonymous: /\/sign-in/, participant: /error=only%20organizers/, otherParticipant: /error=only%20organizers/, otherOrganizer: /error=only%20organizers/, organizer: /saved=|error=the%20private%20leaderboard%20of%20comp-a%20was%20revealed/, admin: /saved=|error=the%20private%20leaderboard%20of%20comp-a%20was%20revealed/ },
+    },
+    {
+      action: "rerunSubmissionAction",
+      page: "/c/comp-a/manage",
+      fields: () => ({ slug: "comp-a", id: submissionId }),
+      expected: { anonymous: /\/sign-in/, participant: /error=only%20organizers/, otherParticipant: /error=only%20organizers/, otherOrganizer: /error=only%20organizers/, organizer: /saved=/, admin: /saved=/ },
+    },
+    // Disqualify, then re-instate at once: the organizer acts, the admin then finds it already done.
+    {
+      action: "disqualifyTeamAction",
+      page: "/c/comp-a/manage",
+      fields: () => ({ slug: "comp-a", teamId, reason: "matrix" }),
+      expected: { anonymous: /\/sign-in/, participant: /error=only%20organizers/, otherParticipant: /error=only%20organizers/, otherOrganizer: /error=only%20organizers/, organizer: /saved=/, admin: /error=team%20%22Team%20A%22%20is%20already%20disqualified/ },
+    },
+    {
+      action: "reinstateTeamAction",
+      page: "/c/comp-a/manage",
+      fields: () => ({ slug: "comp-a", teamId }),
+      expected: { anonymous: /\/sign-in/, participant: /error=only%20organizers/, otherParticipant: /error=only%20organizers/, otherOrganizer: /error=only%20organizers/, organizer: /saved=/, admin: /error=team%20%22Team%20A%22%20is%20not%20disqualified/ },
     },
     {
       action: "revokeTokenAction",

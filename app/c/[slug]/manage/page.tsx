@@ -9,6 +9,13 @@ import { listOrganizers } from "@/lib/competitions/manage-competitions";
 import { listDatasetVersions } from "@/lib/datasets/dataset-versions";
 import { getDatabase } from "@/lib/db/client";
 import { LiveLeaderboard } from "@/components/live-leaderboard";
+import { OrganizerQueue } from "@/components/organizer-queue";
+import { OrganizerSubmissions } from "@/components/organizer-submissions";
+import { OrganizerTeams } from "@/components/organizer-teams";
+import { getCompetitionQueue } from "@/lib/organizers/get-competition-queue";
+import { listCompetitionSubmissions, submissionFiltersSchema } from "@/lib/organizers/list-competition-submissions";
+import { listCompetitionTeams } from "@/lib/organizers/list-competition-teams";
+import { disqualifyTeamAction, reinstateTeamAction, rerunSubmissionAction } from "./actions";
 import { activateDatasetAction, addOrganizerAction, revealLeaderboardAction, saveSettingsAction } from "@/server/actions/competition-actions";
 import { requirePageActor } from "@/server/page-actor";
 
@@ -37,7 +44,15 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
       </PageShell>
     );
   }
-  const [organizers, versions] = await Promise.all([listOrganizers(prisma, row.id), listDatasetVersions(prisma, actor, slug)]);
+  const filters = submissionFiltersSchema.parse(query);
+  const [organizers, versions, queue, submissions, teams] = await Promise.all([
+    listOrganizers(prisma, row.id),
+    listDatasetVersions(prisma, actor, slug),
+    getCompetitionQueue(prisma, actor, slug),
+    listCompetitionSubmissions(prisma, actor, slug, filters),
+    listCompetitionTeams(prisma, actor, slug),
+  ]);
+  const anySubmissions = submissions.total > 0 || (await prisma.submission.count({ where: { competitionId: row.id } })) > 0;
   const view = presentCompetition(row, "organizer") as unknown as Record<string, unknown>;
   return (
     <PageShell
@@ -52,6 +67,22 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
       {query.error ? <Notice kind="error">{query.error}</Notice> : null}
       {query.saved ? <Notice kind="success">{query.saved}</Notice> : null}
       {query.created ? <Notice kind="success">Competition created. Upload its hidden dataset next.</Notice> : null}
+
+      <nav aria-label="Dashboard sections" className="flex flex-wrap gap-2 text-sm">
+        {[
+          ["datasets", "Dataset"],
+          ["queue", "Queue"],
+          ["submissions", "Submissions"],
+          ["teams", "Teams"],
+          ["leaderboards", "Leaderboards"],
+          ["settings", "Settings"],
+          ["organizers", "Organizers"],
+        ].map(([id, label]) => (
+          <a key={id} href={`#${id}`} className={secondaryButtonClass}>
+            {label}
+          </a>
+        ))}
+      </nav>
 
       <Card title="Hidden dataset" id="datasets">
         <DatasetUpload slug={slug} />
@@ -117,6 +148,26 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
             ))
           )}
         </div>
+      </Card>
+
+      <Card title="Queue" id="queue">
+        <OrganizerQueue slug={slug} initial={queue} />
+      </Card>
+
+      <Card title="Submissions" id="submissions">
+        <OrganizerSubmissions
+          slug={slug}
+          filters={filters}
+          teams={teams.map((team) => ({ id: team.id, name: team.name }))}
+          result={submissions}
+          anySubmissions={anySubmissions}
+          rerunAction={rerunSubmissionAction}
+        />
+      </Card>
+
+      <Card title="Teams" id="teams">
+        <p className="mb-3 text-sm text-slate-600">A disqualified team is left off both leaderboards and cannot submit; its entries are kept, and re-instating it brings them back. Both are recorded in the audit log.</p>
+        <OrganizerTeams slug={slug} teams={teams} disqualifyAction={disqualifyTeamAction} reinstateAction={reinstateTeamAction} />
       </Card>
 
       <Card title="Leaderboards" id="leaderboards">

@@ -48,9 +48,16 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
       title={`Submission ${submission.id.slice(0, 8)}`}
       subtitle={`${submission.status} · ${submission.channel} · ${new Date(submission.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC`}
       actions={
-        <Link href={`/c/${slug}#team`} className={secondaryButtonClass}>
-          Back to the competition
-        </Link>
+        <div className="flex flex-wrap gap-2">
+          {submission.status === "scored" ? (
+            <Link href={`/c/${slug}/submissions/${submission.id}/analysis`} className={secondaryButtonClass}>
+              Visual analysis
+            </Link>
+          ) : null}
+          <Link href={`/c/${slug}#team`} className={secondaryButtonClass}>
+            Back to the competition
+          </Link>
+        </div>
       }
     >
       <Card title="File">
