@@ -60,7 +60,7 @@ async function scoredEntries(prisma: PodiumPrisma, competition: { id: string; ac
       team: { disqualifiedAt: null },
       ...(cutoff && { createdAt: { lt: cutoff } }),
     },
-    select: { id: true, teamId: true, createdAt: true, selectedForFinal: true, team: { select: { name: true } }, scores: { where: { split: { in: ["PUBLIC", "PRIVATE"] } } } },
+    select: { id: true, teamId: true, createdAt: true, selectedForFinal: true, team: { select: { name: true } }, scores: { where: { split: { in: ["PUBLIC", "PRIVATE"] }, datasetVersionId: competition.activeDatasetVersionId ?? undefined } } },
   });
   return submissions.map((submission) => {
     const pick = (split: "PUBLIC" | "PRIVATE") => {

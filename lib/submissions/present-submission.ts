@@ -3,6 +3,7 @@
 
 export interface ScoreRow {
   split: "PUBLIC" | "PRIVATE" | "ALL";
+  datasetVersionId?: string;
   score: number;
   hitAtK: unknown;
   evaluatedCount: number;
@@ -25,6 +26,8 @@ export interface SubmissionRow {
   selectedForFinal: boolean;
   createdAt: Date;
   finishedAt: Date | null;
+  /** The version it was (last) scored against: a re-run against a new version leaves older scores beside it. */
+  datasetVersionId?: string | null;
   executionProvider?: string | null;
   resultsKey?: string | null;
   scores?: ScoreRow[];
@@ -43,6 +46,7 @@ export function presentSubmission(row: SubmissionRow, options: { showPrivate: bo
   const scores: Record<string, ReturnType<typeof presentScore>> = {};
   for (const score of row.scores ?? []) {
     if (score.split !== "PUBLIC" && !options.showPrivate) continue;
+    if (row.datasetVersionId && score.datasetVersionId && score.datasetVersionId !== row.datasetVersionId) continue;
     scores[score.split.toLowerCase()] = presentScore(score);
   }
   return {
