@@ -5,7 +5,7 @@ import { acquireDataDirLock } from "../db/data-dir-lock";
 import { openDatabase } from "../db/open-database";
 import { jobWakeUp } from "../queue/wake-up";
 import { createBlobStore } from "../storage/create-blob-store";
-import { seedDemo, type DemoSummary } from "./seed-demo";
+import { seedDemo, type DemoSummary, type SeedDemoOptions } from "./seed-demo";
 
 // `npm run demo`'s side of lib/ (scripts/demo.mjs builds and starts the server around it): seeds the demo into the
 // database and storage the settings choose — the embedded defaults under PODIUM_DATA_DIR, or DATABASE_URL and S3_*
@@ -60,13 +60,14 @@ export function resetDemoData(): string {
 }
 
 /** Seeds (or finds) the demo with this process's settings; the baseline .onnx files go to PODIUM_DATA_DIR/demo. */
-export async function seedDemoFromSettings(log: (line: string) => void): Promise<DemoSummary> {
+export async function seedDemoFromSettings(log: (line: string) => void, dataset?: SeedDemoOptions["dataset"]): Promise<DemoSummary> {
   const config = settings();
   const database = await openDatabase({ purpose: "npm run demo (seeding)" });
   try {
     return await seedDemo(database, createBlobStore(config), {
       checks: { dryRun: { timeoutMs: config.worker.dryRunTimeoutMs, memoryLimitBytes: config.worker.modelMemoryBytes }, wakeUp: jobWakeUp(config) },
       examplesDir: join(config.dataDir, "demo"),
+      dataset,
       log,
     });
   } finally {
