@@ -30,9 +30,11 @@ export async function startNextServer(env: Record<string, string>): Promise<Runn
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
+  // Idle sockets stay open longer than the tests' HTTP clients keep them (undici: 4 s), so a pooled connection is
+  // never reused at the moment the server closes it ("other side closed" under load).
   // PODIUM_PROFILE_DIR: write a CPU profile of the server there (for benchmarks).
   const profile = process.env.PODIUM_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PODIUM_PROFILE_DIR}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, "node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, "node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "--keepAliveTimeout", "65000"], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), PODIUM_PUBLIC_URL: url, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
