@@ -17,8 +17,7 @@ import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { tarArchive, validDatasetEntries } from "../helpers/archives";
 import { createContest, resultsFor } from "../helpers/contest";
-import { servedFolderStore } from "../helpers/serve-request-handler";
-import { openTestDatabase } from "../helpers/services";
+import { databaseAndStore } from "../helpers/test-world";
 import { uploadDatasetArchive } from "../helpers/upload";
 
 // The organizer dashboard's domain: disqualify and re-instate, re-run entries against a corrected dataset version,
@@ -34,12 +33,7 @@ describe("organizer tools", () => {
   let versionOne = "";
 
   beforeAll(async () => {
-    const db = await openTestDatabase("pglite");
-    database = db.database;
-    disposers.push(db.dispose);
-    const served = await servedFolderStore();
-    store = served.store;
-    disposers.push(served.dispose);
+    ({ database, store } = await databaseAndStore("pglite", disposers));
     contest = await createContest(database.prisma, store, { slug, queries: 12, settings: { publicFraction: "0.5", splitSeed: "3", submissionKinds: "results,model" } });
     versionOne = (await database.prisma.competition.findUniqueOrThrow({ where: { id: contest.competition.id } })).activeDatasetVersionId!;
     for (const name of ["Alpha", "Beta"]) {

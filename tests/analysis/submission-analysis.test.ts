@@ -10,8 +10,7 @@ import { submitResults } from "../../lib/submissions/submit-results";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { createContest } from "../helpers/contest";
-import { servedFolderStore } from "../helpers/serve-request-handler";
-import { openTestDatabase } from "../helpers/services";
+import { databaseAndStore } from "../helpers/test-world";
 
 // The visual analysis end to end on PGlite and a folder store: the team sees its public queries only, the
 // organizers every query; the image route follows the same rule.
@@ -37,12 +36,7 @@ describe("submission analysis", () => {
   };
 
   beforeAll(async () => {
-    const db = await openTestDatabase("pglite");
-    database = db.database;
-    disposers.push(db.dispose);
-    const served = await servedFolderStore();
-    store = served.store;
-    disposers.push(served.dispose);
+    ({ database, store } = await databaseAndStore("pglite", disposers));
     contest = await createContest(database.prisma, store, { slug, queries: 12, settings: { publicFraction: "0.5", splitSeed: "7", submissionKinds: "results,model" } });
     const actor = await newActor("team@analysis.test");
     team = { actor, id: (await createTeam(database.prisma, actor, slug, "Lens")).id };

@@ -12,8 +12,7 @@ import { runOneJob } from "../../lib/queue/run-jobs";
 import { localWakeUp } from "../../lib/queue/wake-up";
 import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { jobHandlers } from "../../lib/worker/job-handlers";
-import { servedFolderStore } from "../helpers/serve-request-handler";
-import { openTestDatabase } from "../helpers/services";
+import { databaseAndStore } from "../helpers/test-world";
 
 // The demo seed end to end on the embedded defaults (PGlite, folder storage): everything is created through lib/,
 // the in-process worker's handlers score the queued models, and the public board shows honest, distinct scores.
@@ -33,12 +32,7 @@ describe("seedDemo", () => {
   };
 
   beforeAll(async () => {
-    const db = await openTestDatabase("pglite");
-    database = db.database;
-    disposers.push(db.dispose);
-    const served = await servedFolderStore();
-    store = served.store;
-    disposers.push(served.dispose);
+    ({ database, store } = await databaseAndStore("pglite", disposers));
     first = await seedDemo(database, store, options);
   });
   afterAll(async () => {

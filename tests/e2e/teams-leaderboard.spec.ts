@@ -1,24 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { organizer, screenshots as shots, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { newTeam, organizer, screenshots as shots, signIn } from "./helpers";
 import { splitQueries } from "../../lib/scoring/split-queries";
 import { tarArchive, validDatasetEntries } from "../helpers/archives";
-
-async function newTeam(browser: Browser, slug: string, email: string, teamName: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto("/sign-up");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill("participant password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByText("Your account is ready — sign in.")).toBeVisible();
-  await signIn(page, email, "participant password");
-  await page.goto(`/c/${slug}`);
-  await page.getByLabel("Create a team to take part").fill(teamName);
-  await page.getByRole("button", { name: "Create team" }).click();
-  await expect(page.getByText("Your team is registered.")).toBeVisible();
-  return page;
-}
 
 test("two teams submit, the public board updates live, and the reveal reorders the private board", async ({ browser }, testInfo) => {
   const slug = `live-${Date.now().toString(36)}`;

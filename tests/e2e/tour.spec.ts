@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { organizer, shoot, signIn } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { newTeam, organizer, shoot, signIn } from "./helpers";
 import { tarArchive } from "../helpers/archives";
 import { colourDataset, meanColourManifest, slowEncoder } from "../helpers/onnx-encoders";
 
@@ -8,21 +8,6 @@ import { colourDataset, meanColourManifest, slowEncoder } from "../helpers/onnx-
 // started by `npm run demo`'s code, an organizer creating a second competition and uploading a generated dataset, two
 // teams registering, one submitting a results file and one a model whose progress bar advances, the public board
 // updating live, the reveal of the private board, and a participant refused the hidden data.
-
-async function newTeam(browser: Browser, slug: string, email: string, teamName: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto("/sign-up");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill("participant password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByText("Your account is ready — sign in.")).toBeVisible();
-  await signIn(page, email, "participant password");
-  await page.goto(`/c/${slug}`);
-  await page.getByLabel("Create a team to take part").fill(teamName);
-  await page.getByRole("button", { name: "Create team" }).click();
-  await expect(page.getByText("Your team is registered.")).toBeVisible();
-  return page;
-}
 
 test("the tour: demo, a new contest, a results file and a model, live board, reveal, refusals", async ({ browser }, testInfo) => {
   test.setTimeout(300_000);

@@ -16,8 +16,8 @@ import { jobHandlers } from "../../lib/worker/job-handlers";
 import { createContest } from "../helpers/contest";
 import { colourDataset, expectedScore, meanColourEncoder, meanColourManifest, memoryHogEncoder, nanEncoder, nanOnBrightEncoder, slowEncoder } from "../helpers/onnx-encoders";
 import { runPodium } from "../helpers/run-cli";
-import { servedFolderStore } from "../helpers/serve-request-handler";
-import { DATABASE_KINDS, openTestDatabase } from "../helpers/services";
+import { databaseAndStore } from "../helpers/test-world";
+import { DATABASE_KINDS } from "../helpers/services";
 
 // Model entries end to end through lib/: upload checks, the queue, the worker's sandboxed onnxruntime run, the
 // generated top-10 file and its score — against PostgreSQL and PGlite, with encoders whose scores are known exactly.
@@ -37,12 +37,7 @@ describe.each(DATABASE_KINDS)("model submissions on %s", (kind) => {
   const checks: ModelCheckSettings = { dryRun: { timeoutMs: 20_000, memoryLimitBytes: 1024 ** 3 }, wakeUp };
 
   beforeAll(async () => {
-    const db = await openTestDatabase(kind);
-    database = db.database;
-    disposers.push(db.dispose);
-    const served = await servedFolderStore();
-    store = served.store;
-    disposers.push(served.dispose);
+    ({ database, store } = await databaseAndStore(kind, disposers));
     const cacheDir = mkdtempSync(join(tmpdir(), "podium-worker-cache-"));
     disposers.push(() => rmSync(cacheDir, { recursive: true, force: true }));
     config = readSettings({ PODIUM_WORKER_CACHE_DIR: cacheDir, PODIUM_MODEL_MEMORY_MB: "400", PODIUM_MODEL_TIMEOUT_SECONDS: "60" });

@@ -8,8 +8,8 @@ import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { createContest, resultsFor } from "../helpers/contest";
-import { servedFolderStore } from "../helpers/serve-request-handler";
-import { DATABASE_KINDS, openTestDatabase } from "../helpers/services";
+import { databaseAndStore } from "../helpers/test-world";
+import { DATABASE_KINDS } from "../helpers/services";
 
 describe.each(DATABASE_KINDS)("the job queue on %s", (kind) => {
   let database: Database;
@@ -20,12 +20,7 @@ describe.each(DATABASE_KINDS)("the job queue on %s", (kind) => {
   let teamId = "";
 
   beforeAll(async () => {
-    const db = await openTestDatabase(kind);
-    database = db.database;
-    disposers.push(db.dispose);
-    const served = await servedFolderStore();
-    store = served.store;
-    disposers.push(served.dispose);
+    ({ database, store } = await databaseAndStore(kind, disposers));
     contest = await createContest(database.prisma, store, { slug: `queue-${kind}` });
     otherCompetitionId = (await createContest(database.prisma, store, { slug: `queue-other-${kind}`, queries: 4 })).competition.id;
     const user = await createUser(database.prisma, { email: `q-${kind}@queue.test`, password: "team password" });

@@ -10,8 +10,7 @@ import { submitResults } from "../../lib/submissions/submit-results";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { createContest, resultsFor } from "../helpers/contest";
-import { servedFolderStore } from "../helpers/serve-request-handler";
-import { openTestDatabase } from "../helpers/services";
+import { databaseAndStore } from "../helpers/test-world";
 
 describe("leaderboards", () => {
   let database: Database;
@@ -22,12 +21,7 @@ describe("leaderboards", () => {
   const slug = "boards";
 
   beforeAll(async () => {
-    const db = await openTestDatabase("pglite");
-    database = db.database;
-    disposers.push(db.dispose);
-    const served = await servedFolderStore();
-    store = served.store;
-    disposers.push(served.dispose);
+    ({ database, store } = await databaseAndStore("pglite", disposers));
     contest = await createContest(database.prisma, store, { slug, queries: 20, settings: { publicFraction: "0.5", splitSeed: "3", finalSelectionLimit: "1", leaderboard: "hidden" } });
     for (const name of ["alpha", "beta", "gamma"]) {
       const user = await createUser(database.prisma, { email: `${name}@boards.test`, password: "team password" });

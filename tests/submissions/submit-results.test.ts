@@ -10,8 +10,8 @@ import { createApiToken } from "../../lib/auth/api-tokens";
 import { updateCompetition } from "../../lib/competitions/manage-competitions";
 import { competitionUpdateSchema } from "../../lib/competitions/competition-settings";
 import { createContest, resultsFor } from "../helpers/contest";
-import { servedFolderStore } from "../helpers/serve-request-handler";
-import { DATABASE_KINDS, openTestDatabase } from "../helpers/services";
+import { databaseAndStore } from "../helpers/test-world";
+import { DATABASE_KINDS } from "../helpers/services";
 
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
@@ -24,12 +24,7 @@ describe.each(DATABASE_KINDS)("the results pipeline on %s", (kind) => {
   let userId = "";
 
   beforeAll(async () => {
-    const db = await openTestDatabase(kind);
-    database = db.database;
-    disposers.push(db.dispose);
-    const served = await servedFolderStore();
-    store = served.store;
-    disposers.push(served.dispose);
+    ({ database, store } = await databaseAndStore(kind, disposers));
     contest = await createContest(database.prisma, store, { slug: `pipeline-${kind}`, settings: { dailyLimit: "3", publicFraction: "0.5", splitSeed: "11" } });
     const user = await createUser(database.prisma, { email: `team-${kind}@x.test`, password: "team password" });
     userId = user.id;

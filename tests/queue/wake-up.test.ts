@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localWakeUp, sqsWakeUp, type JobNotice } from "../../lib/queue/wake-up";
+
+// The two JobWakeUp adapters. No SQS server exists here (none can be installed from these registries), so the SQS
+// adapter is checked against its request contract: a local HTTP server records what @aws-sdk/client-sqs sends and
+// answers the way SQS's JSON protocol (AWS JSON 1.0, `X-Amz-Target: AmazonSQS.<Operation>`) does. That proves the
+// message we send (queue, body, attributes, signing) and that errors reach the caller — not that a real queue accepts it.
+
+const notice: JobNotice = { kind: "SCORE_MODEL", jobId: "job-1", submissionId: "submission-1", competitionId: "competition-1" };
+
+describe("localWakeUp", () => {
+  it("delivers each notice to every subscriber until it unsubscribes", async () => {
+    const wakeUp = localWakeUp();
+    expect(wakeUp.kind).toBe("local");
+    const first: JobNotice[] = [];
+    const second: JobNotice[] = [];
+    const unsubscribeFirst = wakeUp.subscribe!((received) => first.push(received));
+    wakeUp.subscribe!((received) => second.push(received));
+    await wakeUp.notify(notice);
+    unsubscribeFirst();
+    const later: JobNotice = { kind: "SCORE_RESULTS", jobId: "job-2", submissionId: null, competitionId: "competition-1" };
+    await wakeUp.notify(later);
+    expect(first).toEqual([notice]);
+    expect(second).toEqual([notice, later]);
+  });
+
+  it("keeps separate adapters apart", async () => {
+    const a = localWakeUp();
+    const b = localWakeUp();
+    const heard: JobNotice[] = [];
+    b.subscribe!((received) => heard.push(received));
+    await a.notify(notice);
+    expect(heard).toEqual([]);
+  });
+});
+
+interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+describe("sqsWakeUp (request contract against a local stand-in for SQS)", () => {
+  const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/podium-jobs";
+  const missingQueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/missing";
+  const accessKeyId = "AKIDPODIUMTEST";
+  const requests: RecordedRequest[] = [];
+  let server: Server;
+  let client: SQSClient;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const body = Buffer.concat(chunks).toString("utf8");
+        requests.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, body });
+        const input = JSON.parse(body) as { QueueUrl?: string; MessageBody?: string };
+        if (request.headers["x-amz-target"] !== "AmazonSQS.SendMessage") {
+          response.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
+          response.end(JSON.stringify({ __type: "com.amazonaws.sqs#UnsupportedOperation", message: "only SendMessage here" }));
+          return;
+        }
+        if (input.QueueUrl === missingQueueUrl) {
+          // What SQS answers for an unknown queue (the query-compatible header carries the legacy error code).
+          response.writeHead(400, { "content-type": "application/x-amz-json-1.0", "x-amzn-query-error": "AWS.SimpleQueueService.NonExistentQueue;Sender" });
+          response.end(JSON.stringify({ __type: "com.amazonaws.sqs#QueueDoesNotExist", message: "The specified queue does not exist." }));
+          return;
+        }
+        // The SDK checks MD5OfMessageBody against the body it sent, so answer with the real digest.
+        const md5 = createHash("md5")
+          .update(input.MessageBody ?? "", "utf8")
+          .digest("hex");
+        response.writeHead(200, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "00000000-0000-0000-0000-000000000001" });
+        response.end(JSON.stringify({ MessageId: "5fea7756-0ea4-451a-a703-a558b933e274", MD5OfMessageBody: md5, MD5OfMessageAttributes: "0".repeat(32) }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    client = new SQSClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: { accessKeyId, secretAccessKey: "podium-test-secret" }, maxAttempts: 1 });
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  it("sends one signed SendMessage whose body is the notice, with its kind as a message attribute", async () => {
+    const wakeUp = sqsWakeUp(queueUrl, client);
+    expect(wakeUp.kind).toBe("sqs");
+    expect(wakeUp.subscribe).toBeUndefined();
+    requests.length = 0;
+    await wakeUp.notify(notice);
+    expect(requests).toHaveLength(1);
+    const [sent] = requests;
+    expect(sent!.method).toBe("POST");
+    expect(sent!.url).toBe("/");
+    expect(sent!.headers["x-amz-target"]).toBe("AmazonSQS.SendMessage");
+    expect(sent!.headers["content-type"]).toBe("application/x-amz-json-1.0");
+    // SigV4 over the access key, the region and the sqs service, signing at least the host, date and target.
+    const authorization = String(sent!.headers.authorization);
+    expect(authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${accessKeyId}/\\d{8}/us-east-1/sqs/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$`));
+    const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)![1]!.split(";");
+    expect(signedHeaders).toEqual(expect.arrayContaining(["host", "x-amz-date", "x-amz-target", "content-type"]));
+    expect(sent!.headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/);
+
+    const body = JSON.parse(sent!.body) as { QueueUrl: string; MessageBody: string; MessageAttributes: Record<string, unknown> };
+    expect(body.QueueUrl).toBe(queueUrl);
+    expect(JSON.parse(body.MessageBody)).toEqual(notice);
+    expect(body.MessageAttributes).toEqual({ kind: { DataType: "String", StringValue: "SCORE_MODEL" } });
+  });
+
+  it("keeps a null submissionId in the body (the Pipe reads $.body.submissionId)", async () => {
+    requests.length = 0;
+    const datasetNotice: JobNotice = { kind: "VALIDATE_DATASET", jobId: "job-3", submissionId: null, competitionId: "competition-2" };
+    await sqsWakeUp(queueUrl, client).notify(datasetNotice);
+    const body = JSON.parse(requests[0]!.body) as { MessageBody: string; MessageAttributes: Record<string, { StringValue: string }> };
+    expect(JSON.parse(body.MessageBody)).toEqual(datasetNotice);
+    expect(body.MessageAttributes.kind!.StringValue).toBe("VALIDATE_DATASET");
+  });
+
+  it("rejects notify when SQS answers with an error", async () => {
+    requests.length = 0;
+    const failure = sqsWakeUp(missingQueueUrl, client).notify(notice);
+    await expect(failure).rejects.toThrow(/The specified queue does not exist/);
+    await expect(failure).rejects.toMatchObject({ name: "QueueDoesNotExist", $metadata: { httpStatusCode: 400 } });
+    expect(requests).toHaveLength(1);
+  });
+});
