@@ -1,7 +1,7 @@
 // npm run bench:worker -- --model ../shared/models/mobilenetv2-12-int8.onnx --data ../shared/data/cufs-photo-sketch
 //   [--batch 16] [--runs 3] [--threads N] [--manifest '{"size":224,...}'] [--topk 10000x100000x256] [--budget-mb 256] [--no-topk]
 // Times the worker's embedding pipeline (lib/models/embed-images.ts) on a folder of real images against the floor of
-// the same run: bare `session.run` over the same batches, tensors prepared before timing. Cold = no decoded-pixel
+// the same run: bare `session.run` over the same batches, tensors prepared before timing. Cold = no preprocessed-tensor
 // cache (every image decoded by sharp, overlapped with inference, the cache file written); warm = the cache filled;
 // sequential = decode a batch, then run it, no overlap. Then top-k ranking (topKNeighbours: MatMul + TopK in chunks)
 // of seeded random normalised embeddings against the bare MatMul over the same chunks. Medians of --runs rounds; the
@@ -237,7 +237,7 @@ async function sequential(): Promise<Measured> {
 }
 
 const cacheDir = mkdtempSync(join(tmpdir(), "podium-bench-worker-"));
-const cachePath = join(cacheDir, "pixels.u8");
+const cachePath = join(cacheDir, "tensors.f32");
 async function pipeline(kind: "cold" | "warm"): Promise<Measured> {
   if (kind === "cold") rmSync(cachePath, { force: true });
   const timings = { decodeMs: 0, inferenceMs: 0, cacheHit: false };
@@ -291,7 +291,7 @@ const line = (label: string, mode: Mode, goal?: number) => {
   console.log(`  ${label.padEnd(52)} ${fmt(m[mode].rate, 1).padStart(7)} images/s  ${fmt(m[mode].wallMs).padStart(6)} ms${ratioText}${goalText}   [runs: ${rates(mode)}]`);
 };
 line("bare: session.run only, tensors ready", "bare");
-line("warm: embedImages, decoded-pixel cache filled", "warm", 0.9);
+line("warm: embedImages, preprocessed-tensor cache filled", "warm", 0.9);
 line("cold: embedImages, no cache (decoding ∥ inference)", "cold", 0.6);
 line("sequential baseline: decode a batch, then run it", "sequential");
 

@@ -1,14 +1,15 @@
 import sharp from "sharp";
-import { inputSize, type ModelManifest } from "./manifest";
+import { createHash } from "node:crypto";
+import { inputSize, preprocessingSignature, type ModelManifest } from "./manifest";
 
-// Images become model input in two steps. Decoding and resizing (the expensive part, done once and cached) gives
-// 8-bit RGB pixels of the model's input size; normalising those pixels into a float tensor in the model's layout
-// and channel order is cheap and done per batch.
+// Images become model input in two steps: decoding and resizing gives 8-bit RGB pixels of the model's input size;
+// normalising those pixels into a float tensor in the model's layout and channel order follows. The worker caches the
+// finished tensors, so a warm run only reads them.
 
-/** What decides the cached pixels: size and resize mode (normalisation is applied later). */
-export function pixelSignature(manifest: ModelManifest): string {
+/** Folder name of cached tensors: readable size and resize mode, plus a hash of the whole preprocessing signature. */
+export function tensorCacheName(manifest: ModelManifest): string {
   const [height, width] = inputSize(manifest);
-  return `${height}x${width}-${manifest.resize}`;
+  return `${height}x${width}-${manifest.resize}-${createHash("sha256").update(preprocessingSignature(manifest)).digest("hex").slice(0, 12)}`;
 }
 
 /**

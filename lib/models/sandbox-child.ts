@@ -4,7 +4,7 @@ import * as ort from "onnxruntime-node";
 import { createSessionWithFallback } from "./create-session";
 import { embedImages, ModelFault } from "./embed-images";
 import { inputSize, type ModelManifest } from "./manifest";
-import { pixelSignature, pixelsToTensor, tensorDims } from "./preprocess-image";
+import { pixelsToTensor, tensorCacheName, tensorDims } from "./preprocess-image";
 import { normaliseRows, topKNeighbours } from "./rank-embeddings";
 import type { SandboxMessage, SandboxTask, SandboxResult } from "./sandbox-protocol";
 
@@ -70,8 +70,8 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
     throw new ModelFault(`onnxruntime cannot load the model: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
   const { session, provider, fallbackReason } = created;
-  const signature = pixelSignature(task.manifest);
-  const cachePath = (set: string) => (task.cacheDir ? join(task.cacheDir, signature, `${set}.u8`) : null);
+  const signature = tensorCacheName(task.manifest);
+  const cachePath = (set: string) => (task.cacheDir ? join(task.cacheDir, signature, `${set}.f32`) : null);
   // Progress at most every 250 ms: IPC and the job row need no more.
   let lastSent = 0;
   const progress = (phase: "embedding queries" | "embedding gallery") => (value: { done: number; total: number }) => {

@@ -99,7 +99,7 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
           providers: settings.executionProviders,
           queries: { dir: join(datasetDir, "query"), names: names.queries },
           gallery: { dir: join(datasetDir, "gallery"), names: names.gallery },
-          cacheDir: join(settings.cacheDir, "pixels", version.id),
+          cacheDir: join(settings.cacheDir, "tensors", version.id),
           outputPath,
           k: K,
           memoryBudgetBytes: settings.rankMemoryBytes,

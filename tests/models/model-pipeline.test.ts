@@ -12,6 +12,8 @@ import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { submitModelBytes, type ModelCheckSettings } from "../../lib/submissions/submit-model";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
+import { modelManifestSchema } from "../../lib/models/manifest";
+import { tensorCacheName } from "../../lib/models/preprocess-image";
 import { jobHandlers } from "../../lib/worker/job-handlers";
 import { createContest } from "../helpers/contest";
 import { colourDataset, expectedScore, meanColourEncoder, meanColourManifest, memoryHogEncoder, nanEncoder, nanOnBrightEncoder, slowEncoder } from "../helpers/onnx-encoders";
@@ -91,16 +93,17 @@ describe.each(DATABASE_KINDS)("model submissions on %s", (kind) => {
     expect(JSON.parse(cli.stdout).score).toBeCloseTo(all.score, 9);
   });
 
-  it("reuses the decoded-pixel cache for a second model with the same preprocessing", async () => {
+  it("reuses the preprocessed-tensor cache for a second model with the same preprocessing", async () => {
     const outcome = await submitModelBytes(database, store, team, slug, { bytes: slowEncoder(2), fileName: "slow.onnx", manifest: meanColourManifest, channel: "CLI" }, checks);
     expect(outcome.kind).toBe("queued");
     expect(await runWorker()).toBe(true);
     const scored = await submission(outcome.submissionId);
     expect(scored.status).toBe("SCORED");
     const version = await database.prisma.datasetVersion.findFirstOrThrow({ where: { competition: { slug } } });
-    // The pixels decoded for the first model (16×16, squash) were cached and read back for this one.
+    // The tensors preprocessed for the first model (16×16, squash, same normalisation) were cached and read back.
     const { statSync } = await import("node:fs");
-    expect(statSync(join(config.worker.cacheDir, "pixels", version.id, "16x16-squash", "gallery.u8")).size).toBe(30 * 16 * 16 * 3);
+    const cached = join(config.worker.cacheDir, "tensors", version.id, tensorCacheName(modelManifestSchema.parse(meanColourManifest)), "gallery.f32");
+    expect(statSync(cached).size).toBe(30 * 3 * 16 * 16 * 4);
     expect(scored.scores.find((score) => score.split === "ALL")!.score).toBeGreaterThan(0);
   });
 
