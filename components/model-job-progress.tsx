@@ -14,6 +14,7 @@ interface JobView {
 
 function formatEta(seconds: number | null): string {
   if (seconds === null) return "";
+  if (seconds < 1) return " · almost done";
   return seconds >= 120 ? ` · about ${Math.round(seconds / 60)} min left` : ` · about ${seconds} s left`;
 }
 
