@@ -1,5 +1,6 @@
 import { authenticateApiToken } from "../auth/api-tokens";
-import type { SubmitDatabase } from "./submit-results";
+import type { SubmitDatabase, TeamForSubmission } from "./submit-results";
+import { readLegacyGroupname } from "./legacy-body";
 import { isAppError } from "../errors/app-error";
 import type { BlobStore } from "../storage/blob-store";
 import { newInviteCode, normalizeTeamName } from "../teams/create-team";
@@ -26,7 +27,7 @@ export interface LegacyReply {
 const text = (status: number, message: string): LegacyReply => ({ status, text: message });
 
 export async function handleLegacySubmission(database: SubmitDatabase, store: BlobStore, request: LegacyRequest): Promise<LegacyReply> {
-  const { prisma } = database;
+  const { prisma, sql } = database;
   try {
     const competition = request.slug
       ? await prisma.competition.findUnique({ where: { slug: request.slug } })
@@ -34,28 +35,30 @@ export async function handleLegacySubmission(database: SubmitDatabase, store: Bl
     if (!competition) return text(404, request.slug ? `no competition "${request.slug}"` : "no competition answers /retrieval/ here: ask the organizers for the URL of yours");
     if (competition.legacyEndpointMode === "OFF") return text(404, `the /retrieval/ endpoint is off for ${competition.slug}`);
 
-    let groupname: unknown;
-    try {
-      groupname = (JSON.parse(new TextDecoder().decode(request.body)) as { groupname?: unknown })?.groupname;
-    } catch {
-      return text(400, 'the body is not JSON: send {"groupname": "<team>", "images": {"<query>": ["<gallery>", …]}}');
-    }
-    if (typeof groupname !== "string" || groupname.trim() === "") return text(400, 'the body needs a "groupname": the name of your team');
-    const { name, nameKey } = normalizeTeamName(groupname);
+    const read = readLegacyGroupname(request.body);
+    if (!read.ok) return text(400, read.message);
+    const { name, nameKey } = normalizeTeamName(read.groupname);
 
-    let team = await prisma.team.findUnique({ where: { competitionId_nameKey: { competitionId: competition.id, nameKey } } });
+    // Plain SQL for the team: it is looked up on every entry, and this row is all submitResults needs of it.
+    const findTeam = async () =>
+      (await sql.query<TeamForSubmission>(`SELECT id, name, disqualified_at, disqualified_reason FROM teams WHERE competition_id = $1 AND name_key = $2`, [competition.id, nameKey]))[0];
+    let team = await findTeam();
     if (competition.legacyEndpointMode === "TOKEN") {
       if (!request.token) return text(401, "this competition needs your team token: send it as Authorization: Bearer <token> or ?token=<token>");
       const owner = await authenticateApiToken(prisma, request.token);
       if (!owner.teamId || !team || owner.teamId !== team.id) return text(403, `that token does not belong to team "${name}"`);
     } else if (!team) {
       if (!competition.registrationOpen) return text(403, `no team "${name}" in ${competition.slug}, and registration is closed`);
-      team = await prisma.team
-        .create({ data: { competitionId: competition.id, name, nameKey, inviteCode: newInviteCode() } })
-        .catch(async () => prisma.team.findUniqueOrThrow({ where: { competitionId_nameKey: { competitionId: competition.id, nameKey } } }));
+      // Two first entries of a new team racing: the unique index decides, the loser reads the winner's row.
+      const created = await prisma.team.create({ data: { competitionId: competition.id, name, nameKey, inviteCode: newInviteCode() } }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      team = await findTeam();
+      if (!team) throw created ?? new Error(`team "${name}" was created but cannot be read back`);
     }
 
-    const outcome = await submitResults(database, store, { competitionId: competition.id, competition, teamId: team.id, userId: null, channel: "LEGACY", bytes: request.body, fileName: null });
+    const outcome = await submitResults(database, store, { competitionId: competition.id, competition, teamId: team.id, team, userId: null, channel: "LEGACY", bytes: request.body, fileName: null });
     switch (outcome.kind) {
       case "scored":
         return { status: 200, json: { accuracy: Math.round(outcome.splits.public.score * 100) / 100 } };

@@ -21,6 +21,7 @@ export interface ResultsSubmission {
   teamId: string;
   /** Already loaded by the caller (saves the lookups on the hot path). */
   competition?: CompetitionForSubmission;
+  team?: TeamForSubmission;
   userId: string | null;
   channel: SubmissionChannel;
   bytes: Uint8Array;
@@ -33,6 +34,8 @@ export type SubmitOutcome =
   | { kind: "invalid"; submissionId: string; errors: ValidationError[] }
   | { kind: "quota"; submissionId: string; message: string; resetsAt: Date | null }
   | { kind: "queued"; submissionId: string; message: string };
+
+export type TeamForSubmission = { id: string; name: string; disqualified_at: Date | null; disqualified_reason: string | null };
 
 export type CompetitionForSubmission = {
   id: string;
@@ -83,10 +86,9 @@ export async function submitResults(database: SubmitDatabase, store: BlobStore, 
   const now = input.now ?? new Date();
   const competition = input.competition ?? (await prisma.competition.findUniqueOrThrow({ where: { id: input.competitionId } }));
   checkSubmissionWindow(competition, now, "RESULTS");
-  const [team] = await sql.query<{ name: string; disqualified_at: Date | null; disqualified_reason: string | null }>(
-    `SELECT name, disqualified_at, disqualified_reason FROM teams WHERE id = $1 AND competition_id = $2`,
-    [input.teamId, competition.id],
-  );
+  const team =
+    input.team ??
+    (await sql.query<TeamForSubmission>(`SELECT id, name, disqualified_at, disqualified_reason FROM teams WHERE id = $1 AND competition_id = $2`, [input.teamId, competition.id]))[0];
   if (!team) throw new AppError("NOT_FOUND", `no team ${input.teamId} in ${competition.slug}`);
   if (team.disqualified_at) throw new AppError("FORBIDDEN", `team "${team.name}" was disqualified${team.disqualified_reason ? `: ${team.disqualified_reason}` : ""}`);
   const versionId = competition.activeDatasetVersionId!;

@@ -18,6 +18,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string;
+  /** The server process (for benchmarks that account its CPU). */
+  pid: number | undefined;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -61,6 +63,7 @@ export async function startNextServer(env: Record<string, string>): Promise<Runn
   }
   return {
     url,
+    pid: child.pid,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {
