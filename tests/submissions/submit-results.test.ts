@@ -98,6 +98,13 @@ describe.each(DATABASE_KINDS)("the results pipeline on %s", (kind) => {
     expect(invalid.status).toBe(422);
     expect(invalid.text).toMatch(/names a file not in the gallery: query "q0\.jpg", position 1, "x"/);
     expect((await handleLegacySubmission(database, store, { slug, body: new TextEncoder().encode("not json"), token: null })).status).toBe(400);
+    // The team comes from the leading groupname; a body broken after it is the team's invalid entry, kept with the
+    // parser's message (not counted), rather than refused unrecorded.
+    const brokenBody = new TextEncoder().encode('{"groupname": "Legacy Team", "images": {"q0.jpg": ["g');
+    const broken = await handleLegacySubmission(database, store, { slug, body: brokenBody, token: null });
+    expect(broken.status).toBe(422);
+    expect(broken.text).toMatch(/line 1/i);
+    expect(await database.prisma.submission.findFirstOrThrow({ where: { team: { nameKey: "legacy team" }, status: "INVALID" }, orderBy: { createdAt: "desc" } })).toMatchObject({ countsTowardQuota: false, sizeBytes: BigInt(brokenBody.length) });
 
     await updateCompetition(database.prisma, contest.organizer, slug, competitionUpdateSchema.parse({ legacyEndpoint: "token" }));
     expect((await handleLegacySubmission(database, store, { slug, body, token: null })).status).toBe(401);
