@@ -48,19 +48,25 @@ export function pixelsToTensor(pixels: Uint8Array, count: number, manifest: Mode
   const [height, width] = inputSize(manifest);
   const plane = height * width;
   const out = target ?? new Float32Array(count * plane * 3);
+  // Tables and offsets in the model's channel order, read from the RGB pixels: one pass over each image.
   const tables = normalisationTables(manifest);
-  // Source channel feeding each model channel.
-  const source = manifest.channelOrder === "RGB" ? [0, 1, 2] : [2, 1, 0];
+  const [first, second, third] = manifest.channelOrder === "RGB" ? [0, 1, 2] : [2, 1, 0];
+  const t0 = tables[0]!;
+  const t1 = tables[1]!;
+  const t2 = tables[2]!;
   for (let image = 0; image < count; image++) {
     const base = image * plane * 3;
-    for (let channel = 0; channel < 3; channel++) {
-      const table = tables[channel]!;
-      const from = source[channel]!;
-      if (manifest.layout === "NCHW") {
-        const outBase = base + channel * plane;
-        for (let p = 0; p < plane; p++) out[outBase + p] = table[pixels[base + p * 3 + from]!]!;
-      } else {
-        for (let p = 0; p < plane; p++) out[base + p * 3 + channel] = table[pixels[base + p * 3 + from]!]!;
+    if (manifest.layout === "NCHW") {
+      for (let p = 0, s = base, o = base; p < plane; p++, s += 3, o++) {
+        out[o] = t0[pixels[s + first!]!]!;
+        out[o + plane] = t1[pixels[s + second!]!]!;
+        out[o + 2 * plane] = t2[pixels[s + third!]!]!;
+      }
+    } else {
+      for (let s = base, end = base + plane * 3; s < end; s += 3) {
+        out[s] = t0[pixels[s + first!]!]!;
+        out[s + 1] = t1[pixels[s + second!]!]!;
+        out[s + 2] = t2[pixels[s + third!]!]!;
       }
     }
   }
