@@ -3,8 +3,8 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { settings } from "../lib/config/env";
 import { openDatabase } from "../lib/db/open-database";
-import { claimJobOfSubmission, sweepExpiredLeases } from "../lib/queue/jobs";
-import { runClaimedJob, startJobLoop } from "../lib/queue/run-jobs";
+import { claimSubmissionJob, runClaimedJob, startJobLoop } from "../lib/queue/run-jobs";
+import { jobWakeUp } from "../lib/queue/wake-up";
 import { createBlobStore } from "../lib/storage/create-blob-store";
 import { jobHandlers } from "../lib/worker/job-handlers";
 
@@ -42,8 +42,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const leaseSeconds = config.worker.leaseSeconds;
   try {
     if (args.values.submission) {
-      await sweepExpiredLeases(database.sql);
-      const job = await claimJobOfSubmission(database.sql, { workerId, submissionId: args.values.submission, leaseSeconds });
+      const job = await claimSubmissionJob({ sql: database.sql, wakeUp: jobWakeUp(config), log, workerId, submissionId: args.values.submission, leaseSeconds });
       if (!job) {
         log(`submission ${args.values.submission} has no waiting job (already scored, or running on a live worker)`);
         return 0;
@@ -56,7 +55,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       return state?.state === "QUEUED" ? 1 : 0;
     }
     log(`started: ${concurrency} job(s) at once, providers ${config.worker.executionProviders.join(",")}, cache ${config.worker.cacheDir}`);
-    const loop = startJobLoop({ sql: database.sql, handlers, workerId, leaseSeconds, concurrency, log, pollMilliseconds: 1000 });
+    const loop = startJobLoop({ sql: database.sql, handlers, workerId, leaseSeconds, concurrency, log, pollMilliseconds: 1000, wakeUp: jobWakeUp(config) });
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);

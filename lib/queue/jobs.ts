@@ -129,21 +129,38 @@ export async function failJob(sql: SqlExecutor, jobId: string, workerId: string,
   });
 }
 
+/** A job the sweeper put back in the queue: announced again where a wake-up starts compute (SQS → Batch). */
+export interface RequeuedJob {
+  kind: JobKind;
+  jobId: string;
+  submissionId: string | null;
+  competitionId: string;
+}
+
 /** Re-queues jobs whose lease expired (their worker died), or fails them after their last attempt. */
-export async function sweepExpiredLeases(sql: SqlExecutor): Promise<{ requeued: number; failed: number }> {
+export async function sweepExpiredLeases(sql: SqlExecutor): Promise<{ requeued: number; failed: number; requeuedJobs: RequeuedJob[] }> {
   return sql.transaction(async (tx) => {
-    const expired = await tx.query<{ id: string; attempts: number; max_attempts: number; worker_id: string | null }>(
-      `SELECT id, attempts, max_attempts, worker_id FROM jobs WHERE state = 'RUNNING' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED`,
+    const expired = await tx.query<{ id: string; kind: JobKind; submission_id: string | null; competition_id: string; attempts: number; max_attempts: number; worker_id: string | null }>(
+      `SELECT id, kind, submission_id, competition_id, attempts, max_attempts, worker_id FROM jobs WHERE state = 'RUNNING' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED`,
     );
-    let failed = 0;
+    const requeuedJobs: RequeuedJob[] = [];
     for (const job of expired) {
       if (job.attempts >= job.max_attempts) {
         await failForGood(tx, job.id, `its worker (${job.worker_id ?? "unknown"}) stopped answering ${job.attempts} times`);
-        failed++;
       } else {
         await tx.query(`UPDATE jobs SET state = 'QUEUED', worker_id = NULL, lease_expires_at = NULL, last_error = $2 WHERE id = $1`, [job.id, `lease expired: worker ${job.worker_id ?? "unknown"} stopped answering`]);
+        requeuedJobs.push({ kind: job.kind, jobId: job.id, submissionId: job.submission_id, competitionId: job.competition_id });
       }
     }
-    return { requeued: expired.length - failed, failed };
+    return { requeued: requeuedJobs.length, failed: expired.length - requeuedJobs.length, requeuedJobs };
   });
+}
+
+/** The running job of a submission: who holds it, until when, and its last heartbeat; null when none runs. */
+export async function runningJobOfSubmission(sql: SqlExecutor, submissionId: string): Promise<{ jobId: string; workerId: string | null; leaseExpiresAt: Date; heartbeatAt: Date | null } | null> {
+  const [row] = await sql.query<{ id: string; worker_id: string | null; lease_expires_at: Date; heartbeat_at: Date | null }>(
+    `SELECT id, worker_id, lease_expires_at, heartbeat_at FROM jobs WHERE submission_id = $1 AND state = 'RUNNING' ORDER BY created_at DESC LIMIT 1`,
+    [submissionId],
+  );
+  return row ? { jobId: row.id, workerId: row.worker_id, leaseExpiresAt: new Date(row.lease_expires_at), heartbeatAt: row.heartbeat_at ? new Date(row.heartbeat_at) : null } : null;
 }

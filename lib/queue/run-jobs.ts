@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SqlExecutor } from "../db/sql-executor";
 import type { JobWakeUp } from "./wake-up";
-import { claimNextJob, completeJob, failJob, FinalJobError, heartbeatJob, sweepExpiredLeases, type ClaimedJob, type JobKind } from "./jobs";
+import { claimJobOfSubmission, claimNextJob, completeJob, failJob, FinalJobError, heartbeatJob, runningJobOfSubmission, sweepExpiredLeases, type ClaimedJob, type JobKind } from "./jobs";
 
 export interface JobContext {
   workerId: string;
@@ -49,6 +49,54 @@ export async function runClaimedJob(options: JobLoopOptions & { workerId: string
   }
 }
 
+/**
+ * Sweeps expired leases; where a wake-up starts compute (SQS → AWS Batch), announces every job it put back in the
+ * queue, which would otherwise wait for a worker nobody starts. A lost announcement is logged, not fatal: the row
+ * stays QUEUED and the next sweep's caller can announce it again.
+ */
+export async function sweepAndAnnounce(options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log">, except?: { submissionId: string }): Promise<void> {
+  const { requeuedJobs } = await sweepExpiredLeases(options.sql);
+  if (options.wakeUp?.kind !== "sqs") return; // local workers poll the table and find them
+  for (const job of requeuedJobs) {
+    if (job.kind !== "SCORE_MODEL" || (except && job.submissionId === except.submissionId)) continue;
+    await options.wakeUp.notify(job).then(
+      () => options.log?.(`announced job ${job.jobId} again: its worker stopped answering`),
+      (error: unknown) => options.log?.(`could not announce job ${job.jobId} again: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+}
+
+/**
+ * The one-job entry point (`podium-worker --submission ID`, an AWS Batch job): claims the submission's waiting job.
+ * Batch retries a job whose host died, and the retry can start while the dead worker's lease still runs; instead of
+ * exiting (which would leave the job to nobody) it waits for that lease. The holder's next heartbeat proves it alive
+ * and the retry leaves (null); an expired lease is swept and the job taken over.
+ */
+export async function claimSubmissionJob(
+  options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log"> & { workerId: string; submissionId: string; leaseSeconds: number; pollMilliseconds?: number },
+): Promise<ClaimedJob | null> {
+  const { sql, submissionId } = options;
+  let firstHeartbeat: number | null | undefined;
+  const deadline = Date.now() + (options.leaseSeconds + 30) * 1000;
+  for (;;) {
+    await sweepAndAnnounce(options, { submissionId });
+    const job = await claimJobOfSubmission(sql, { workerId: options.workerId, submissionId, leaseSeconds: options.leaseSeconds });
+    if (job) return job;
+    const running = await runningJobOfSubmission(sql, submissionId);
+    if (!running) return null;
+    // A heartbeat newer than the one first seen (both from the database's clock) means the holder is alive.
+    const heartbeat = running.heartbeatAt?.getTime() ?? null;
+    if (firstHeartbeat === undefined) firstHeartbeat = heartbeat;
+    else if (heartbeat !== null && (firstHeartbeat === null || heartbeat > firstHeartbeat)) {
+      options.log?.(`job ${running.jobId} is running on ${running.workerId ?? "another worker"}, which is alive: leaving it`);
+      return null;
+    }
+    if (Date.now() > deadline) return null;
+    options.log?.(`job ${running.jobId} is held by ${running.workerId ?? "another worker"} until ${running.leaseExpiresAt.toISOString()}: waiting to take it over if that worker is gone`);
+    await new Promise((resolve) => setTimeout(resolve, options.pollMilliseconds ?? 2000));
+  }
+}
+
 /** A polling loop (the in-process worker of the embedded defaults, and `npm run worker`): sweeps expired leases, runs due jobs. */
 export function startJobLoop(options: JobLoopOptions): { stop: () => Promise<void>; workerId: string } {
   const workerId = options.workerId ?? `inprocess-${randomUUID().slice(0, 8)}`;
@@ -61,7 +109,7 @@ export function startJobLoop(options: JobLoopOptions): { stop: () => Promise<voi
   const lane = async (index: number) => {
     while (!stopped) {
       try {
-        if (index === 0) await sweepExpiredLeases(options.sql);
+        if (index === 0) await sweepAndAnnounce(options);
         while (!stopped && (await runOneJob({ ...options, workerId }))) {
           // keep going while work is due
         }

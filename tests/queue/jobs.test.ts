@@ -2,7 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../lib/db/open-database";
 import { claimNextJob, failJob, heartbeatJob, sweepExpiredLeases } from "../../lib/queue/jobs";
-import { runOneJob } from "../../lib/queue/run-jobs";
+import { claimSubmissionJob, runOneJob, sweepAndAnnounce } from "../../lib/queue/run-jobs";
+import type { JobNotice, JobWakeUp } from "../../lib/queue/wake-up";
 import { finishQueuedSubmission } from "../../lib/submissions/submit-results";
 import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { createTeam } from "../../lib/teams/create-team";
@@ -83,11 +84,60 @@ describe.each(DATABASE_KINDS)("the job queue on %s", (kind) => {
     const id = await addJob(contest.competition.id);
     await claimNextJob(database.sql, { workerId: "dead", kinds: ["SCORE_MODEL"], leaseSeconds: 1 });
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await sweepExpiredLeases(database.sql)).toEqual({ requeued: 1, failed: 0 });
+    expect(await sweepExpiredLeases(database.sql)).toEqual({ requeued: 1, failed: 0, requeuedJobs: [{ kind: "SCORE_MODEL", jobId: id, submissionId: null, competitionId: contest.competition.id }] });
     const again = await claimNextJob(database.sql, { workerId: "alive", kinds: ["SCORE_MODEL"], leaseSeconds: 30 });
     expect(again).toMatchObject({ id, attempts: 2 });
     expect(await heartbeatJob(database.sql, id, "dead", 30)).toBe(false);
     expect(await heartbeatJob(database.sql, id, "alive", 30)).toBe(true);
+  });
+
+  const addModelSubmission = () =>
+    database.prisma.submission.create({
+      data: { competitionId: contest.competition.id, teamId, kind: "MODEL", channel: "API", status: "QUEUED", storageKey: "x", sha256: "0".repeat(64), sizeBytes: 1n, quotaDay: "2026-11-26", countsTowardQuota: true },
+    });
+
+  it("a one-job worker started while a dead worker's lease runs waits for it and takes the job over", async () => {
+    await clearJobs();
+    const submission = await addModelSubmission();
+    const id = await addJob(contest.competition.id, { submissionId: submission.id });
+    await claimNextJob(database.sql, { workerId: "dead", kinds: ["SCORE_MODEL"], leaseSeconds: 2 });
+    const lines: string[] = [];
+    const job = await claimSubmissionJob({ sql: database.sql, workerId: "retry", submissionId: submission.id, leaseSeconds: 30, pollMilliseconds: 200, log: (line) => lines.push(line) });
+    expect(job).toMatchObject({ id, attempts: 2 });
+    expect(lines.some((line) => /held by dead until .*waiting to take it over/.test(line))).toBe(true);
+    expect(await heartbeatJob(database.sql, id, "dead", 30)).toBe(false);
+  });
+
+  it("a one-job worker leaves a job whose holder is alive (its heartbeat moves)", async () => {
+    await clearJobs();
+    const submission = await addModelSubmission();
+    const id = await addJob(contest.competition.id, { submissionId: submission.id });
+    await claimNextJob(database.sql, { workerId: "alive", kinds: ["SCORE_MODEL"], leaseSeconds: 30 });
+    const beat = setTimeout(() => void heartbeatJob(database.sql, id, "alive", 30), 600);
+    const started = Date.now();
+    const job = await claimSubmissionJob({ sql: database.sql, workerId: "duplicate", submissionId: submission.id, leaseSeconds: 30, pollMilliseconds: 200 });
+    clearTimeout(beat);
+    expect(job).toBeNull();
+    expect(Date.now() - started).toBeLessThan(10_000); // left at the heartbeat, not after waiting out the lease
+    expect(await database.prisma.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: "RUNNING", workerId: "alive" });
+  });
+
+  it("announces jobs the sweeper re-queued where the wake-up starts compute (SQS), except the caller's own", async () => {
+    await clearJobs();
+    const mine = await addModelSubmission();
+    const other = await addModelSubmission();
+    const mineJob = await addJob(contest.competition.id, { submissionId: mine.id });
+    const otherJob = await addJob(contest.competition.id, { submissionId: other.id });
+    await claimNextJob(database.sql, { workerId: "dead", kinds: ["SCORE_MODEL"], leaseSeconds: 1 });
+    await claimNextJob(database.sql, { workerId: "dead", kinds: ["SCORE_MODEL"], leaseSeconds: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A port double that records notices: the SQS adapter's requests are tested against their contract in wake-up.test.ts.
+    const notices: JobNotice[] = [];
+    const sqsLike: JobWakeUp = { kind: "sqs", notify: async (notice) => void notices.push(notice) };
+    await sweepAndAnnounce({ sql: database.sql, wakeUp: sqsLike }, { submissionId: mine.id });
+    expect(notices).toEqual([{ kind: "SCORE_MODEL", jobId: otherJob, submissionId: other.id, competitionId: contest.competition.id }]);
+    const states = await database.prisma.job.findMany({ where: { id: { in: [mineJob, otherJob] } }, select: { state: true } });
+    expect(states.map((job) => job.state)).toEqual(["QUEUED", "QUEUED"]);
   });
 
   it("fails a job after its last attempt and refunds the submission's quota unit", async () => {
@@ -101,7 +151,7 @@ describe.each(DATABASE_KINDS)("the job queue on %s", (kind) => {
     await database.prisma.job.update({ where: { id }, data: { runAfter: new Date(0) } });
     await claimNextJob(database.sql, { workerId: "w", kinds: ["SCORE_MODEL"], leaseSeconds: 1 });
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await sweepExpiredLeases(database.sql)).toEqual({ requeued: 0, failed: 1 });
+    expect(await sweepExpiredLeases(database.sql)).toEqual({ requeued: 0, failed: 1, requeuedJobs: [] });
     const job = await database.prisma.job.findUniqueOrThrow({ where: { id } });
     expect(job.state).toBe("FAILED");
     const after = await database.prisma.submission.findUniqueOrThrow({ where: { id: submission.id } });
