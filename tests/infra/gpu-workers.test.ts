@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { WORKER_COMMAND } from "../../infra/lib/constructs/gpu-workers";
+import { readFileSync } from "node:fs";
+import { JOB_MAX_ATTEMPTS, WORKER_COMMAND } from "../../infra/lib/constructs/gpu-workers";
 import { flatten, resourcesOfType, synthesize, type CfnResource, type Json, type Synthesized } from "./synth";
 
 // The GPU tier: Batch scales from nothing, runs one entry per GPU, with the worker's command, limits and settings.
@@ -57,13 +58,15 @@ describe("score-model job definition", () => {
     expect(environment).toContainEqual({ Name: "PODIUM_MODEL_TIMEOUT_SECONDS", Value: String(90 * 60) });
   });
 
-  it("retries once when the host went away or the worker left the job queued, and never otherwise", () => {
+  it("starts a worker again whenever one did not end its job, once more than the job's attempts", () => {
     const retry = jobDefinition.RetryStrategy as { Attempts: number; EvaluateOnExit: Record<string, string>[] };
-    expect(retry.Attempts).toBe(2);
+    const schemaDefault = /maxAttempts\s+Int\s+@default\((\d+)\)/.exec(readFileSync("prisma/schema.prisma", "utf8"))?.[1];
+    expect(Number(schemaDefault)).toBe(JOB_MAX_ATTEMPTS);
+    expect(retry.Attempts).toBe(JOB_MAX_ATTEMPTS + 1);
     expect(retry.EvaluateOnExit).toEqual([
       { Action: "RETRY", OnStatusReason: "Host EC2*" },
       { Action: "RETRY", OnExitCode: "1" },
-      { Action: "EXIT", OnReason: "*" },
+      { Action: "RETRY", OnReason: "*" },
     ]);
   });
 

@@ -14,6 +14,9 @@ import { logGroupWithRetention } from "../log-groups";
  */
 export const WORKER_COMMAND = ["node", "/app/bin/podium-worker.mjs", "--submission", "Ref::submissionId"];
 
+/** jobs.max_attempts' default (prisma/schema.prisma); tests/infra checks that the two agree. */
+export const JOB_MAX_ATTEMPTS = 3;
+
 export interface GpuWorkersProps {
   readonly vpc: ec2.IVpc;
   /** Isolated subnets: the hosts reach AWS only through VPC endpoints. */
@@ -90,14 +93,19 @@ export class GpuWorkers extends Construct {
       }),
       // The worker stops a model at its own limit; this is the backstop for a hung process.
       timeout: props.timeout,
-      retryAttempts: 2,
+      // PostgreSQL decides what an attempt means (prisma/schema.prisma: jobs.max_attempts); Batch only has to start
+      // a worker again whenever one did not end its job: one more start than the job's attempts, so the last one can
+      // only end it — FAILED with the reason and the quota unit refunded — when every worker before it died.
+      retryAttempts: JOB_MAX_ATTEMPTS + 1,
       retryStrategies: [
-        // A host that went away (scale-in, hardware) is not the entry's fault: run it once more.
+        // A host that went away (scale-in, hardware) is not the entry's fault.
         batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onStatusReason: "Host EC2*" })),
         // The worker exits 1 when it left the job QUEUED for another attempt (gpu-worker/main.ts).
         batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onExitCode: "1" })),
-        // Anything else — a bad model, a timeout — is final; the worker has recorded why in PostgreSQL.
-        batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onReason: "*" })),
+        // Killed (out of memory, Batch's timeout, a crash): the next start finds the job still leased to the dead
+        // worker, waits for the lease and takes it over, or ends it after its last attempt (claimSubmissionJob). A
+        // worker that recorded an end (scored, or a model fault) exits 0 and is not retried.
+        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onReason: "*" })),
       ],
       propagateTags: true,
     });
