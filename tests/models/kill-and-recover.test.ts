@@ -16,7 +16,9 @@ import { servedFolderStore } from "../helpers/serve-request-handler";
 import { openTestDatabase } from "../helpers/services";
 
 // Two real worker processes (`podium-worker`) on real PostgreSQL: the first is killed with SIGKILL in the middle of a
-// model job; its lease expires, the second takes the job over, and the submission is scored exactly once.
+// model job; its lease expires, the second takes the job over, and the submission is scored exactly once — both for
+// long-running workers and for one-job workers (`--submission ID`, as AWS Batch starts them: its retry begins while
+// the dead worker's lease still runs).
 
 const RANKS = [1, 2, 3, 4, 6, 8, 11, 1];
 
@@ -52,10 +54,10 @@ describe("a worker killed mid-job", () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function startWorker(name: string): ChildProcess {
+  function startWorker(name: string, args: string[] = []): ChildProcess {
     const cacheDir = mkdtempSync(join(tmpdir(), `podium-${name}-cache-`));
     disposers.push(() => rmSync(cacheDir, { recursive: true, force: true }));
-    const worker = spawn(process.execPath, [join(process.cwd(), "bin", "podium-worker.mjs")], {
+    const worker = spawn(process.execPath, [join(process.cwd(), "bin", "podium-worker.mjs"), ...args], {
       env: {
         ...process.env,
         DATABASE_URL: url,
@@ -82,24 +84,28 @@ describe("a worker killed mid-job", () => {
     throw new Error(`timed out waiting for ${what}; worker logs:\n${JSON.stringify(logs, null, 1).slice(-3000)}`);
   };
 
-  it("is recovered by a second worker and the submission is scored once", async () => {
+  const submitSlowModel = async () => {
     const outcome = await submitModelBytes(database, store, team, "kill-recover", { bytes: slowEncoder(3000), fileName: "slow.onnx", manifest: { ...meanColourManifest, batchSize: 1 }, channel: "API" }, { dryRun: { timeoutMs: 60_000, memoryLimitBytes: 1024 ** 3 }, wakeUp: localWakeUp() });
     expect(outcome.kind).toBe("queued");
-    const first = startWorker("first");
-    // Killed once it is embedding images, i.e. truly mid-job.
+    return outcome.submissionId;
+  };
+
+  /** Kills the worker with SIGKILL once it is embedding images, i.e. truly mid-job; returns the job as it was then. */
+  const killMidJob = async (worker: ChildProcess, submissionId: string) => {
     const running = await waitFor("the first worker to embed images", async () => {
-      const job = await database.prisma.job.findFirst({ where: { submissionId: outcome.submissionId } });
+      const job = await database.prisma.job.findFirst({ where: { submissionId } });
       const progress = job?.progress as { phase?: string; done?: number } | null;
       return job?.state === "RUNNING" && progress?.phase?.startsWith("embedding") ? job : null;
     });
     expect(running.attempts).toBe(1);
-    first.kill("SIGKILL");
-    await new Promise((resolve) => first.once("exit", resolve));
-    const firstWorkerId = running.workerId;
+    worker.kill("SIGKILL");
+    await new Promise((resolve) => worker.once("exit", resolve));
+    return running;
+  };
 
-    startWorker("second");
+  const expectScoredOnceAfterTakeOver = async (submissionId: string, firstWorkerId: string | null) => {
     const done = await waitFor("the submission to be scored", async () => {
-      const submission = await database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId }, include: { jobs: true, scores: true } });
+      const submission = await database.prisma.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { jobs: true, scores: true } });
       return submission.status === "SCORED" || submission.status === "FAILED" ? submission : null;
     }, 120_000);
     expect(done.status, done.error ?? "").toBe("SCORED");
@@ -110,5 +116,25 @@ describe("a worker killed mid-job", () => {
     // Scored once: one score per split, and the quota unit counted once.
     expect(done.scores.map((score) => score.split).sort()).toEqual(["ALL", "PRIVATE", "PUBLIC"]);
     expect(done.countsTowardQuota).toBe(true);
+  };
+
+  it("is recovered by a second worker and the submission is scored once", async () => {
+    const submissionId = await submitSlowModel();
+    const running = await killMidJob(startWorker("first"), submissionId);
+    const second = startWorker("second");
+    await expectScoredOnceAfterTakeOver(submissionId, running.workerId);
+    // Stopped, so that the next test's jobs go only to the workers it starts.
+    second.kill("SIGTERM");
+    await new Promise((resolve) => second.once("exit", resolve));
+  });
+
+  it("is recovered by a one-job worker started while the dead worker's lease still runs (a Batch retry)", async () => {
+    const submissionId = await submitSlowModel();
+    const running = await killMidJob(startWorker("batch-first", ["--submission", submissionId]), submissionId);
+    const retry = startWorker("batch-retry", ["--submission", submissionId]);
+    const exitCode = await new Promise<number | null>((resolve) => retry.once("exit", (code) => resolve(code)));
+    expect(exitCode, logs["batch-retry"]).toBe(0);
+    expect(logs["batch-retry"]).toMatch(/waiting to take it over/);
+    await expectScoredOnceAfterTakeOver(submissionId, running.workerId);
   });
 });
