@@ -158,16 +158,15 @@ interface SubmissionRowValues {
   now: Date;
 }
 
-async function insertSubmission(
-  sql: SqlExecutor,
-  row: SubmissionRowValues,
-  outcome: { status: "QUEUED" | "INVALID" | "SCORED" | "CANCELLED"; counts: boolean; error?: string | null; validationErrors?: unknown; finished?: boolean },
-): Promise<void> {
-  await sql.query(
-    `INSERT INTO submissions (id, competition_id, team_id, submitted_by_id, dataset_version_id, kind, channel, status, file_name, storage_key, sha256, size_bytes,
+type SubmissionOutcomeValues = { status: "QUEUED" | "INVALID" | "SCORED" | "CANCELLED"; counts: boolean; error?: string | null; validationErrors?: unknown; finished?: boolean };
+
+/** The INSERT of a results submission's row. */
+function submissionInsert(row: SubmissionRowValues, outcome: SubmissionOutcomeValues): { text: string; values: unknown[] } {
+  return {
+    text: `INSERT INTO submissions (id, competition_id, team_id, submitted_by_id, dataset_version_id, kind, channel, status, file_name, storage_key, sha256, size_bytes,
        counts_toward_quota, quota_day, created_at, error, validation_errors, finished_at)
      VALUES ($1, $2, $3, $4, $5, 'RESULTS', $6::"SubmissionChannel", $7::"SubmissionStatus", $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17)`,
-    [
+    values: [
       row.id,
       row.competitionId,
       row.teamId,
@@ -186,7 +185,12 @@ async function insertSubmission(
       outcome.validationErrors === undefined ? null : JSON.stringify(outcome.validationErrors),
       outcome.finished ? new Date() : null,
     ],
-  );
+  };
+}
+
+async function insertSubmission(sql: SqlExecutor, row: SubmissionRowValues, outcome: SubmissionOutcomeValues): Promise<void> {
+  const { text, values } = submissionInsert(row, outcome);
+  await sql.query(text, values);
 }
 
 /** Counts the submission against the team's quotas under a row lock on the team, and records it with its scores. */
@@ -206,8 +210,16 @@ async function recordScoredSubmission(
       await write(tx, { status: "CANCELLED", counts: false, error: refusal.message });
       return { kind: "quota" as const, submissionId: row.id, ...refusal };
     }
-    await write(tx, { status: "SCORED", counts: true });
-    await insertScores(tx, { submissionId: row.id, competitionId: competition.id, teamId: row.teamId, versionId: row.versionId, now: row.now }, scored);
+    const scoreRow = { submissionId: row.id, competitionId: competition.id, teamId: row.teamId, versionId: row.versionId, now: row.now };
+    if (input.existing) {
+      await write(tx, { status: "SCORED", counts: true });
+      await insertScores(tx, scoreRow, scored);
+    } else {
+      // The new row and its scores in one statement: one round trip less while the team's row is locked.
+      const submission = submissionInsert(row, { status: "SCORED", counts: true, finished: true });
+      const scores = scoresInsert(scoreRow, scored, submission.values.length);
+      await tx.query(`WITH inserted_submission AS (${submission.text} RETURNING id) ${scores.text}`, [...submission.values, ...scores.values]);
+    }
     return { kind: "scored" as const, submissionId: row.id, splits: { public: scored.splits.public, private: scored.splits.private, all: scored.splits.all } };
   });
 }
@@ -244,18 +256,28 @@ export async function insertScores(
   row: { submissionId: string; competitionId: string; teamId: string; versionId: string; now: Date },
   scored: ScoredSubmission,
 ): Promise<void> {
+  const { text, values } = scoresInsert(row, scored);
+  await tx.query(text, values);
+}
+
+/** The INSERT of a submission's three split scores, its parameters numbered after `offset` others. */
+function scoresInsert(
+  row: { submissionId: string; competitionId: string; teamId: string; versionId: string; now: Date },
+  scored: ScoredSubmission,
+  offset = 0,
+): { text: string; values: unknown[] } {
   const splits = (["PUBLIC", "PRIVATE", "ALL"] as const).map((split) => [split, scored.splits[split.toLowerCase() as "public" | "private" | "all"]] as const);
   const values: unknown[] = [];
   const rows = splits.map(([split, score], i) => {
     values.push(randomUUID(), row.submissionId, row.competitionId, row.teamId, row.versionId, split, score.score, JSON.stringify(score.hit), score.evaluated, score.missing, score.ci95[0], score.ci95[1], row.now);
-    const at = i * 13;
+    const at = offset + i * 13;
     return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}::"ScoreSplit", $${at + 7}, $${at + 8}::jsonb, $${at + 9}, $${at + 10}, $${at + 11}, $${at + 12}, $${at + 13})`;
   });
-  await tx.query(
-    `INSERT INTO scores (id, submission_id, competition_id, team_id, dataset_version_id, split, score, hit_at_k, evaluated_count, missing_count, ci_low, ci_high, created_at) VALUES ${rows.join(", ")}
+  return {
+    text: `INSERT INTO scores (id, submission_id, competition_id, team_id, dataset_version_id, split, score, hit_at_k, evaluated_count, missing_count, ci_low, ci_high, created_at) VALUES ${rows.join(", ")}
      ON CONFLICT (submission_id, dataset_version_id, split) DO NOTHING`,
     values,
-  );
+  };
 }
 
 /**
