@@ -42,6 +42,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     if (!config.url) throw new Error("no PostgreSQL URL: set DATABASE_URL (or PODIUM_DATABASE_SECRET_ARN on AWS)");
     const [{ Pool }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
     const pool = new Pool({ connectionString: config.url, max: 10 });
+    // An idle connection the server drops (failover, idle timeout, an administrator) is an 'error' event on the pool;
+    // unheard it would crash the process. The pool has already discarded that client and opens a new one on demand.
+    pool.on("error", (error) => console.error(`[database] an idle connection was closed by the server: ${error.message}`));
     const sql = pgPoolExecutor(pool);
     if (options.migrate === true) await applyMigrations(sql);
     const prisma = createPrismaClient(new PrismaPg(pool));
@@ -51,7 +54,16 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       sql,
       async close() {
         await prisma.$disconnect();
+        // pool.end() resolves once its clients are asked to end, not once their connections are gone; wait for those
+        // too, so that "closed" means the server holds no session of ours (dropping the database right after relies on it).
+        const open = pool.totalCount;
+        let removed = 0;
+        const connectionsGone = new Promise<void>((resolve) => {
+          if (open === 0) return resolve();
+          pool.on("remove", () => ++removed === open && resolve());
+        });
         await pool.end();
+        await connectionsGone;
       },
     };
   }

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../lib/db/open-database";
 import { openDatabase } from "../../lib/db/open-database";
@@ -179,6 +180,33 @@ describe.each(DATABASE_KINDS)("data layer on %s", (kind: DatabaseKind) => {
       }
     });
   }
+});
+
+describe("PostgreSQL connections", () => {
+  const sessionsOn = async (admin: Client, name: string) =>
+    Number((await admin.query<{ count: string }>(`SELECT count(*) FROM pg_stat_activity WHERE datname = $1`, [name])).rows[0]!.count);
+
+  it("survives the server closing an idle connection, and close() leaves no session behind", async () => {
+    const created = await createPostgresDatabase();
+    const name = new URL(created.url).pathname.slice(1);
+    const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      const database = await openDatabase({ database: { kind: "postgres", url: created.url, dataDir: "" }, migrate: true });
+      await Promise.all(Array.from({ length: 3 }, () => database.sql.query(`SELECT pg_sleep(0.05)`)));
+      expect(await sessionsOn(admin, name)).toBeGreaterThanOrEqual(3);
+      // As a failover or an idle timeout would: the pool hears an 'error' on idle clients, which must not crash us.
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [name]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await database.sql.query<{ ok: number }>(`SELECT 1 AS ok`)).toEqual([{ ok: 1 }]);
+      expect(await database.prisma.user.count()).toBe(0);
+      await database.close();
+      expect(await sessionsOn(admin, name)).toBe(0);
+    } finally {
+      await admin.end();
+      await created.drop();
+    }
+  });
 });
 
 describe("embedded database folder", () => {
