@@ -4,7 +4,8 @@ import { loadAwsSecrets, settings, type DatabaseSettings } from "../config/env";
 import { acquireDataDirLock } from "./data-dir-lock";
 import { PrismaClient } from "./generated/client";
 import { applyMigrations } from "./migrate";
-import { pgliteExecutor, pgPoolExecutor, type SqlExecutor } from "./sql-executor";
+import { openPostgresPool } from "./postgres-pool";
+import { pgliteExecutor, type SqlExecutor } from "./sql-executor";
 
 /** Secrets stay out of query results unless a query asks for them explicitly. */
 const OMIT_SECRETS = { user: { passwordHash: true }, apiToken: { tokenHash: true } } as const;
@@ -40,12 +41,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     // On AWS the URL is built from a secret, read once here before the first connection.
     if (!config.url && !options.database) await loadAwsSecrets();
     if (!config.url) throw new Error("no PostgreSQL URL: set DATABASE_URL (or PODIUM_DATABASE_SECRET_ARN on AWS)");
-    const [{ Pool }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
-    const pool = new Pool({ connectionString: config.url, max: 10 });
-    // An idle connection the server drops (failover, idle timeout, an administrator) is an 'error' event on the pool;
-    // unheard it would crash the process. The pool has already discarded that client and opens a new one on demand.
-    pool.on("error", (error) => console.error(`[database] an idle connection was closed by the server: ${error.message}`));
-    const sql = pgPoolExecutor(pool);
+    const [{ PrismaPg }, postgres] = await Promise.all([import("@prisma/adapter-pg"), openPostgresPool(config.url)]);
+    const { pool, sql } = postgres;
     if (options.migrate === true) await applyMigrations(sql);
     const prisma = createPrismaClient(new PrismaPg(pool));
     return {
@@ -54,16 +51,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       sql,
       async close() {
         await prisma.$disconnect();
-        // pool.end() resolves once its clients are asked to end, not once their connections are gone; wait for those
-        // too, so that "closed" means the server holds no session of ours (dropping the database right after relies on it).
-        const open = pool.totalCount;
-        let removed = 0;
-        const connectionsGone = new Promise<void>((resolve) => {
-          if (open === 0) return resolve();
-          pool.on("remove", () => ++removed === open && resolve());
-        });
-        await pool.end();
-        await connectionsGone;
+        await postgres.close();
       },
     };
   }
