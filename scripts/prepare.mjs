@@ -1,7 +1,7 @@
 // Runs after `npm install` / `npm ci`: generates the Prisma client and bundles the `podium` CLI.
 // Prisma's CLI tries to download a native schema engine first; generation does not need it (STACK.md).
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { build } from "esbuild";
 
 execFileSync(process.execPath, ["node_modules/prisma/build/index.js", "generate"], {
@@ -29,4 +29,21 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
-console.log("prepared: Prisma client in lib/db/generated, CLI bundle in dist/podium.mjs");
+// The scheduled queue pass (a Lambda function on AWS): one self-contained file, pg and lib/ inside; only the AWS
+// SDK, which the Lambda Node.js runtime provides, stays outside. pg is CommonJS: `require` for its Node built-ins.
+// The worker image copies no infra/ sources and needs no such bundle.
+const QUEUE_PASS_ENTRY = "infra/functions/queue-pass/handler.ts";
+if (existsSync(QUEUE_PASS_ENTRY)) await build({
+  entryPoints: { index: QUEUE_PASS_ENTRY },
+  outdir: "dist/functions/queue-pass",
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node22",
+  external: ["@aws-sdk/*", "pg-native"],
+  banner: { js: 'import { createRequire as __podiumCreateRequire } from "node:module"; const require = __podiumCreateRequire(import.meta.url);' },
+  sourcemap: "linked",
+  logLevel: "warning",
+});
+console.log("prepared: Prisma client in lib/db/generated, CLI bundle in dist/podium.mjs, queue pass in dist/functions/queue-pass");

@@ -11,6 +11,7 @@ import { GpuWorkers } from "./constructs/gpu-workers";
 import { Network } from "./constructs/network";
 import { OneOffTasks } from "./constructs/one-off-tasks";
 import { Operations } from "./constructs/operations";
+import { QueuePass } from "./constructs/queue-pass";
 import { Storage } from "./constructs/storage";
 import { Web } from "./constructs/web";
 import { REPO_ROOT } from "./paths";
@@ -31,6 +32,7 @@ export class PodiumStack extends Stack {
   public readonly workers: GpuWorkers;
   public readonly tasks: OneOffTasks;
   public readonly web: Web;
+  public readonly queuePass: QueuePass;
   public readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: PodiumStackProps) {
@@ -92,6 +94,17 @@ export class PodiumStack extends Stack {
     this.dispatch.grantSend(this.web.serverFunction);
     this.database.allowClient(this.web.serverFunction, this.web.serverFunction, "web tier");
 
+    this.queuePass = new QueuePass(this, "QueuePass", {
+      vpc,
+      subnets: this.network.webSubnets,
+      environment,
+      // Each pass connects; with auto-pause (auroraMinAcu 0) a frequent pass would keep the database awake.
+      every: Duration.minutes(settings.queuePassMinutes ?? (settings.auroraMinAcu === 0 ? 60 : 5)),
+      logRetention,
+    });
+    this.dispatch.grantSend(this.queuePass.function);
+    this.database.allowClient(this.queuePass.function, this.queuePass.function, "queue pass");
+
     this.tasks = new OneOffTasks(this, "OneOffTasks", {
       vpc,
       subnets: this.network.workerSubnets,
@@ -109,6 +122,7 @@ export class PodiumStack extends Stack {
       jobQueues: [this.workers.jobQueue, this.tasks.jobQueue],
       cluster: this.database.cluster,
       webFunction: this.web.serverFunction,
+      queuePassFunction: this.queuePass.function,
       queueAgeThreshold: Duration.minutes(settings.queueAgeAlarmMinutes),
       alarmEmail: settings.alarmEmail,
     });

@@ -66,6 +66,8 @@ export const podiumOptionsSchema = z
     logRetentionDays: z.coerce.number().int().refine((days) => RETENTION_DAYS.includes(days), { message: `must be one of ${RETENTION_DAYS.join(", ")} days` }).default(30),
     alarmEmail: z.email().optional(),
     queueAgeAlarmMinutes: z.coerce.number().int().min(1).default(10),
+    /** How often the queue pass runs; default 5, or 60 with auroraMinAcu 0 (each pass wakes a paused database). */
+    queuePassMinutes: z.coerce.number().int().min(1).max(1440).optional(),
     abortMultipartUploadDays: z.coerce.number().int().min(1).default(7),
     bundleNoncurrentDays: z.coerce.number().int().min(1).default(7),
   })

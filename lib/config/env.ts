@@ -62,6 +62,8 @@ const environmentSchema = z.object({
   PODIUM_RANK_MEMORY_MB: positiveInteger(256),
   /** A job's lease; a heartbeat renews it every third of it. */
   PODIUM_JOB_LEASE_SECONDS: positiveInteger(60),
+  /** SQS: a job announced but still waiting after this long is announced again by the scheduled pass. */
+  PODIUM_ANNOUNCE_AGAIN_MINUTES: positiveInteger(60),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -91,6 +93,7 @@ export interface WorkerSettings {
   dryRunTimeoutMs: number;
   rankMemoryBytes: number;
   leaseSeconds: number;
+  announceAgainSeconds: number;
 }
 
 export interface Settings {
@@ -154,6 +157,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
       dryRunTimeoutMs: env.PODIUM_DRY_RUN_TIMEOUT_SECONDS * 1000,
       rankMemoryBytes: env.PODIUM_RANK_MEMORY_MB * 1024 * 1024,
       leaseSeconds: env.PODIUM_JOB_LEASE_SECONDS,
+      announceAgainSeconds: env.PODIUM_ANNOUNCE_AGAIN_MINUTES * 60,
     },
   };
 }

@@ -3,6 +3,7 @@ import { requireOrganizer, type Actor } from "../auth/actor";
 import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import type { Database } from "../db/open-database";
 import { AppError } from "../errors/app-error";
+import { announceJob } from "../queue/announce-jobs";
 import type { JobWakeUp } from "../queue/wake-up";
 import type { SplitScore, ValidationError } from "../scoring";
 import type { SqlExecutor } from "../db/sql-executor";
@@ -74,8 +75,8 @@ export async function rerunSubmission(
       ]);
       await audit(tx, { actorId, competitionId: competition.id, submissionId: id, data: { kind: "model", version: version.number, jobId, previous } });
     });
-    // The row is the truth; a lost wake-up only delays the job until a worker polls.
-    await options.wakeUp?.notify({ kind: "SCORE_MODEL", jobId, submissionId: id, competitionId: competition.id }).catch(() => {});
+    // The row is the truth; a lost wake-up only delays the job until a worker polls (or the scheduled announcer).
+    if (options.wakeUp) await announceJob(sql, options.wakeUp, { kind: "SCORE_MODEL", jobId, submissionId: id, competitionId: competition.id });
     return { kind: "queued", submissionId: id, version: version.number, jobId };
   }
 

@@ -148,7 +148,7 @@ export async function sweepExpiredLeases(sql: SqlExecutor): Promise<{ requeued: 
       if (job.attempts >= job.max_attempts) {
         await failForGood(tx, job.id, `its worker (${job.worker_id ?? "unknown"}) stopped answering ${job.attempts} times`);
       } else {
-        await tx.query(`UPDATE jobs SET state = 'QUEUED', worker_id = NULL, lease_expires_at = NULL, last_error = $2 WHERE id = $1`, [job.id, `lease expired: worker ${job.worker_id ?? "unknown"} stopped answering`]);
+        await tx.query(`UPDATE jobs SET state = 'QUEUED', worker_id = NULL, lease_expires_at = NULL, announced_at = NULL, last_error = $2 WHERE id = $1`, [job.id, `lease expired: worker ${job.worker_id ?? "unknown"} stopped answering`]);
         requeuedJobs.push({ kind: job.kind, jobId: job.id, submissionId: job.submission_id, competitionId: job.competition_id });
       }
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SqlExecutor } from "../db/sql-executor";
+import { announceJob, announceWaitingJobs, type AnnounceWaitingOptions } from "./announce-jobs";
 import type { JobWakeUp } from "./wake-up";
 import { claimJobOfSubmission, claimNextJob, completeJob, failJob, FinalJobError, heartbeatJob, runningJobOfSubmission, sweepExpiredLeases, type ClaimedJob, type JobKind } from "./jobs";
 
@@ -52,18 +53,26 @@ export async function runClaimedJob(options: JobLoopOptions & { workerId: string
 /**
  * Sweeps expired leases; where a wake-up starts compute (SQS → AWS Batch), announces every job it put back in the
  * queue, which would otherwise wait for a worker nobody starts. A lost announcement is logged, not fatal: the row
- * stays QUEUED and the next sweep's caller can announce it again.
+ * stays QUEUED, unannounced, for the scheduled pass (announceWaitingJobs) to send again.
  */
-export async function sweepAndAnnounce(options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log">, except?: { submissionId: string }): Promise<void> {
-  const { requeuedJobs } = await sweepExpiredLeases(options.sql);
-  if (options.wakeUp?.kind !== "sqs") return; // local workers poll the table and find them
+export async function sweepAndAnnounce(options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log">, except?: { submissionId: string }): Promise<{ requeued: number; failed: number }> {
+  const { requeued, failed, requeuedJobs } = await sweepExpiredLeases(options.sql);
+  if (options.wakeUp?.kind !== "sqs") return { requeued, failed }; // local workers poll the table and find them
   for (const job of requeuedJobs) {
     if (job.kind !== "SCORE_MODEL" || (except && job.submissionId === except.submissionId)) continue;
-    await options.wakeUp.notify(job).then(
-      () => options.log?.(`announced job ${job.jobId} again: its worker stopped answering`),
-      (error: unknown) => options.log?.(`could not announce job ${job.jobId} again: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    if (await announceJob(options.sql, options.wakeUp, job, options.log)) options.log?.(`announced job ${job.jobId} again: its worker stopped answering`);
   }
+  return { requeued, failed };
+}
+
+/**
+ * The scheduled queue pass where nothing polls the jobs table (AWS: the JobSweeper function, every few minutes):
+ * re-queues or ends jobs whose worker stopped answering, then announces every job still waiting unannounced.
+ */
+export async function maintainQueue(options: Pick<JobLoopOptions, "sql" | "log"> & { wakeUp: JobWakeUp } & AnnounceWaitingOptions): Promise<{ requeued: number; failed: number; announced: number; announceFailed: number }> {
+  const swept = await sweepAndAnnounce(options);
+  const { announced, failed: announceFailed } = await announceWaitingJobs(options.sql, options.wakeUp, options);
+  return { ...swept, announced, announceFailed };
 }
 
 /**

@@ -9,6 +9,7 @@ import { checkModelAgainstManifest, inspectModel, ModelCheckError, resolveManife
 import { ModelFault } from "../models/embed-images";
 import { runInSandbox, type SandboxLimits } from "../models/model-sandbox";
 import type { DryRunResult } from "../models/sandbox-protocol";
+import { announceJob } from "../queue/announce-jobs";
 import type { JobWakeUp } from "../queue/wake-up";
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
@@ -212,8 +213,8 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
     return { kind: "queued", submissionId, dimension };
   });
   if (outcome.kind === "queued") {
-    // The row is the truth; a lost wake-up only delays the job until the next poll (or the sweeper).
-    await checks.wakeUp.notify({ kind: "SCORE_MODEL", jobId, submissionId, competitionId: competition.id }).catch(() => {});
+    // The row is the truth; a lost wake-up only delays the job until the next poll (or the scheduled announcer).
+    await announceJob(database.sql, checks.wakeUp, { kind: "SCORE_MODEL", jobId, submissionId, competitionId: competition.id });
   }
   return outcome;
 }

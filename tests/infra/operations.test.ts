@@ -51,15 +51,18 @@ describe("alarms", () => {
     expect(alarm.Threshold).toBeGreaterThanOrEqual(80);
   });
 
-  it("fire on web function errors and throttles", () => {
-    for (const metric of ["Errors", "Throttles"]) {
-      expect(dimensions(findAlarm("AWS/Lambda", metric)).FunctionName).toBe(`ref:${synth.logicalId(synth.stack.web.serverFunction)}`);
-    }
+  it("fire on web function errors and throttles, and on any failed queue pass", () => {
+    const lambdaAlarms = (metric: string) => alarms.filter((alarm) => alarm.Namespace === "AWS/Lambda" && alarm.MetricName === metric);
+    expect(lambdaAlarms("Throttles").map((alarm) => dimensions(alarm).FunctionName)).toEqual([`ref:${synth.logicalId(synth.stack.web.serverFunction)}`]);
+    const errors = new Map(lambdaAlarms("Errors").map((alarm) => [dimensions(alarm).FunctionName, alarm]));
+    expect([...errors.keys()].sort()).toEqual([synth.stack.web.serverFunction, synth.stack.queuePass.function].map((fn) => `ref:${synth.logicalId(fn)}`).sort());
+    const queuePass = errors.get(`ref:${synth.logicalId(synth.stack.queuePass.function)}`)!;
+    expect(queuePass).toMatchObject({ Threshold: 0, ComparisonOperator: "GreaterThanThreshold", Period: 3600 });
   });
 
   it("notify the alarm topic, which mails the configured address", () => {
     const topic = `ref:${synth.logicalId(synth.stack.operations.topic)}`;
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) expect((alarm.AlarmActions as Json[]).map(flatten)).toEqual([topic]);
     synth.template.hasResourceProperties("AWS::SNS::Subscription", { Protocol: "email", Endpoint: "ops@podium.test" });
   });

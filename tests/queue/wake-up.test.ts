@@ -1,14 +1,10 @@
-import { createHash } from "node:crypto";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localWakeUp, sqsWakeUp, type JobNotice } from "../../lib/queue/wake-up";
+import { startSqsStandIn, type SqsStandIn } from "../helpers/sqs-stand-in";
 
-// The two JobWakeUp adapters. No SQS server exists here (none can be installed from these registries), so the SQS
-// adapter is checked against its request contract: a local HTTP server records what @aws-sdk/client-sqs sends and
-// answers the way SQS's JSON protocol (AWS JSON 1.0, `X-Amz-Target: AmazonSQS.<Operation>`) does. That proves the
-// message we send (queue, body, attributes, signing) and that errors reach the caller — not that a real queue accepts it.
+// The two JobWakeUp adapters. The SQS adapter is checked against its request contract (tests/helpers/sqs-stand-in.ts):
+// the message we send (queue, body, attributes, signing) and that errors reach the caller — not that a real queue accepts it.
 
 const notice: JobNotice = { kind: "SCORE_MODEL", jobId: "job-1", submissionId: "submission-1", competitionId: "competition-1" };
 
@@ -38,56 +34,23 @@ describe("localWakeUp", () => {
   });
 });
 
-interface RecordedRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 describe("sqsWakeUp (request contract against a local stand-in for SQS)", () => {
   const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/podium-jobs";
   const missingQueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/missing";
   const accessKeyId = "AKIDPODIUMTEST";
-  const requests: RecordedRequest[] = [];
-  let server: Server;
+  let sqs: SqsStandIn;
+  let requests: SqsStandIn["requests"];
   let client: SQSClient;
 
   beforeAll(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => {
-        const body = Buffer.concat(chunks).toString("utf8");
-        requests.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, body });
-        const input = JSON.parse(body) as { QueueUrl?: string; MessageBody?: string };
-        if (request.headers["x-amz-target"] !== "AmazonSQS.SendMessage") {
-          response.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
-          response.end(JSON.stringify({ __type: "com.amazonaws.sqs#UnsupportedOperation", message: "only SendMessage here" }));
-          return;
-        }
-        if (input.QueueUrl === missingQueueUrl) {
-          // What SQS answers for an unknown queue (the query-compatible header carries the legacy error code).
-          response.writeHead(400, { "content-type": "application/x-amz-json-1.0", "x-amzn-query-error": "AWS.SimpleQueueService.NonExistentQueue;Sender" });
-          response.end(JSON.stringify({ __type: "com.amazonaws.sqs#QueueDoesNotExist", message: "The specified queue does not exist." }));
-          return;
-        }
-        // The SDK checks MD5OfMessageBody against the body it sent, so answer with the real digest.
-        const md5 = createHash("md5")
-          .update(input.MessageBody ?? "", "utf8")
-          .digest("hex");
-        response.writeHead(200, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "00000000-0000-0000-0000-000000000001" });
-        response.end(JSON.stringify({ MessageId: "5fea7756-0ea4-451a-a703-a558b933e274", MD5OfMessageBody: md5, MD5OfMessageAttributes: "0".repeat(32) }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    client = new SQSClient({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", credentials: { accessKeyId, secretAccessKey: "podium-test-secret" }, maxAttempts: 1 });
+    sqs = await startSqsStandIn({ missingQueueUrls: [missingQueueUrl] });
+    requests = sqs.requests;
+    client = new SQSClient({ endpoint: sqs.endpoint, region: "us-east-1", credentials: { accessKeyId, secretAccessKey: "podium-test-secret" }, maxAttempts: 1 });
   });
 
   afterAll(async () => {
     client?.destroy();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await sqs?.close();
   });
 
   it("sends one signed SendMessage whose body is the notice, with its kind as a message attribute", async () => {

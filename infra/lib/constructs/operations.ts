@@ -18,6 +18,8 @@ export interface OperationsProps {
   readonly jobQueues: batch.IJobQueue[];
   readonly cluster: rds.DatabaseCluster;
   readonly webFunction: lambda.IFunction;
+  /** The scheduled queue pass: when it fails, lost job announcements stay lost. */
+  readonly queuePassFunction: lambda.IFunction;
   /** A message older than this means the pipe is not turning messages into jobs. */
   readonly queueAgeThreshold: Duration;
   /** Subscribed to the alarm topic when set (the address confirms by e-mail). */
@@ -30,7 +32,7 @@ export interface OperationsProps {
  */
 export class Operations extends Construct {
   public readonly topic: sns.Topic;
-  public readonly alarms: Record<"queueAge" | "deadLetters" | "batchFailures" | "databaseCapacity" | "webErrors" | "webThrottles", cloudwatch.Alarm>;
+  public readonly alarms: Record<"queueAge" | "deadLetters" | "batchFailures" | "databaseCapacity" | "webErrors" | "webThrottles" | "queuePassErrors", cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
@@ -99,6 +101,12 @@ export class Operations extends Construct {
       webThrottles: alarm("WebThrottles", {
         alarmDescription: "Requests were refused for lack of Lambda concurrency (raise the reserved or account concurrency)",
         metric: props.webFunction.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
+      queuePassErrors: alarm("QueuePassErrors", {
+        alarmDescription: "The scheduled queue pass failed (database or SQS unreachable): waiting jobs are not announced again",
+        metric: props.queuePassFunction.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       }),
