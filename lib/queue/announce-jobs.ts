@@ -18,6 +18,9 @@ export async function announceJob(sql: SqlExecutor, wakeUp: JobWakeUp, notice: J
   return true;
 }
 
+/** The kinds a message can start a worker for: `podium-worker --submission ID` runs the submission's job. */
+export type AnnouncedKind = "SCORE_MODEL" | "SCORE_RESULTS";
+
 export interface AnnounceWaitingOptions {
   /** A job never announced is left this long to its own request's send (default 120 s). */
   graceSeconds?: number;
@@ -28,27 +31,30 @@ export interface AnnounceWaitingOptions {
   log?: (line: string) => void;
 }
 
-/** One pass: announces the due SCORE_MODEL jobs that wait unannounced, or announced long ago. Returns the count sent. */
+/**
+ * One pass: announces the due jobs of a submission (model entries, and results files whose scoring could not finish
+ * in the request) that wait unannounced, or announced long ago. Returns the count sent.
+ */
 export async function announceWaitingJobs(sql: SqlExecutor, wakeUp: JobWakeUp, options: AnnounceWaitingOptions = {}): Promise<{ announced: number; failed: number }> {
   if (wakeUp.kind !== "sqs") return { announced: 0, failed: 0 }; // local workers poll the table
   // Taking the rows by stamping announced_at first keeps two overlapping passes from sending the same job twice.
-  const due = await sql.query<{ id: string; submission_id: string | null; competition_id: string; previous: Date | null }>(
+  const due = await sql.query<{ id: string; kind: AnnouncedKind; submission_id: string | null; competition_id: string; previous: Date | null }>(
     `WITH due AS (
        SELECT id, announced_at FROM jobs
-       WHERE state = 'QUEUED' AND kind = 'SCORE_MODEL' AND run_after <= now()
+       WHERE state = 'QUEUED' AND kind IN ('SCORE_MODEL', 'SCORE_RESULTS') AND submission_id IS NOT NULL AND run_after <= now()
          AND ((announced_at IS NULL AND created_at < now() - make_interval(secs => $1))
            OR announced_at < now() - make_interval(secs => $2))
        ORDER BY created_at
        LIMIT $3
        FOR UPDATE SKIP LOCKED)
      UPDATE jobs SET announced_at = now() FROM due WHERE jobs.id = due.id
-     RETURNING jobs.id, jobs.submission_id, jobs.competition_id, due.announced_at AS previous`,
+     RETURNING jobs.id, jobs.kind, jobs.submission_id, jobs.competition_id, due.announced_at AS previous`,
     [options.graceSeconds ?? 120, options.againAfterSeconds ?? 3600, options.limit ?? 100],
   );
   let failed = 0;
   for (const job of due) {
     try {
-      await wakeUp.notify({ kind: "SCORE_MODEL", jobId: job.id, submissionId: job.submission_id, competitionId: job.competition_id });
+      await wakeUp.notify({ kind: job.kind, jobId: job.id, submissionId: job.submission_id, competitionId: job.competition_id });
       options.log?.(`announced job ${job.id} again: ${job.previous ? `still waiting since its announcement at ${new Date(job.previous).toISOString()}` : "it was never announced"}`);
     } catch (error) {
       failed++;

@@ -59,7 +59,8 @@ export async function sweepAndAnnounce(options: Pick<JobLoopOptions, "sql" | "wa
   const { requeued, failed, requeuedJobs } = await sweepExpiredLeases(options.sql);
   if (options.wakeUp?.kind !== "sqs") return { requeued, failed }; // local workers poll the table and find them
   for (const job of requeuedJobs) {
-    if (job.kind !== "SCORE_MODEL" || (except && job.submissionId === except.submissionId)) continue;
+    // Jobs of a submission only: a message starts `podium-worker --submission ID`.
+    if (!job.submissionId || job.kind === "VALIDATE_DATASET" || (except && job.submissionId === except.submissionId)) continue;
     if (await announceJob(options.sql, options.wakeUp, job, options.log)) options.log?.(`announced job ${job.jobId} again: its worker stopped answering`);
   }
   return { requeued, failed };

@@ -4,6 +4,8 @@ import { announceJob, announceWaitingJobs } from "../../lib/queue/announce-jobs"
 import { claimNextJob, sweepExpiredLeases } from "../../lib/queue/jobs";
 import { maintainQueue } from "../../lib/queue/run-jobs";
 import { localWakeUp, type JobNotice, type JobWakeUp } from "../../lib/queue/wake-up";
+import { createTeam } from "../../lib/teams/create-team";
+import { createUser } from "../../lib/users/create-user";
 import { createContest } from "../helpers/contest";
 import { DATABASE_KINDS } from "../helpers/services";
 import { databaseAndStore } from "../helpers/test-world";
@@ -29,11 +31,15 @@ describe.each(DATABASE_KINDS)("announcing jobs on %s", (kind) => {
   let database: Database;
   const disposers: (() => Promise<void> | void)[] = [];
   let competitionId = "";
+  let teamId = "";
 
   beforeAll(async () => {
     const world = await databaseAndStore(kind, disposers);
     database = world.database;
-    competitionId = (await createContest(database.prisma, world.store, { slug: `announce-${kind}`, queries: 4 })).competition.id;
+    const contest = await createContest(database.prisma, world.store, { slug: `announce-${kind}`, queries: 4 });
+    competitionId = contest.competition.id;
+    const user = await createUser(database.prisma, { email: `announce-${kind}@queue.test`, password: "team password" });
+    teamId = (await createTeam(database.prisma, { userId: user.id, isAdmin: false }, contest.competition.slug, "Announce Team")).id;
   });
   afterAll(async () => {
     for (const dispose of disposers.reverse()) await dispose();
@@ -42,23 +48,37 @@ describe.each(DATABASE_KINDS)("announcing jobs on %s", (kind) => {
     await database.prisma.job.deleteMany({});
   });
 
-  /** A queued model job created `ageSeconds` ago, last announced `announcedSecondsAgo` ago (null: never). */
-  const addJob = async (ageSeconds: number, announcedSecondsAgo: number | null = null, data: { state?: "QUEUED" | "RUNNING" | "SUCCEEDED"; runAfter?: Date } = {}) => {
+  const idsToSubmissions = new Map<string, string | null>();
+  /** A queued job of a new submission, created `ageSeconds` ago, last announced `announcedSecondsAgo` ago (null: never). */
+  const addJob = async (
+    ageSeconds: number,
+    announcedSecondsAgo: number | null = null,
+    data: { state?: "QUEUED" | "RUNNING" | "SUCCEEDED"; runAfter?: Date; kind?: "SCORE_MODEL" | "SCORE_RESULTS" | "VALIDATE_DATASET" } = {},
+  ) => {
     const now = Date.now();
+    const kind = data.kind ?? "SCORE_MODEL";
+    const submission =
+      kind === "VALIDATE_DATASET"
+        ? null
+        : await database.prisma.submission.create({
+            data: { competitionId, teamId, kind: kind === "SCORE_MODEL" ? "MODEL" : "RESULTS", channel: "API", status: "QUEUED", storageKey: "x", sha256: "0".repeat(64), sizeBytes: 1n, quotaDay: "2026-11-27" },
+          });
     const job = await database.prisma.job.create({
       data: {
-        kind: "SCORE_MODEL",
+        kind,
         competitionId,
+        submissionId: submission?.id,
         state: data.state ?? "QUEUED",
         createdAt: new Date(now - ageSeconds * 1000),
         runAfter: data.runAfter ?? new Date(now - ageSeconds * 1000),
         announcedAt: announcedSecondsAgo === null ? null : new Date(now - announcedSecondsAgo * 1000),
       },
     });
+    idsToSubmissions.set(job.id, submission?.id ?? null);
     return job.id;
   };
   const announcedAt = async (id: string) => (await database.prisma.job.findUniqueOrThrow({ where: { id } })).announcedAt;
-  const noticeFor = (jobId: string): JobNotice => ({ kind: "SCORE_MODEL", jobId, submissionId: null, competitionId });
+  const noticeFor = (jobId: string, kind: JobNotice["kind"] = "SCORE_MODEL"): JobNotice => ({ kind, jobId, submissionId: idsToSubmissions.get(jobId) ?? null, competitionId });
 
   it("records a sent announcement where it starts compute, and only there", async () => {
     const id = await addJob(0);
@@ -83,18 +103,21 @@ describe.each(DATABASE_KINDS)("announcing jobs on %s", (kind) => {
   it("announces what waits unannounced past the grace period or announced long ago, once per pass", async () => {
     const neverAnnounced = await addJob(600);
     const announcedLongAgo = await addJob(7200, 4000);
+    const resultsFallback = await addJob(600, null, { kind: "SCORE_RESULTS" }); // scoring could not finish in its request
+    await addJob(7200, null, { kind: "VALIDATE_DATASET" }); // no submission: nothing a message could start
     await addJob(30); // its own request may still be sending it
     await addJob(7200, 600); // announced recently: Batch may still be scaling up for it
     await addJob(7200, null, { state: "RUNNING" });
     await addJob(7200, null, { state: "SUCCEEDED" });
     await addJob(7200, null, { runAfter: new Date(Date.now() + 600_000) }); // backing off before a retry
     const sqs = recordingSqs();
-    expect(await announceWaitingJobs(database.sql, sqs, { graceSeconds: 120, againAfterSeconds: 3600 })).toEqual({ announced: 2, failed: 0 });
-    expect(sqs.notices.map((notice) => notice.jobId).sort()).toEqual([neverAnnounced, announcedLongAgo].sort());
+    expect(await announceWaitingJobs(database.sql, sqs, { graceSeconds: 120, againAfterSeconds: 3600 })).toEqual({ announced: 3, failed: 0 });
+    expect(sqs.notices).toEqual(expect.arrayContaining([noticeFor(neverAnnounced), noticeFor(announcedLongAgo), noticeFor(resultsFallback, "SCORE_RESULTS")]));
+    expect(sqs.notices).toHaveLength(3);
     expect(await announcedAt(neverAnnounced)).not.toBeNull();
     // The stamp taken before sending keeps the next pass from sending them again.
     expect(await announceWaitingJobs(database.sql, sqs, { graceSeconds: 120, againAfterSeconds: 3600 })).toEqual({ announced: 0, failed: 0 });
-    expect(sqs.notices).toHaveLength(2);
+    expect(sqs.notices).toHaveLength(3);
     expect(await announceWaitingJobs(database.sql, localWakeUp())).toEqual({ announced: 0, failed: 0 });
   });
 

@@ -5,6 +5,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../lib/db/open-database";
 import { QUEUE_PASS_BUNDLE_DIR } from "../../infra/lib/constructs/queue-pass";
+import { createTeam } from "../../lib/teams/create-team";
+import { createUser } from "../../lib/users/create-user";
 import { createContest } from "../helpers/contest";
 import { servedFolderStore } from "../helpers/serve-request-handler";
 import { openTestDatabase } from "../helpers/services";
@@ -22,6 +24,7 @@ describe("the queue pass Lambda bundle", () => {
   let url = "";
   let sqs: SqsStandIn;
   let competitionId = "";
+  let teamId = "";
   const disposers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
@@ -32,7 +35,10 @@ describe("the queue pass Lambda bundle", () => {
     url = opened.url!;
     const served = await servedFolderStore();
     disposers.push(served.dispose);
-    competitionId = (await createContest(database.prisma, served.store, { slug: "queue-pass", queries: 4 })).competition.id;
+    const contest = await createContest(database.prisma, served.store, { slug: "queue-pass", queries: 4 });
+    competitionId = contest.competition.id;
+    const user = await createUser(database.prisma, { email: "queue-pass@queue.test", password: "team password" });
+    teamId = (await createTeam(database.prisma, { userId: user.id, isAdmin: false }, contest.competition.slug, "Queue Pass Team")).id;
     sqs = await startSqsStandIn();
     disposers.push(sqs.close);
   });
@@ -49,19 +55,24 @@ describe("the queue pass Lambda bundle", () => {
 
   it("re-queues a dead worker's job, and announces it and a job whose announcement was lost", async () => {
     const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-    const lost = await database.prisma.job.create({ data: { kind: "SCORE_MODEL", competitionId, createdAt: minutesAgo(10), runAfter: minutesAgo(10) } });
+    const submission = () =>
+      database.prisma.submission.create({
+        data: { competitionId, teamId, kind: "MODEL", channel: "API", status: "QUEUED", storageKey: "x", sha256: "0".repeat(64), sizeBytes: 1n, quotaDay: "2026-11-27" },
+      });
+    const [a, b, c] = [await submission(), await submission(), await submission()];
+    const lost = await database.prisma.job.create({ data: { kind: "SCORE_MODEL", competitionId, submissionId: a.id, createdAt: minutesAgo(10), runAfter: minutesAgo(10) } });
     const orphaned = await database.prisma.job.create({
-      data: { kind: "SCORE_MODEL", competitionId, state: "RUNNING", attempts: 1, workerId: "dead", leaseExpiresAt: minutesAgo(1), createdAt: minutesAgo(20), announcedAt: minutesAgo(20) },
+      data: { kind: "SCORE_MODEL", competitionId, submissionId: b.id, state: "RUNNING", attempts: 1, workerId: "dead", leaseExpiresAt: minutesAgo(1), createdAt: minutesAgo(20), announcedAt: minutesAgo(20) },
     });
-    const fresh = await database.prisma.job.create({ data: { kind: "SCORE_MODEL", competitionId } });
+    const fresh = await database.prisma.job.create({ data: { kind: "SCORE_MODEL", competitionId, submissionId: c.id } });
     const queueUrl = `${sqs.endpoint}/123456789012/podium-jobs`;
     const { stdout } = await invoke({ DATABASE_URL: url, PODIUM_QUEUE: "sqs", PODIUM_SQS_QUEUE_URL: queueUrl, PODIUM_WORKER: "off" });
     const result = JSON.parse(/^RESULT (.*)$/m.exec(stdout)![1]!) as unknown;
     expect(result).toEqual({ requeued: 1, failed: 0, announced: 1, announceFailed: 0 });
     expect(sqs.sentBodies()).toEqual(
       expect.arrayContaining([
-        { kind: "SCORE_MODEL", jobId: orphaned.id, submissionId: null, competitionId },
-        { kind: "SCORE_MODEL", jobId: lost.id, submissionId: null, competitionId },
+        { kind: "SCORE_MODEL", jobId: orphaned.id, submissionId: b.id, competitionId },
+        { kind: "SCORE_MODEL", jobId: lost.id, submissionId: a.id, competitionId },
       ]),
     );
     expect(sqs.sentBodies()).toHaveLength(2);
