@@ -7,11 +7,11 @@ import type { JobNotice, JobWakeUp } from "./wake-up";
 // Announcing twice is safe: a worker claims by id and leaves when the job is no longer waiting.
 
 /** Sends a job's wake-up and, where it starts compute, records when. Never throws: the row is the truth. */
-export async function announceJob(sql: SqlExecutor, wakeUp: JobWakeUp, notice: JobNotice, log?: (line: string) => void): Promise<boolean> {
+export async function announceJob(sql: SqlExecutor, wakeUp: JobWakeUp, notice: JobNotice, log: (line: string) => void = (line) => console.error(`[queue] ${line}`)): Promise<boolean> {
   try {
     await wakeUp.notify(notice);
   } catch (error) {
-    log?.(`could not announce job ${notice.jobId}: ${error instanceof Error ? error.message : String(error)} (the scheduled pass sends it again)`);
+    log(`could not announce job ${notice.jobId}: ${error instanceof Error ? error.message : String(error)} (the scheduled pass sends it again)`);
     return false;
   }
   if (wakeUp.kind === "sqs") await sql.query(`UPDATE jobs SET announced_at = now() WHERE id = $1`, [notice.jobId]).catch(() => {});
