@@ -14,7 +14,8 @@ export async function register(): Promise<void> {
   ]);
   const database = await getDatabase();
   const store = createBlobStore();
-  await resumeDatasetValidations(database.prisma, store);
+  // With SQS (AWS) validations are jobs that the queue pass re-announces; a web instance starting must not run them.
+  if (settings().worker.queue !== "sqs") await resumeDatasetValidations(database.prisma, store);
   if (settings().env.PODIUM_WORKER === "inprocess") {
     startJobLoop({
       sql: database.sql,

@@ -3,23 +3,25 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { settings } from "../lib/config/env";
 import { openDatabase } from "../lib/db/open-database";
-import { claimSubmissionJob, runClaimedJob, startJobLoop } from "../lib/queue/run-jobs";
+import type { JobTarget } from "../lib/queue/jobs";
+import { claimAnnouncedJob, runClaimedJob, startJobLoop } from "../lib/queue/run-jobs";
 import { jobWakeUp } from "../lib/queue/wake-up";
 import { createBlobStore } from "../lib/storage/create-blob-store";
 import { jobHandlers } from "../lib/worker/job-handlers";
 
 // The scoring worker. `npm run worker`: a long-running loop with PODIUM_WORKER_CONCURRENCY jobs at once.
-// `podium-worker --submission ID`: one job, then exit (the AWS Batch entry point; see infra/).
+// `podium-worker --submission ID` / `--job ID`: one job, then exit (the AWS Batch entry points; see infra/).
 
-const USAGE = `usage: podium-worker [--submission ID] [--concurrency N]
+const USAGE = `usage: podium-worker [--submission ID | --job ID] [--concurrency N]
   (no options)        run queued jobs until stopped (SIGINT/SIGTERM finish the running jobs first)
-  --submission ID     run the waiting job of one submission, then exit
+  --submission ID     run the waiting job of one submission, then exit (GPU workers)
+  --job ID            run one job (a dataset validation, a results file), then exit (CPU tasks)
   --concurrency N     jobs at once (default PODIUM_WORKER_CONCURRENCY, 1)`;
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { submission: { type: "string" }, concurrency: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    args = parseArgs({ args: argv, options: { submission: { type: "string" }, job: { type: "string" }, concurrency: { type: "string" }, help: { type: "boolean", short: "h" } } });
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
@@ -27,6 +29,10 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   if (args.values.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (args.values.submission && args.values.job) {
+    console.error(`--submission and --job name the same thing two ways: give one\n${USAGE}`);
+    return 2;
   }
   const config = settings();
   const concurrency = args.values.concurrency ? Number(args.values.concurrency) : config.worker.concurrency;
@@ -38,13 +44,15 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const store = createBlobStore(config);
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
   const log = (line: string) => console.error(`[podium-worker ${workerId}] ${line}`);
-  const handlers = jobHandlers(database, store, config);
   const leaseSeconds = config.worker.leaseSeconds;
+  const target: JobTarget | null = args.values.submission ? { submissionId: args.values.submission } : args.values.job ? { jobId: args.values.job } : null;
+  // A dataset validation is a job only when it was announced (--job on AWS); the loop leaves it to the web process.
+  const handlers = jobHandlers(database, store, config, target ? ["SCORE_RESULTS", "SCORE_MODEL", "VALIDATE_DATASET"] : undefined);
   try {
-    if (args.values.submission) {
-      const job = await claimSubmissionJob({ sql: database.sql, wakeUp: jobWakeUp(config), log, workerId, submissionId: args.values.submission, leaseSeconds });
+    if (target) {
+      const job = await claimAnnouncedJob({ sql: database.sql, wakeUp: jobWakeUp(config), log, workerId, target, leaseSeconds });
       if (!job) {
-        log(`submission ${args.values.submission} has no waiting job (already scored, or running on a live worker)`);
+        log(`${"jobId" in target ? `job ${target.jobId} is not waiting` : `submission ${target.submissionId} has no waiting job`} (already done, or running on a live worker)`);
         return 0;
       }
       log(`running job ${job.id} (${job.kind}, attempt ${job.attempts} of ${job.maxAttempts})`);

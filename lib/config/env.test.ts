@@ -13,7 +13,9 @@ describe("settings wired by the AWS stack", () => {
     const config = readSettings({ PODIUM_DATABASE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:db" });
     expect(config.database).toMatchObject({ kind: "postgres", url: null });
     expect(() => readSettings({ PODIUM_QUEUE: "sqs" })).toThrow(/PODIUM_SQS_QUEUE_URL: required when PODIUM_QUEUE=sqs/);
-    expect(readSettings({ PODIUM_QUEUE: "sqs", PODIUM_SQS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/1/q" }).worker.queue).toBe("sqs");
+    expect(() => readSettings({ PODIUM_QUEUE: "sqs", PODIUM_SQS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/1/q" })).toThrow(/PODIUM_SQS_TASK_QUEUE_URL: required when PODIUM_QUEUE=sqs/);
+    const both = readSettings({ PODIUM_QUEUE: "sqs", PODIUM_SQS_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/1/q", PODIUM_SQS_TASK_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/1/t" });
+    expect(both.worker).toMatchObject({ queue: "sqs", sqsQueueUrl: "https://sqs.us-east-1.amazonaws.com/1/q", sqsTaskQueueUrl: "https://sqs.us-east-1.amazonaws.com/1/t" });
     expect(() => readSettings({ PODIUM_MODEL_MEMORY_MB: "lots" })).toThrow(/PODIUM_MODEL_MEMORY_MB/);
   });
 });

@@ -46,6 +46,8 @@ const environmentSchema = z.object({
   /** How workers learn of new jobs: "poll" (PostgreSQL, the default) or "sqs" (AWS: a message per model job). */
   PODIUM_QUEUE: z.preprocess((value) => (value === "" ? undefined : value), z.enum(["poll", "sqs"]).default("poll")),
   PODIUM_SQS_QUEUE_URL: optionalString,
+  /** AWS: the queue of CPU jobs (dataset validation, results files scoring could not finish in the request). */
+  PODIUM_SQS_TASK_QUEUE_URL: optionalString,
   /** Jobs one worker process runs at once. */
   PODIUM_WORKER_CONCURRENCY: positiveInteger(1),
   /** Local cache of dataset images and decoded pixels; defaults to PODIUM_DATA_DIR/worker-cache. */
@@ -85,6 +87,7 @@ export interface StorageSettings {
 export interface WorkerSettings {
   queue: "poll" | "sqs";
   sqsQueueUrl: string | null;
+  sqsTaskQueueUrl: string | null;
   concurrency: number;
   cacheDir: string;
   executionProviders: string[];
@@ -118,7 +121,10 @@ export function readSettings(source: Record<string, string | undefined> = proces
   }
   const env = parsed.data;
   const dataDir = resolve(env.PODIUM_DATA_DIR);
-  if (env.PODIUM_QUEUE === "sqs" && !env.PODIUM_SQS_QUEUE_URL) throw new Error("invalid environment:\nPODIUM_SQS_QUEUE_URL: required when PODIUM_QUEUE=sqs");
+  if (env.PODIUM_QUEUE === "sqs") {
+    const missing = (["PODIUM_SQS_QUEUE_URL", "PODIUM_SQS_TASK_QUEUE_URL"] as const).filter((name) => !env[name]);
+    if (missing.length > 0) throw new Error(`invalid environment:\n${missing.map((name) => `${name}: required when PODIUM_QUEUE=sqs`).join("\n")}`);
+  }
   if (env.S3_BUCKET === undefined && (env.S3_ENDPOINT ?? env.S3_ACCESS_KEY ?? env.S3_SECRET_KEY) !== undefined) {
     throw new Error("invalid environment:\nS3_BUCKET: required when S3_ENDPOINT or S3 credentials are set");
   }
@@ -149,6 +155,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
     worker: {
       queue: env.PODIUM_QUEUE,
       sqsQueueUrl: env.PODIUM_SQS_QUEUE_URL ?? null,
+      sqsTaskQueueUrl: env.PODIUM_SQS_TASK_QUEUE_URL ?? null,
       concurrency: env.PODIUM_WORKER_CONCURRENCY,
       cacheDir: env.PODIUM_WORKER_CACHE_DIR ? resolve(/* turbopackIgnore: true */ env.PODIUM_WORKER_CACHE_DIR) : join(dataDir, "worker-cache"),
       executionProviders: env.PODIUM_EXECUTION_PROVIDERS.split(",").map((item) => item.trim().toLowerCase()).filter(Boolean),

@@ -3,8 +3,10 @@ import { Readable } from "node:stream";
 import yazl from "yazl";
 import { requireOrganizer, competitionRoleOf, requireSignedIn, type Actor } from "../auth/actor";
 import { getCompetitionOrThrow } from "../competitions/manage-competitions";
-import type { PodiumPrisma } from "../db/open-database";
+import type { Database, PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
+import { announceJob } from "../queue/announce-jobs";
+import type { JobWakeUp } from "../queue/wake-up";
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
 import { archiveKindOf } from "./archive-entries";
@@ -220,7 +222,22 @@ export async function validateDatasetVersionSafely(prisma: PodiumPrisma, store: 
   }
 }
 
-/** At start: validations interrupted by a restart run again. */
+/**
+ * Starts validating a completed upload. Where jobs are announced on SQS (AWS), its VALIDATE_DATASET job goes to a CPU
+ * task (`podium-worker --job`): a Lambda function stops working once it has answered, and a 2 GiB archive outlasts
+ * a request. Elsewhere this process validates it at once, in the background.
+ */
+export async function startDatasetValidation(database: Pick<Database, "prisma" | "sql">, store: BlobStore, versionId: string, wakeUp: JobWakeUp): Promise<void> {
+  if (wakeUp.kind !== "sqs") {
+    void validateDatasetVersionSafely(database.prisma, store, versionId);
+    return;
+  }
+  const job = await database.prisma.job.findFirst({ where: { datasetVersionId: versionId, kind: "VALIDATE_DATASET", state: "QUEUED" }, orderBy: { createdAt: "desc" } });
+  // A lost announcement is sent again by the scheduled queue pass.
+  if (job) await announceJob(database.sql, wakeUp, { kind: "VALIDATE_DATASET", jobId: job.id, submissionId: null, competitionId: job.competitionId });
+}
+
+/** At start: validations interrupted by a restart run again (where they run in the web process). */
 export async function resumeDatasetValidations(prisma: PodiumPrisma, store: BlobStore): Promise<number> {
   const pending = await prisma.datasetVersion.findMany({ where: { status: "VALIDATING" }, select: { id: true } });
   for (const version of pending) void validateDatasetVersionSafely(prisma, store, version.id);

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from "../db/sql-executor";
+import type { JobKind } from "./jobs";
 import type { JobNotice, JobWakeUp } from "./wake-up";
 
 // Where a wake-up starts compute (SQS → AWS Batch), a job nobody announced waits forever: nothing polls the table.
@@ -18,9 +19,6 @@ export async function announceJob(sql: SqlExecutor, wakeUp: JobWakeUp, notice: J
   return true;
 }
 
-/** The kinds a message can start a worker for: `podium-worker --submission ID` runs the submission's job. */
-export type AnnouncedKind = "SCORE_MODEL" | "SCORE_RESULTS";
-
 export interface AnnounceWaitingOptions {
   /** A job never announced is left this long to its own request's send (default 120 s). */
   graceSeconds?: number;
@@ -32,16 +30,16 @@ export interface AnnounceWaitingOptions {
 }
 
 /**
- * One pass: announces the due jobs of a submission (model entries, and results files whose scoring could not finish
- * in the request) that wait unannounced, or announced long ago. Returns the count sent.
+ * One pass: announces the due jobs that wait unannounced — including results files whose scoring could not finish in
+ * their request, which are queued without a message — or announced long ago. Returns the count sent.
  */
 export async function announceWaitingJobs(sql: SqlExecutor, wakeUp: JobWakeUp, options: AnnounceWaitingOptions = {}): Promise<{ announced: number; failed: number }> {
   if (wakeUp.kind !== "sqs") return { announced: 0, failed: 0 }; // local workers poll the table
   // Taking the rows by stamping announced_at first keeps two overlapping passes from sending the same job twice.
-  const due = await sql.query<{ id: string; kind: AnnouncedKind; submission_id: string | null; competition_id: string; previous: Date | null }>(
+  const due = await sql.query<{ id: string; kind: JobKind; submission_id: string | null; competition_id: string; previous: Date | null }>(
     `WITH due AS (
        SELECT id, announced_at FROM jobs
-       WHERE state = 'QUEUED' AND kind IN ('SCORE_MODEL', 'SCORE_RESULTS') AND submission_id IS NOT NULL AND run_after <= now()
+       WHERE state = 'QUEUED' AND run_after <= now()
          AND ((announced_at IS NULL AND created_at < now() - make_interval(secs => $1))
            OR announced_at < now() - make_interval(secs => $2))
        ORDER BY created_at

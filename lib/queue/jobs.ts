@@ -70,18 +70,23 @@ export async function claimNextJob(sql: SqlExecutor, options: { workerId: string
   });
 }
 
+/** The job an AWS Batch job was started for: a submission's latest job (GPU workers) or one job by id (CPU tasks). */
+export type JobTarget = { submissionId: string } | { jobId: string };
+
+const targetCondition = (target: JobTarget) => ("jobId" in target ? { column: "id", value: target.jobId } : { column: "submission_id", value: target.submissionId });
+
 /**
- * Claims the waiting job of one submission (the AWS Batch entry point, `podium-worker --submission ID`), whatever
- * the queue order: Batch already decided this job runs now. Null when it is not waiting (done, or held by a live
- * worker).
+ * Claims the waiting job a Batch job was started for (`podium-worker --submission ID` or `--job ID`), whatever the
+ * queue order: Batch already decided it runs now. Null when it is not waiting (done, or held by a live worker).
  */
-export async function claimJobOfSubmission(sql: SqlExecutor, options: { workerId: string; submissionId: string; leaseSeconds: number }): Promise<ClaimedJob | null> {
+export async function claimTargetJob(sql: SqlExecutor, options: { workerId: string; target: JobTarget; leaseSeconds: number }): Promise<ClaimedJob | null> {
+  const { column, value } = targetCondition(options.target);
   const [row] = await sql.query<JobRow>(
     `UPDATE jobs SET state = 'RUNNING', worker_id = $1, attempts = jobs.attempts + 1,
        lease_expires_at = now() + make_interval(secs => $3), heartbeat_at = now(), started_at = now()
-     WHERE id = (SELECT id FROM jobs WHERE submission_id = $2 AND state = 'QUEUED' ORDER BY created_at DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
+     WHERE id = (SELECT id FROM jobs WHERE ${column} = $2 AND state = 'QUEUED' ORDER BY created_at DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING id, kind, competition_id, team_id, submission_id, dataset_version_id, attempts, max_attempts`,
-    [options.workerId, options.submissionId, options.leaseSeconds],
+    [options.workerId, value, options.leaseSeconds],
   );
   return row ? toJob(row) : null;
 }
@@ -101,9 +106,21 @@ export async function completeJob(sql: SqlExecutor, jobId: string, workerId: str
   return rows.length === 1;
 }
 
-/** Ends a job that failed through our fault: its submission is FAILED and its quota unit refunded. */
+/**
+ * Ends a job that failed through our fault: its submission is FAILED and its quota unit refunded; a dataset version
+ * it was validating is REJECTED, so the organizer sees why and uploads again.
+ */
 async function failForGood(tx: SqlExecutor, jobId: string, reason: string): Promise<void> {
-  const [job] = await tx.query<{ submission_id: string | null }>(`UPDATE jobs SET state = 'FAILED', finished_at = now(), last_error = $2, lease_expires_at = NULL WHERE id = $1 RETURNING submission_id`, [jobId, reason]);
+  const [job] = await tx.query<{ submission_id: string | null; kind: JobKind; dataset_version_id: string | null }>(
+    `UPDATE jobs SET state = 'FAILED', finished_at = now(), last_error = $2, lease_expires_at = NULL WHERE id = $1 RETURNING submission_id, kind, dataset_version_id`,
+    [jobId, reason],
+  );
+  if (job?.kind === "VALIDATE_DATASET" && job.dataset_version_id) {
+    await tx.query(`UPDATE dataset_versions SET status = 'REJECTED', error = $2, validated_at = now() WHERE id = $1 AND status = 'VALIDATING'`, [
+      job.dataset_version_id,
+      `validation stopped: ${reason}; upload the archive again`,
+    ]);
+  }
   if (job?.submission_id) {
     await tx.query(`UPDATE submissions SET status = 'FAILED', counts_toward_quota = false, error = $2, finished_at = now() WHERE id = $1 AND status IN ('QUEUED', 'RUNNING', 'RECEIVED')`, [
       job.submission_id,
@@ -156,11 +173,12 @@ export async function sweepExpiredLeases(sql: SqlExecutor): Promise<{ requeued: 
   });
 }
 
-/** The running job of a submission: who holds it, until when, and its last heartbeat; null when none runs. */
-export async function runningJobOfSubmission(sql: SqlExecutor, submissionId: string): Promise<{ jobId: string; workerId: string | null; leaseExpiresAt: Date; heartbeatAt: Date | null } | null> {
+/** The running job of a target: who holds it, until when, and its last heartbeat; null when none runs. */
+export async function runningTargetJob(sql: SqlExecutor, target: JobTarget): Promise<{ jobId: string; workerId: string | null; leaseExpiresAt: Date; heartbeatAt: Date | null } | null> {
+  const { column, value } = targetCondition(target);
   const [row] = await sql.query<{ id: string; worker_id: string | null; lease_expires_at: Date; heartbeat_at: Date | null }>(
-    `SELECT id, worker_id, lease_expires_at, heartbeat_at FROM jobs WHERE submission_id = $1 AND state = 'RUNNING' ORDER BY created_at DESC LIMIT 1`,
-    [submissionId],
+    `SELECT id, worker_id, lease_expires_at, heartbeat_at FROM jobs WHERE ${column} = $1 AND state = 'RUNNING' ORDER BY created_at DESC LIMIT 1`,
+    [value],
   );
   return row ? { jobId: row.id, workerId: row.worker_id, leaseExpiresAt: new Date(row.lease_expires_at), heartbeatAt: row.heartbeat_at ? new Date(row.heartbeat_at) : null } : null;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { SqlExecutor } from "../db/sql-executor";
 import { announceJob, announceWaitingJobs, type AnnounceWaitingOptions } from "./announce-jobs";
 import type { JobWakeUp } from "./wake-up";
-import { claimJobOfSubmission, claimNextJob, completeJob, failJob, FinalJobError, heartbeatJob, runningJobOfSubmission, sweepExpiredLeases, type ClaimedJob, type JobKind } from "./jobs";
+import { claimNextJob, claimTargetJob, completeJob, failJob, FinalJobError, heartbeatJob, runningTargetJob, sweepExpiredLeases, type ClaimedJob, type JobKind, type JobTarget } from "./jobs";
 
 export interface JobContext {
   workerId: string;
@@ -55,12 +55,12 @@ export async function runClaimedJob(options: JobLoopOptions & { workerId: string
  * queue, which would otherwise wait for a worker nobody starts. A lost announcement is logged, not fatal: the row
  * stays QUEUED, unannounced, for the scheduled pass (announceWaitingJobs) to send again.
  */
-export async function sweepAndAnnounce(options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log">, except?: { submissionId: string }): Promise<{ requeued: number; failed: number }> {
+export async function sweepAndAnnounce(options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log">, except?: JobTarget): Promise<{ requeued: number; failed: number }> {
   const { requeued, failed, requeuedJobs } = await sweepExpiredLeases(options.sql);
   if (options.wakeUp?.kind !== "sqs") return { requeued, failed }; // local workers poll the table and find them
   for (const job of requeuedJobs) {
-    // Jobs of a submission only: a message starts `podium-worker --submission ID`.
-    if (!job.submissionId || job.kind === "VALIDATE_DATASET" || (except && job.submissionId === except.submissionId)) continue;
+    // The caller's own job is not announced: the caller takes it over.
+    if (except && ("jobId" in except ? job.jobId === except.jobId : job.submissionId === except.submissionId)) continue;
     if (await announceJob(options.sql, options.wakeUp, job, options.log)) options.log?.(`announced job ${job.jobId} again: its worker stopped answering`);
   }
   return { requeued, failed };
@@ -77,22 +77,23 @@ export async function maintainQueue(options: Pick<JobLoopOptions, "sql" | "log">
 }
 
 /**
- * The one-job entry point (`podium-worker --submission ID`, an AWS Batch job): claims the submission's waiting job.
+ * The one-job entry point (an AWS Batch job: `podium-worker --submission ID` on a GPU, `--job ID` on Fargate): claims
+ * the waiting job it was started for.
  * Batch retries a job whose host died, and the retry can start while the dead worker's lease still runs; instead of
  * exiting (which would leave the job to nobody) it waits for that lease. The holder's next heartbeat proves it alive
  * and the retry leaves (null); an expired lease is swept and the job taken over.
  */
-export async function claimSubmissionJob(
-  options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log"> & { workerId: string; submissionId: string; leaseSeconds: number; pollMilliseconds?: number },
+export async function claimAnnouncedJob(
+  options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log"> & { workerId: string; target: JobTarget; leaseSeconds: number; pollMilliseconds?: number },
 ): Promise<ClaimedJob | null> {
-  const { sql, submissionId } = options;
+  const { sql, target } = options;
   let firstHeartbeat: number | null | undefined;
   const deadline = Date.now() + (options.leaseSeconds + 30) * 1000;
   for (;;) {
-    await sweepAndAnnounce(options, { submissionId });
-    const job = await claimJobOfSubmission(sql, { workerId: options.workerId, submissionId, leaseSeconds: options.leaseSeconds });
+    await sweepAndAnnounce(options, target);
+    const job = await claimTargetJob(sql, { workerId: options.workerId, target, leaseSeconds: options.leaseSeconds });
     if (job) return job;
-    const running = await runningJobOfSubmission(sql, submissionId);
+    const running = await runningTargetJob(sql, target);
     if (!running) return null;
     // A heartbeat newer than the one first seen (both from the database's clock) means the holder is alive.
     const heartbeat = running.heartbeatAt?.getTime() ?? null;

@@ -35,14 +35,22 @@ export function localWakeUp(): JobWakeUp {
   };
 }
 
-/** One SQS message per job; the body is the JobNotice as JSON (the Pipe reads $.body.submissionId). */
-export function sqsWakeUp(queueUrl: string, client: SQSClient = new SQSClient({})): JobWakeUp {
+/** Where each kind of job runs on AWS: model entries on GPU workers, everything else on CPU (Fargate) tasks. */
+export interface SqsQueues {
+  /** SCORE_MODEL → the GPU Batch queue (the pipe passes $.body.submissionId). */
+  jobs: string;
+  /** VALIDATE_DATASET, SCORE_RESULTS → the Fargate Batch queue (the pipe passes $.body.jobId). */
+  tasks: string;
+}
+
+/** One SQS message per job; the body is the JobNotice as JSON. */
+export function sqsWakeUp(queues: SqsQueues, client: SQSClient = new SQSClient({})): JobWakeUp {
   return {
     kind: "sqs",
     async notify(notice) {
       await client.send(
         new SendMessageCommand({
-          QueueUrl: queueUrl,
+          QueueUrl: notice.kind === "SCORE_MODEL" ? queues.jobs : queues.tasks,
           MessageBody: JSON.stringify(notice),
           MessageAttributes: { kind: { DataType: "String", StringValue: notice.kind } },
         }),
@@ -57,6 +65,6 @@ const holder = globalThis as unknown as { podiumJobWakeUp?: JobWakeUp };
 
 /** The adapter this process's settings choose (PODIUM_QUEUE). */
 export function jobWakeUp(config: Settings = settings()): JobWakeUp {
-  holder.podiumJobWakeUp ??= config.worker.queue === "sqs" ? sqsWakeUp(config.worker.sqsQueueUrl!) : localWakeUp();
+  holder.podiumJobWakeUp ??= config.worker.queue === "sqs" ? sqsWakeUp({ jobs: config.worker.sqsQueueUrl!, tasks: config.worker.sqsTaskQueueUrl! }) : localWakeUp();
   return holder.podiumJobWakeUp;
 }

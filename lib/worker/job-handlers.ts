@@ -2,12 +2,14 @@ import type { Settings } from "../config/env";
 import type { Database } from "../db/open-database";
 import type { JobKind } from "../queue/jobs";
 import type { JobHandler } from "../queue/run-jobs";
+import { validateDatasetVersionSafely } from "../datasets/dataset-versions";
 import type { BlobStore } from "../storage/blob-store";
 import { scoreModelSubmission } from "../submissions/score-model-submission";
 import { finishQueuedSubmission } from "../submissions/submit-results";
 
 // What each kind of job does; shared by the in-process worker of the embedded server and `npm run worker` /
-// `podium-worker --submission ID` (gpu-worker/).
+// `podium-worker --submission ID` / `--job ID` (gpu-worker/). Dataset validations are jobs only where they are
+// announced on SQS (AWS); elsewhere the web process validates right after the upload (lib/datasets).
 
 export function jobHandlers(database: Database, store: BlobStore, config: Settings, kinds: JobKind[] = ["SCORE_RESULTS", "SCORE_MODEL"]): Partial<Record<JobKind, JobHandler>> {
   const all: Partial<Record<JobKind, JobHandler>> = {
@@ -15,6 +17,8 @@ export function jobHandlers(database: Database, store: BlobStore, config: Settin
       await finishQueuedSubmission(database, store, job.submissionId!);
     },
     SCORE_MODEL: (job, context) => scoreModelSubmission(database, store, job, context, config.worker),
+    // Never throws: a platform fault ends the version REJECTED (upload again) and its job FAILED.
+    VALIDATE_DATASET: (job) => validateDatasetVersionSafely(database.prisma, store, job.datasetVersionId!),
   };
   return Object.fromEntries(kinds.map((kind) => [kind, all[kind]]).filter(([, handler]) => handler));
 }

@@ -104,20 +104,22 @@ describe.each(DATABASE_KINDS)("announcing jobs on %s", (kind) => {
     const neverAnnounced = await addJob(600);
     const announcedLongAgo = await addJob(7200, 4000);
     const resultsFallback = await addJob(600, null, { kind: "SCORE_RESULTS" }); // scoring could not finish in its request
-    await addJob(7200, null, { kind: "VALIDATE_DATASET" }); // no submission: nothing a message could start
+    const validation = await addJob(7200, null, { kind: "VALIDATE_DATASET" }); // runs on a CPU task, by job id
     await addJob(30); // its own request may still be sending it
     await addJob(7200, 600); // announced recently: Batch may still be scaling up for it
     await addJob(7200, null, { state: "RUNNING" });
     await addJob(7200, null, { state: "SUCCEEDED" });
     await addJob(7200, null, { runAfter: new Date(Date.now() + 600_000) }); // backing off before a retry
     const sqs = recordingSqs();
-    expect(await announceWaitingJobs(database.sql, sqs, { graceSeconds: 120, againAfterSeconds: 3600 })).toEqual({ announced: 3, failed: 0 });
-    expect(sqs.notices).toEqual(expect.arrayContaining([noticeFor(neverAnnounced), noticeFor(announcedLongAgo), noticeFor(resultsFallback, "SCORE_RESULTS")]));
-    expect(sqs.notices).toHaveLength(3);
+    expect(await announceWaitingJobs(database.sql, sqs, { graceSeconds: 120, againAfterSeconds: 3600 })).toEqual({ announced: 4, failed: 0 });
+    expect(sqs.notices).toEqual(
+      expect.arrayContaining([noticeFor(neverAnnounced), noticeFor(announcedLongAgo), noticeFor(resultsFallback, "SCORE_RESULTS"), noticeFor(validation, "VALIDATE_DATASET")]),
+    );
+    expect(sqs.notices).toHaveLength(4);
     expect(await announcedAt(neverAnnounced)).not.toBeNull();
     // The stamp taken before sending keeps the next pass from sending them again.
     expect(await announceWaitingJobs(database.sql, sqs, { graceSeconds: 120, againAfterSeconds: 3600 })).toEqual({ announced: 0, failed: 0 });
-    expect(sqs.notices).toHaveLength(3);
+    expect(sqs.notices).toHaveLength(4);
     expect(await announceWaitingJobs(database.sql, localWakeUp())).toEqual({ announced: 0, failed: 0 });
   });
 

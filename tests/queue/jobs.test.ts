@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../lib/db/open-database";
 import { claimNextJob, failJob, heartbeatJob, sweepExpiredLeases } from "../../lib/queue/jobs";
-import { claimSubmissionJob, runOneJob, sweepAndAnnounce } from "../../lib/queue/run-jobs";
+import { claimAnnouncedJob, runOneJob, sweepAndAnnounce } from "../../lib/queue/run-jobs";
 import type { JobNotice, JobWakeUp } from "../../lib/queue/wake-up";
 import { finishQueuedSubmission } from "../../lib/submissions/submit-results";
 import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
@@ -102,7 +102,7 @@ describe.each(DATABASE_KINDS)("the job queue on %s", (kind) => {
     const id = await addJob(contest.competition.id, { submissionId: submission.id });
     await claimNextJob(database.sql, { workerId: "dead", kinds: ["SCORE_MODEL"], leaseSeconds: 2 });
     const lines: string[] = [];
-    const job = await claimSubmissionJob({ sql: database.sql, workerId: "retry", submissionId: submission.id, leaseSeconds: 30, pollMilliseconds: 200, log: (line) => lines.push(line) });
+    const job = await claimAnnouncedJob({ sql: database.sql, workerId: "retry", target: { submissionId: submission.id }, leaseSeconds: 30, pollMilliseconds: 200, log: (line) => lines.push(line) });
     expect(job).toMatchObject({ id, attempts: 2 });
     expect(lines.some((line) => /held by dead until .*waiting to take it over/.test(line))).toBe(true);
     expect(await heartbeatJob(database.sql, id, "dead", 30)).toBe(false);
@@ -115,7 +115,7 @@ describe.each(DATABASE_KINDS)("the job queue on %s", (kind) => {
     await claimNextJob(database.sql, { workerId: "alive", kinds: ["SCORE_MODEL"], leaseSeconds: 30 });
     const beat = setTimeout(() => void heartbeatJob(database.sql, id, "alive", 30), 600);
     const started = Date.now();
-    const job = await claimSubmissionJob({ sql: database.sql, workerId: "duplicate", submissionId: submission.id, leaseSeconds: 30, pollMilliseconds: 200 });
+    const job = await claimAnnouncedJob({ sql: database.sql, workerId: "duplicate", target: { jobId: id }, leaseSeconds: 30, pollMilliseconds: 200 });
     clearTimeout(beat);
     expect(job).toBeNull();
     expect(Date.now() - started).toBeLessThan(10_000); // left at the heartbeat, not after waiting out the lease

@@ -66,7 +66,7 @@ describe("the queue pass Lambda bundle", () => {
     });
     const fresh = await database.prisma.job.create({ data: { kind: "SCORE_MODEL", competitionId, submissionId: c.id } });
     const queueUrl = `${sqs.endpoint}/123456789012/podium-jobs`;
-    const { stdout } = await invoke({ DATABASE_URL: url, PODIUM_QUEUE: "sqs", PODIUM_SQS_QUEUE_URL: queueUrl, PODIUM_WORKER: "off" });
+    const { stdout } = await invoke({ DATABASE_URL: url, PODIUM_QUEUE: "sqs", PODIUM_SQS_QUEUE_URL: queueUrl, PODIUM_SQS_TASK_QUEUE_URL: `${sqs.endpoint}/123456789012/podium-tasks`, PODIUM_WORKER: "off" });
     const result = JSON.parse(/^RESULT (.*)$/m.exec(stdout)![1]!) as unknown;
     expect(result).toEqual({ requeued: 1, failed: 0, announced: 1, announceFailed: 0 });
     expect(sqs.sentBodies()).toEqual(
@@ -86,6 +86,6 @@ describe("the queue pass Lambda bundle", () => {
   });
 
   it("refuses to run without an SQS queue, naming the settings", async () => {
-    await expect(invoke({ DATABASE_URL: url })).rejects.toMatchObject({ stderr: expect.stringMatching(/set PODIUM_QUEUE=sqs and PODIUM_SQS_QUEUE_URL/) });
+    await expect(invoke({ DATABASE_URL: url })).rejects.toMatchObject({ stderr: expect.stringMatching(/set PODIUM_QUEUE=sqs, PODIUM_SQS_QUEUE_URL and PODIUM_SQS_TASK_QUEUE_URL/) });
   });
 });

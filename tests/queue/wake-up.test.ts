@@ -36,6 +36,8 @@ describe("localWakeUp", () => {
 
 describe("sqsWakeUp (request contract against a local stand-in for SQS)", () => {
   const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/podium-jobs";
+  const taskQueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/podium-tasks";
+  const queues = { jobs: queueUrl, tasks: taskQueueUrl };
   const missingQueueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/missing";
   const accessKeyId = "AKIDPODIUMTEST";
   let sqs: SqsStandIn;
@@ -54,7 +56,7 @@ describe("sqsWakeUp (request contract against a local stand-in for SQS)", () => 
   });
 
   it("sends one signed SendMessage whose body is the notice, with its kind as a message attribute", async () => {
-    const wakeUp = sqsWakeUp(queueUrl, client);
+    const wakeUp = sqsWakeUp(queues, client);
     expect(wakeUp.kind).toBe("sqs");
     expect(wakeUp.subscribe).toBeUndefined();
     requests.length = 0;
@@ -78,18 +80,22 @@ describe("sqsWakeUp (request contract against a local stand-in for SQS)", () => 
     expect(body.MessageAttributes).toEqual({ kind: { DataType: "String", StringValue: "SCORE_MODEL" } });
   });
 
-  it("keeps a null submissionId in the body (the Pipe reads $.body.submissionId)", async () => {
+  it("sends CPU jobs to the task queue (its pipe reads $.body.jobId), with a null submissionId kept in the body", async () => {
     requests.length = 0;
     const datasetNotice: JobNotice = { kind: "VALIDATE_DATASET", jobId: "job-3", submissionId: null, competitionId: "competition-2" };
-    await sqsWakeUp(queueUrl, client).notify(datasetNotice);
-    const body = JSON.parse(requests[0]!.body) as { MessageBody: string; MessageAttributes: Record<string, { StringValue: string }> };
-    expect(JSON.parse(body.MessageBody)).toEqual(datasetNotice);
-    expect(body.MessageAttributes.kind!.StringValue).toBe("VALIDATE_DATASET");
+    const resultsNotice: JobNotice = { kind: "SCORE_RESULTS", jobId: "job-4", submissionId: "submission-4", competitionId: "competition-2" };
+    await sqsWakeUp(queues, client).notify(datasetNotice);
+    await sqsWakeUp(queues, client).notify(resultsNotice);
+    const bodies = requests.map((request) => JSON.parse(request.body) as { QueueUrl: string; MessageBody: string; MessageAttributes: Record<string, { StringValue: string }> });
+    expect(bodies.map((body) => body.QueueUrl)).toEqual([taskQueueUrl, taskQueueUrl]);
+    expect(JSON.parse(bodies[0]!.MessageBody)).toEqual(datasetNotice);
+    expect(bodies[0]!.MessageAttributes.kind!.StringValue).toBe("VALIDATE_DATASET");
+    expect(JSON.parse(bodies[1]!.MessageBody)).toEqual(resultsNotice);
   });
 
   it("rejects notify when SQS answers with an error", async () => {
     requests.length = 0;
-    const failure = sqsWakeUp(missingQueueUrl, client).notify(notice);
+    const failure = sqsWakeUp({ jobs: missingQueueUrl, tasks: taskQueueUrl }, client).notify(notice);
     await expect(failure).rejects.toThrow(/The specified queue does not exist/);
     await expect(failure).rejects.toMatchObject({ name: "QueueDoesNotExist", $metadata: { httpStatusCode: 400 } });
     expect(requests).toHaveLength(1);

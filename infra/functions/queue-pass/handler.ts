@@ -9,7 +9,7 @@ import { jobWakeUp } from "../../../lib/queue/wake-up";
 
 export async function handler(): Promise<Awaited<ReturnType<typeof maintainQueue>>> {
   const config = settings();
-  if (config.worker.queue !== "sqs") throw new Error("the queue pass announces jobs on SQS: set PODIUM_QUEUE=sqs and PODIUM_SQS_QUEUE_URL");
+  if (config.worker.queue !== "sqs") throw new Error("the queue pass announces jobs on SQS: set PODIUM_QUEUE=sqs, PODIUM_SQS_QUEUE_URL and PODIUM_SQS_TASK_QUEUE_URL");
   await loadAwsSecrets(config);
   if (!config.database.url) throw new Error("no PostgreSQL URL: set DATABASE_URL or PODIUM_DATABASE_SECRET_ARN");
   // One connection per pass, closed after it: a connection kept between passes would keep a pausable Aurora awake.
