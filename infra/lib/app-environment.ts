@@ -28,6 +28,7 @@ export function appEnvironment(sources: AppEnvironmentSources): Record<string, s
     // Jobs are announced on SQS and run by Batch workers, never inside the web process.
     PODIUM_QUEUE: "sqs",
     PODIUM_SQS_QUEUE_URL: sources.dispatch.queue.queueUrl,
+    PODIUM_SQS_TASK_QUEUE_URL: sources.dispatch.taskQueue.queueUrl,
     PODIUM_WORKER: "off",
   };
 }

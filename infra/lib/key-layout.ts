@@ -28,6 +28,8 @@ export const SUBMISSION_KEYS = {
   all: "submissions/*",
   /** ONNX model entries, uploaded by the browser through presigned URLs and run by the worker. */
   models: "submissions/*/*/*.onnx",
+  /** Results files (and, matching the same pattern, the worker's top-10 lists). */
+  results: "submissions/*/*/*.json",
   /** The top-10 lists the worker writes for a model entry. */
   workerResults: "submissions/*/*/*.top10.json",
 } as const;

@@ -115,9 +115,13 @@ export class PodiumStack extends Stack {
       migrateBefore: [this.web.serverFunction],
     });
     this.database.allowClient(this.tasks.securityGroup, this.tasks.jobRole, "one-off tasks");
+    this.database.allowClient(this.tasks.securityGroup, this.tasks.runnerRole, "one-off tasks (jobs)");
+    this.dispatch.submitTasksTo(this.tasks.jobQueue, this.tasks.runJobDefinition);
+    this.storage.grantTaskAccess(this.tasks.runnerRole);
 
     this.operations = new Operations(this, "Operations", {
       jobs: this.dispatch.queue,
+      tasks: this.dispatch.taskQueue,
       deadLetters: this.dispatch.deadLetterQueue,
       jobQueues: [this.workers.jobQueue, this.tasks.jobQueue],
       cluster: this.database.cluster,
@@ -133,6 +137,7 @@ export class PodiumStack extends Stack {
       DatasetsBucket: [this.storage.datasets.bucketName, "S3_BUCKET"],
       SubmissionsBucket: [this.storage.submissions.bucketName, "S3_SUBMISSIONS_BUCKET"],
       JobQueueUrl: [this.dispatch.queue.queueUrl, "PODIUM_SQS_QUEUE_URL"],
+      TaskQueueUrl: [this.dispatch.taskQueue.queueUrl, "PODIUM_SQS_TASK_QUEUE_URL"],
       DeadLetterQueueUrl: [this.dispatch.deadLetterQueue.queueUrl, "Job messages the pipe gave up on"],
       GpuJobQueue: [this.workers.jobQueue.jobQueueArn, "AWS Batch queue of model entries"],
       TaskJobQueue: [this.tasks.jobQueue.jobQueueArn, "AWS Batch queue of one-off podium commands"],

@@ -99,6 +99,7 @@ describe("server function", () => {
       PODIUM_QUEUE: "sqs",
       PODIUM_WORKER: "off",
       PODIUM_SQS_QUEUE_URL: `ref:${placeholder.logicalId(placeholder.stack.dispatch.queue)}`,
+      PODIUM_SQS_TASK_QUEUE_URL: `ref:${placeholder.logicalId(placeholder.stack.dispatch.taskQueue)}`,
       S3_BUCKET: `ref:${placeholder.logicalId(placeholder.stack.storage.datasets)}`,
       S3_SUBMISSIONS_BUCKET: `ref:${placeholder.logicalId(placeholder.stack.storage.submissions)}`,
       PODIUM_SECRET_ARN: `ref:${placeholder.logicalId(placeholder.stack.web.appSecret)}`,

@@ -15,6 +15,8 @@ export interface DispatchProps {
 
 /** The Batch job name; the submission id travels as the job parameter `submissionId`. */
 export const SCORE_JOB_NAME = "podium-score-model";
+/** The Batch job name of CPU jobs; the job id travels as the job parameter `jobId`. */
+export const TASK_JOB_NAME = "podium-run-job";
 
 /**
  * The job announcement path. The web tier records the job row in PostgreSQL and sends
@@ -25,7 +27,10 @@ export const SCORE_JOB_NAME = "podium-score-model";
  * announce again.
  */
 export class Dispatch extends Construct {
+  /** SCORE_MODEL messages → GPU Batch jobs. */
   public readonly queue: sqs.Queue;
+  /** VALIDATE_DATASET and SCORE_RESULTS messages → Fargate Batch jobs (a pipe passes every message it reads on). */
+  public readonly taskQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly maxReceiveCount: number;
   /** Where the pipe records the messages it could not turn into jobs. */
@@ -40,41 +45,54 @@ export class Dispatch extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    this.queue = new sqs.Queue(this, "Jobs", {
+    const queueProps: sqs.QueueProps = {
       // SubmitJob answers in well under a second; a failed attempt is visible again after 2 minutes.
       visibilityTimeout: Duration.minutes(2),
       retentionPeriod: Duration.days(4),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
-    });
+    };
+    this.queue = new sqs.Queue(this, "Jobs", queueProps);
+    this.taskQueue = new sqs.Queue(this, "Tasks", queueProps);
   }
 
-  /** The only queue permission the web tier gets: sqs:SendMessage on this queue. */
-  grantSend(grantee: iam.IGrantable): iam.Grant {
-    return this.queue.grant(grantee, "sqs:SendMessage");
+  /** The only queue permission the web tier (and the queue pass) gets: sqs:SendMessage on the two queues. */
+  grantSend(grantee: iam.IGrantable): void {
+    for (const queue of [this.queue, this.taskQueue]) queue.grant(grantee, "sqs:SendMessage");
   }
 
-  /** Connects the queue to Batch: one message, one job of `jobDefinition` on `jobQueue`. */
+  /** Connects the job queue to Batch: one message, one GPU job of `jobDefinition` for `$.body.submissionId`. */
   submitJobsTo(jobQueue: batch.IJobQueue, jobDefinition: batch.EcsJobDefinition): pipes.CfnPipe {
-    const role = new iam.Role(this, "PipeRole", { assumedBy: new iam.ServicePrincipal("pipes.amazonaws.com") });
-    this.queue.grant(role, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
+    // Ids kept from the first version of the stack: renaming them would replace the pipe and its role.
+    return this.pipe({ pipeId: "ToBatch", roleId: "PipeRole", source: this.queue, jobQueue, jobDefinition, jobName: SCORE_JOB_NAME, parameters: { submissionId: "$.body.submissionId" }, description: "Podium: one SCORE_MODEL message → one AWS Batch GPU job" });
+  }
+
+  /** Connects the task queue to Batch: one message, one Fargate job of `jobDefinition` for `$.body.jobId`. */
+  submitTasksTo(jobQueue: batch.IJobQueue, jobDefinition: batch.EcsJobDefinition): pipes.CfnPipe {
+    return this.pipe({ pipeId: "TasksToBatch", roleId: "TaskPipeRole", source: this.taskQueue, jobQueue, jobDefinition, jobName: TASK_JOB_NAME, parameters: { jobId: "$.body.jobId" }, description: "Podium: one VALIDATE_DATASET or SCORE_RESULTS message → one AWS Batch Fargate job" });
+  }
+
+  private pipe(options: { pipeId: string; roleId: string; source: sqs.Queue; jobQueue: batch.IJobQueue; jobDefinition: batch.EcsJobDefinition; jobName: string; parameters: Record<string, string>; description: string }): pipes.CfnPipe {
+    const { source, jobQueue, jobDefinition } = options;
+    const role = new iam.Role(this, options.roleId, { assumedBy: new iam.ServicePrincipal("pipes.amazonaws.com") });
+    source.grant(role, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
     jobDefinition.grantSubmitJob(role, jobQueue);
     this.logGroup.grantWrite(role);
 
-    const pipe = new pipes.CfnPipe(this, "ToBatch", {
-      description: "Podium: one SCORE_MODEL message → one AWS Batch GPU job",
+    const pipe = new pipes.CfnPipe(this, options.pipeId, {
+      description: options.description,
       roleArn: role.roleArn,
-      source: this.queue.queueArn,
+      source: source.queueArn,
       // One message per SubmitJob: a bad message fails alone and reaches the dead-letter queue alone.
       sourceParameters: { sqsQueueParameters: { batchSize: 1 } },
       target: jobQueue.jobQueueArn,
       targetParameters: {
         batchJobParameters: {
           jobDefinition: jobDefinition.jobDefinitionArn,
-          jobName: SCORE_JOB_NAME,
-          // Fills Ref::submissionId in the job definition's command.
-          parameters: { submissionId: "$.body.submissionId" },
+          jobName: options.jobName,
+          // Fills Ref::<name> in the job definition's command.
+          parameters: options.parameters,
         },
       },
       logConfiguration: {

@@ -17,6 +17,22 @@ export const WORKER_COMMAND = ["node", "/app/bin/podium-worker.mjs", "--submissi
 /** jobs.max_attempts' default (prisma/schema.prisma); tests/infra checks that the two agree. */
 export const JOB_MAX_ATTEMPTS = 3;
 
+/**
+ * When Batch starts a one-job worker again (GPU and CPU alike): whenever the last one did not record an end. A
+ * worker that recorded one (done, or a fault of the entry) exits 0 and is not retried.
+ */
+export function workerRetryStrategies(): batch.RetryStrategy[] {
+  return [
+    // A host that went away (scale-in, hardware) is not the entry's fault.
+    batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onStatusReason: "Host EC2*" })),
+    // The worker exits 1 when it left the job QUEUED for another attempt (gpu-worker/main.ts).
+    batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onExitCode: "1" })),
+    // Killed (out of memory, Batch's timeout, a crash): the next start finds the job still leased to the dead
+    // worker, waits for the lease and takes it over, or ends it after its last attempt (claimAnnouncedJob).
+    batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onReason: "*" })),
+  ];
+}
+
 export interface GpuWorkersProps {
   readonly vpc: ec2.IVpc;
   /** Isolated subnets: the hosts reach AWS only through VPC endpoints. */
@@ -97,16 +113,7 @@ export class GpuWorkers extends Construct {
       // a worker again whenever one did not end its job: one more start than the job's attempts, so the last one can
       // only end it — FAILED with the reason and the quota unit refunded — when every worker before it died.
       retryAttempts: JOB_MAX_ATTEMPTS + 1,
-      retryStrategies: [
-        // A host that went away (scale-in, hardware) is not the entry's fault.
-        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onStatusReason: "Host EC2*" })),
-        // The worker exits 1 when it left the job QUEUED for another attempt (gpu-worker/main.ts).
-        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onExitCode: "1" })),
-        // Killed (out of memory, Batch's timeout, a crash): the next start finds the job still leased to the dead
-        // worker, waits for the lease and takes it over, or ends it after its last attempt (claimSubmissionJob). A
-        // worker that recorded an end (scored, or a model fault) exits 0 and is not retried.
-        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onReason: "*" })),
-      ],
+      retryStrategies: workerRetryStrategies(),
       propagateTags: true,
     });
   }

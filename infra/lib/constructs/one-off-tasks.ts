@@ -10,9 +10,13 @@ import { Construct } from "constructs";
 import { join } from "node:path";
 import { logGroupWithRetention } from "../log-groups";
 import { FUNCTIONS_DIR } from "../paths";
+import { JOB_MAX_ATTEMPTS, workerRetryStrategies } from "./gpu-workers";
 
 /** `podium db migrate` in the worker image: applies prisma/migrations to the database, recorded as Prisma does. */
 export const MIGRATE_COMMAND = ["node", "/app/bin/podium.mjs", "db", "migrate"];
+
+/** One CPU job by id (dataset validation, a results file): Batch fills Ref::jobId from the pipe's parameters. */
+export const RUN_JOB_COMMAND = ["node", "/app/bin/podium-worker.mjs", "--job", "Ref::jobId"];
 
 export interface OneOffTasksProps {
   readonly vpc: ec2.IVpc;
@@ -28,15 +32,19 @@ export interface OneOffTasksProps {
 }
 
 /**
- * CPU-only, run-to-completion `podium` commands on Fargate — database migrations on every deploy, and by hand
- * `podium admin create-user` (see infra/README.md) — through a small Batch queue. Same image and network as the
- * GPU workers, no GPU host booted for a one-minute task.
+ * CPU-only, run-to-completion work on Fargate through a small Batch queue: `podium` commands — database migrations on
+ * every deploy, and by hand `podium admin create-user` (see infra/README.md) — and the jobs that need no GPU
+ * (dataset validation, results files scoring could not finish in the request), one Batch job per SQS message. Same
+ * image and network as the GPU workers, no GPU host booted for a one-minute task.
  */
 export class OneOffTasks extends Construct {
   public readonly jobQueue: batch.JobQueue;
   /** Runs `podium db migrate` unless the submission overrides the command. */
   public readonly cliJobDefinition: batch.EcsJobDefinition;
   public readonly jobRole: iam.Role;
+  /** Runs one job by id (`podium-worker --job`), under its own role (it reads archives and results files). */
+  public readonly runJobDefinition: batch.EcsJobDefinition;
+  public readonly runnerRole: iam.Role;
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly migrationTrigger: triggers.TriggerFunction;
   /** The CLI tasks' output and the migration trigger's own log. */
@@ -70,6 +78,28 @@ export class OneOffTasks extends Construct {
       }),
       timeout: Duration.minutes(30),
       retryAttempts: 1,
+    });
+
+    this.runnerRole = new iam.Role(this, "RunnerRole", { assumedBy: new iam.ServicePrincipal("ecs-tasks.amazonaws.com"), description: "Podium CPU jobs (podium-worker --job)" });
+    this.runJobDefinition = new batch.EcsJobDefinition(this, "RunJob", {
+      container: new batch.EcsFargateContainerDefinition(this, "RunJobContainer", {
+        image: props.image,
+        command: RUN_JOB_COMMAND,
+        // Validation streams the archive and decodes each image once: two cores, and room for a 2 GiB archive's
+        // largest files in memory.
+        cpu: 2,
+        memory: Size.gibibytes(4),
+        environment: props.environment,
+        jobRole: this.runnerRole,
+        logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: "run-job" }),
+        assignPublicIp: false,
+        ephemeralStorageSize: Size.gibibytes(30),
+      }),
+      timeout: Duration.hours(1),
+      // As for GPU jobs: PostgreSQL counts attempts, Batch starts a worker again whenever one did not end its job.
+      retryAttempts: JOB_MAX_ATTEMPTS + 1,
+      retryStrategies: workerRetryStrategies(),
+      propagateTags: true,
     });
 
     this.migrationTrigger = new triggers.TriggerFunction(this, "Migrate", {

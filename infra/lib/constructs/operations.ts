@@ -13,6 +13,7 @@ import { Construct } from "constructs";
 
 export interface OperationsProps {
   readonly jobs: sqs.IQueue;
+  readonly tasks: sqs.IQueue;
   readonly deadLetters: sqs.IQueue;
   /** Only failures of jobs on these queues count (one-off tasks included: a failed migration matters). */
   readonly jobQueues: batch.IJobQueue[];
@@ -32,7 +33,7 @@ export interface OperationsProps {
  */
 export class Operations extends Construct {
   public readonly topic: sns.Topic;
-  public readonly alarms: Record<"queueAge" | "deadLetters" | "batchFailures" | "databaseCapacity" | "webErrors" | "webThrottles" | "queuePassErrors", cloudwatch.Alarm>;
+  public readonly alarms: Record<"queueAge" | "taskQueueAge" | "deadLetters" | "batchFailures" | "databaseCapacity" | "webErrors" | "webThrottles" | "queuePassErrors", cloudwatch.Alarm>;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
@@ -64,6 +65,12 @@ export class Operations extends Construct {
       queueAge: alarm("QueueAge", {
         alarmDescription: "Model jobs wait in SQS: the pipe is not submitting them to Batch",
         metric: props.jobs.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        threshold: props.queueAgeThreshold.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
+      taskQueueAge: alarm("TaskQueueAge", {
+        alarmDescription: "Dataset validations or results files wait in SQS: the task pipe is not submitting them to Batch",
+        metric: props.tasks.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
         threshold: props.queueAgeThreshold.toSeconds(),
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       }),

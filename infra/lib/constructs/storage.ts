@@ -67,6 +67,19 @@ export class Storage extends Construct {
   }
 
   /**
+   * The CPU tasks that run jobs on AWS (`podium-worker --job`): dataset validation — archive in; files, hidden truth
+   * and names, bundle out; a rejected archive's files deleted — and scoring a results file the web tier stored.
+   * The same dataset keys as the web tier, no model, no cache, no writes to submissions.
+   */
+  grantTaskAccess(grantee: iam.IGrantable): void {
+    grantObjects(this.datasets, grantee, READ, WEB_DATASET_KEYS);
+    grantObjects(this.datasets, grantee, WRITE, WEB_DATASET_KEYS);
+    grantObjects(this.datasets, grantee, ["s3:DeleteObject"], [DATASET_KEYS.files]);
+    grantListKeys(this.datasets, grantee);
+    grantObjects(this.submissions, grantee, READ, [SUBMISSION_KEYS.results]);
+  }
+
+  /**
    * An explicit Deny that outlives any later, broader grant: the web tier can read no object in any bucket except
    * `readable` (its own grants plus OpenNext's cache), so the rest of hidden/ and the worker's cache stay out of its
    * reach even if someone adds `bucket.grantRead(web)` one day.
