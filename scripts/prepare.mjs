@@ -46,4 +46,4 @@ if (existsSync(QUEUE_PASS_ENTRY)) await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
-console.log("prepared: Prisma client in lib/db/generated, CLI bundle in dist/podium.mjs, queue pass in dist/functions/queue-pass");
+console.log(`prepared: Prisma client in lib/db/generated, CLI bundle in dist/podium.mjs${existsSync(QUEUE_PASS_ENTRY) ? ", queue pass in dist/functions/queue-pass" : ""}`);

@@ -103,7 +103,7 @@ export class PodiumStack extends Stack {
       logRetention,
     });
     this.dispatch.grantSend(this.queuePass.function);
-    this.database.allowClient(this.queuePass.function, this.queuePass.function, "queue pass");
+    this.database.allowClient(this.queuePass.securityGroup, this.queuePass.function, "queue pass");
 
     this.tasks = new OneOffTasks(this, "OneOffTasks", {
       vpc,
@@ -112,18 +112,22 @@ export class PodiumStack extends Stack {
       environment,
       logRetention,
       migrateAfter: [this.network, this.database],
-      migrateBefore: [this.web.serverFunction],
+      // The web function and the queue pass never meet a schema older than their code.
+      migrateBefore: [this.web.serverFunction, this.queuePass.function],
     });
     this.database.allowClient(this.tasks.securityGroup, this.tasks.jobRole, "one-off tasks");
     this.database.allowClient(this.tasks.securityGroup, this.tasks.runnerRole, "one-off tasks (jobs)");
-    this.dispatch.submitTasksTo(this.tasks.jobQueue, this.tasks.runJobDefinition);
+    this.dispatch.submitTasksTo(this.tasks.runJobQueue, this.tasks.runJobDefinition);
+    // Every one-job worker sweeps expired leases first and announces the jobs it put back in a queue.
+    this.dispatch.grantSend(this.tasks.runnerRole);
+    this.dispatch.grantSend(this.workers.jobRole);
     this.storage.grantTaskAccess(this.tasks.runnerRole);
 
     this.operations = new Operations(this, "Operations", {
       jobs: this.dispatch.queue,
       tasks: this.dispatch.taskQueue,
       deadLetters: this.dispatch.deadLetterQueue,
-      jobQueues: [this.workers.jobQueue, this.tasks.jobQueue],
+      jobQueues: [this.workers.jobQueue, this.tasks.jobQueue, this.tasks.runJobQueue],
       cluster: this.database.cluster,
       webFunction: this.web.serverFunction,
       queuePassFunction: this.queuePass.function,

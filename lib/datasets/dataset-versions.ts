@@ -216,7 +216,8 @@ export async function validateDatasetVersionSafely(prisma: PodiumPrisma, store: 
     const logId = randomUUID();
     console.error(`[dataset validation ${logId}]`, error);
     await prisma.$transaction([
-      prisma.datasetVersion.update({ where: { id: versionId }, data: { status: "REJECTED", error: `validation stopped by a platform error (log id ${logId}); upload the archive again`, validatedAt: new Date() } }),
+      // Only while VALIDATING: a validation that finished meanwhile elsewhere keeps its outcome.
+      prisma.datasetVersion.updateMany({ where: { id: versionId, status: "VALIDATING" }, data: { status: "REJECTED", error: `validation stopped by a platform error (log id ${logId}); upload the archive again`, validatedAt: new Date() } }),
       prisma.job.updateMany({ where: { datasetVersionId: versionId, kind: "VALIDATE_DATASET", state: { in: ["QUEUED", "RUNNING"] } }, data: { state: "FAILED", lastError: String(error), finishedAt: new Date() } }),
     ]);
   }

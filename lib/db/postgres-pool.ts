@@ -26,6 +26,8 @@ export async function openPostgresPool(url: string, options: { max?: number } = 
       const connectionsGone = new Promise<void>((resolve) => {
         if (open === 0) return resolve();
         pool.on("remove", () => ++removed === open && resolve());
+        // A client whose connect failed is dropped without a 'remove': never wait on it for long.
+        setTimeout(resolve, 5000).unref();
       });
       await pool.end();
       await connectionsGone;

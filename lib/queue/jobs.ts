@@ -77,14 +77,15 @@ const targetCondition = (target: JobTarget) => ("jobId" in target ? { column: "i
 
 /**
  * Claims the waiting job a Batch job was started for (`podium-worker --submission ID` or `--job ID`), whatever the
- * queue order: Batch already decided it runs now. Null when it is not waiting (done, or held by a live worker).
+ * queue order: Batch already decided it runs now. Null when it is not waiting (done, or held by a live worker). It
+ * waits for a row lock rather than skipping the row: a brief lock (an announcement's stamp) must not read as "taken".
  */
 export async function claimTargetJob(sql: SqlExecutor, options: { workerId: string; target: JobTarget; leaseSeconds: number }): Promise<ClaimedJob | null> {
   const { column, value } = targetCondition(options.target);
   const [row] = await sql.query<JobRow>(
     `UPDATE jobs SET state = 'RUNNING', worker_id = $1, attempts = jobs.attempts + 1,
        lease_expires_at = now() + make_interval(secs => $3), heartbeat_at = now(), started_at = now()
-     WHERE id = (SELECT id FROM jobs WHERE ${column} = $2 AND state = 'QUEUED' ORDER BY created_at DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
+     WHERE id = (SELECT id FROM jobs WHERE ${column} = $2 AND state = 'QUEUED' ORDER BY created_at DESC LIMIT 1 FOR UPDATE)
      RETURNING id, kind, competition_id, team_id, submission_id, dataset_version_id, attempts, max_attempts`,
     [options.workerId, value, options.leaseSeconds],
   );

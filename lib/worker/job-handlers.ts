@@ -2,7 +2,7 @@ import type { Settings } from "../config/env";
 import type { Database } from "../db/open-database";
 import type { JobKind } from "../queue/jobs";
 import type { JobHandler } from "../queue/run-jobs";
-import { validateDatasetVersionSafely } from "../datasets/dataset-versions";
+import { runDatasetValidation } from "../datasets/dataset-versions";
 import type { BlobStore } from "../storage/blob-store";
 import { scoreModelSubmission } from "../submissions/score-model-submission";
 import { finishQueuedSubmission } from "../submissions/submit-results";
@@ -17,8 +17,9 @@ export function jobHandlers(database: Database, store: BlobStore, config: Settin
       await finishQueuedSubmission(database, store, job.submissionId!);
     },
     SCORE_MODEL: (job, context) => scoreModelSubmission(database, store, job, context, config.worker),
-    // Never throws: a platform fault ends the version REJECTED (upload again) and its job FAILED.
-    VALIDATE_DATASET: (job) => validateDatasetVersionSafely(database.prisma, store, job.datasetVersionId!),
+    // A fault (S3, the network) throws into the job's attempts; after the last one the version is REJECTED with the
+    // reason (lib/queue/jobs.ts failForGood), so an organizer's 2 GiB upload survives a transient error.
+    VALIDATE_DATASET: async (job) => void (await runDatasetValidation(database.prisma, store, job.datasetVersionId!)),
   };
   return Object.fromEntries(kinds.map((kind) => [kind, all[kind]]).filter(([, handler]) => handler));
 }

@@ -93,6 +93,23 @@ describe("dataset validation as a job (AWS)", () => {
     expect(version.error).toMatch(/validation stopped: its worker \(dead\) stopped answering 1 times; upload the archive again/);
   });
 
+  it("retries a validation that failed through a fault, and after its last attempt rejects the version with the reason", async () => {
+    const versionId = await upload("fourth.tar.gz", await tarArchive(await validDatasetEntries(4), true));
+    const job = await database.prisma.job.findFirstOrThrow({ where: { datasetVersionId: versionId, kind: "VALIDATE_DATASET" } });
+    await database.prisma.job.update({ where: { id: job.id }, data: { maxAttempts: 2 } });
+    const version = await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
+    await store.delete(version.archiveKey); // what a storage fault looks like to the worker
+    // First attempt: left for another one (exit 1, so Batch starts the worker again); the version still validates.
+    await expect(runWorker(["--job", job.id])).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/attempt 1 failed, retrying: .*archive of dataset version \d+ is missing/) });
+    expect((await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } })).status).toBe("VALIDATING");
+    // Last attempt: the job ends FAILED and the organizer sees why.
+    const { stderr } = await runWorker(["--job", job.id]);
+    expect(stderr).toMatch(new RegExp(`job ${job.id} ended FAILED`));
+    const rejected = await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
+    expect(rejected.status).toBe("REJECTED");
+    expect(rejected.error).toMatch(/validation stopped: .*archive of dataset version \d+ is missing.*; upload the archive again/);
+  });
+
   it("refuses --job together with --submission", async () => {
     await expect(runWorker(["--job", "a", "--submission", "b"])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/give one/) });
   });

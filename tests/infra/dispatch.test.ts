@@ -69,7 +69,7 @@ describe("pipe", () => {
 describe("task pipe", () => {
   it("submits a job of the run-job definition to the Fargate queue, one message at a time, with jobId from the body", () => {
     expect(taskPipe.SourceParameters).toEqual({ SqsQueueParameters: { BatchSize: 1 } });
-    expect(flatten(taskPipe.Target)).toBe(`${synth.logicalId(synth.stack.tasks.jobQueue)}.JobQueueArn`);
+    expect(flatten(taskPipe.Target)).toBe(`${synth.logicalId(synth.stack.tasks.runJobQueue)}.JobQueueArn`);
     const target = (taskPipe.TargetParameters as { BatchJobParameters: Record<string, Json> }).BatchJobParameters;
     expect(flatten(target.JobDefinition)).toBe(`ref:${synth.logicalId(synth.stack.tasks.runJobDefinition)}`);
     expect(target.Parameters).toEqual({ jobId: "$.body.jobId" });
@@ -81,6 +81,6 @@ describe("task pipe", () => {
     expect(statements.filter((statement) => resourcesOf(statement).includes(taskQueue)).flatMap(actionsOf).sort()).toEqual(["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]);
     expect(statements.some((statement) => resourcesOf(statement).includes(`arn:${synth.logicalId(synth.stack.dispatch.queue)}`))).toBe(false);
     const submit = statements.filter((statement) => actionsOf(statement).includes("batch:SubmitJob"));
-    expect(submit.flatMap(resourcesOf).sort()).toEqual([`${synth.logicalId(synth.stack.tasks.jobQueue)}.JobQueueArn`, `ref:${synth.logicalId(synth.stack.tasks.runJobDefinition)}`].sort());
+    expect(submit.flatMap(resourcesOf).sort()).toEqual([`${synth.logicalId(synth.stack.tasks.runJobQueue)}.JobQueueArn`, `ref:${synth.logicalId(synth.stack.tasks.runJobDefinition)}`].sort());
   });
 });

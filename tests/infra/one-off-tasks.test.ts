@@ -35,6 +35,15 @@ describe("run-job definition", () => {
     expect(onExit).toEqual(expect.arrayContaining([["1", "retry"], ["*", "retry"]]));
   });
 
+  it("runs on its own Fargate queue and capacity, apart from the deploy's migration", () => {
+    const queues = resourcesOfType(synth.template, "AWS::Batch::JobQueue");
+    const environmentsOf = (queue: Parameters<Synthesized["logicalId"]>[0]) =>
+      ((queues[synth.logicalId(queue)]!.Properties!.ComputeEnvironmentOrder as { ComputeEnvironment: Json }[]) ?? []).map((entry) => flatten(entry.ComputeEnvironment));
+    const runJob = environmentsOf(synth.stack.tasks.runJobQueue);
+    expect(runJob).toHaveLength(1);
+    expect(environmentsOf(synth.stack.tasks.jobQueue)).not.toContain(runJob[0]);
+  });
+
   it("gets the task queue's URL with the rest of the Podium settings, under the runner role", () => {
     const environment = Object.fromEntries((container().Environment as { Name: string; Value: Json }[]).map((variable) => [variable.Name, flatten(variable.Value)]));
     expect(environment).toMatchObject({ PODIUM_QUEUE: "sqs", PODIUM_WORKER: "off", PODIUM_SQS_TASK_QUEUE_URL: `ref:${synth.logicalId(synth.stack.dispatch.taskQueue)}` });
@@ -58,6 +67,17 @@ describe("the runner role", () => {
     expect(decide(runner, "s3:GetObject", `${datasets}/cache/v1/gallery-224-uint8.bin`)).not.toBe("allow");
     expect(decide(runner, "s3:GetObject", `${datasets}/datasets/c1/v1/hidden/gallery/0001.jpg`)).not.toBe("allow");
     expect(decide(runner, "s3:DeleteObject", `${datasets}/datasets/c1/v1/hidden/truth.json`)).not.toBe("allow");
+  });
+
+  it("may announce on both queues the jobs its sweep put back (as the GPU worker may), and receive from none", () => {
+    const gpu = roleStatements(synth.template, synth.logicalId(synth.stack.workers.jobRole));
+    for (const queue of [synth.stack.dispatch.queue, synth.stack.dispatch.taskQueue]) {
+      const arn = `arn:${synth.logicalId(queue)}`;
+      for (const statements of [runner, gpu]) {
+        expect(decide(statements, "sqs:SendMessage", arn)).toBe("allow");
+        expect(decide(statements, "sqs:ReceiveMessage", arn)).toBe("implicit-deny");
+      }
+    }
   });
 
   it("reads the database secret, and the database accepts the tasks' security group", () => {

@@ -40,7 +40,7 @@ describe("alarms", () => {
     expect(pattern.source).toEqual(["aws.batch"]);
     expect(pattern["detail-type"]).toEqual(["Batch Job State Change"]);
     expect(pattern.detail.status).toEqual(["FAILED"]);
-    expect(pattern.detail.jobQueue.map(flatten).sort()).toEqual([synth.stack.workers.jobQueue, synth.stack.tasks.jobQueue].map((queue) => `${synth.logicalId(queue)}.JobQueueArn`).sort());
+    expect(pattern.detail.jobQueue.map(flatten).sort()).toEqual([synth.stack.workers.jobQueue, synth.stack.tasks.jobQueue, synth.stack.tasks.runJobQueue].map((queue) => `${synth.logicalId(queue)}.JobQueueArn`).sort());
     expect(alarm.Threshold).toBe(1);
   });
 

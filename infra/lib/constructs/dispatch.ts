@@ -57,7 +57,7 @@ export class Dispatch extends Construct {
     this.taskQueue = new sqs.Queue(this, "Tasks", queueProps);
   }
 
-  /** The only queue permission the web tier (and the queue pass) gets: sqs:SendMessage on the two queues. */
+  /** The only queue permission Podium's processes get (web, queue pass, workers): sqs:SendMessage on the two queues. */
   grantSend(grantee: iam.IGrantable): void {
     for (const queue of [this.queue, this.taskQueue]) queue.grant(grantee, "sqs:SendMessage");
   }

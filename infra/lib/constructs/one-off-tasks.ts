@@ -39,6 +39,8 @@ export interface OneOffTasksProps {
  */
 export class OneOffTasks extends Construct {
   public readonly jobQueue: batch.JobQueue;
+  /** CPU jobs have their own queue and capacity: a backlog of validations never holds up a deploy's migration. */
+  public readonly runJobQueue: batch.JobQueue;
   /** Runs `podium db migrate` unless the submission overrides the command. */
   public readonly cliJobDefinition: batch.EcsJobDefinition;
   public readonly jobRole: iam.Role;
@@ -61,6 +63,14 @@ export class OneOffTasks extends Construct {
       maxvCpus: 4,
     });
     this.jobQueue = new batch.JobQueue(this, "JobQueue", { computeEnvironments: [{ computeEnvironment, order: 1 }] });
+    const runJobEnvironment = new batch.FargateComputeEnvironment(this, "RunJobComputeEnvironment", {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      // Four 2-vCPU jobs at once; Fargate bills only running tasks.
+      maxvCpus: 8,
+    });
+    this.runJobQueue = new batch.JobQueue(this, "RunJobQueue", { computeEnvironments: [{ computeEnvironment: runJobEnvironment, order: 1 }] });
     this.jobRole = new iam.Role(this, "JobRole", { assumedBy: new iam.ServicePrincipal("ecs-tasks.amazonaws.com"), description: "Podium one-off CLI tasks" });
 
     this.cliJobDefinition = new batch.EcsJobDefinition(this, "Cli", {

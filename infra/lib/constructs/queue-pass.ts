@@ -1,5 +1,5 @@
 import { Duration } from "aws-cdk-lib";
-import type * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -35,6 +35,8 @@ export class QueuePass extends Construct {
   public readonly function: lambda.Function;
   public readonly rule: events.Rule;
   public readonly logGroup: logs.LogGroup;
+  /** Beside the function, not inside it: migrations run before the function, after the database accepts this group. */
+  public readonly securityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: QueuePassProps) {
     super(scope, id);
@@ -43,6 +45,7 @@ export class QueuePass extends Construct {
       throw new Error(`${bundleDir}/index.mjs is missing: run \`node scripts/prepare.mjs\` (npm ci runs it) before synthesizing`);
     }
     this.logGroup = logGroupWithRetention(this, "Logs", props.logRetention);
+    this.securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", { vpc: props.vpc, description: "Podium queue pass", allowAllOutbound: true });
     this.function = new lambda.Function(this, "Function", {
       description: "Podium: scheduled queue pass (sweep expired leases, announce waiting jobs)",
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -54,6 +57,7 @@ export class QueuePass extends Construct {
       timeout: Duration.seconds(60),
       vpc: props.vpc,
       vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
       logGroup: this.logGroup,
       environment: props.environment,
     });
