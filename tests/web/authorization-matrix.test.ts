@@ -19,6 +19,7 @@ import { HttpSession } from "../helpers/http-session";
 import { startNextServer, type RunningServer } from "../helpers/next-server";
 import { createPostgresDatabase } from "../helpers/services";
 import { uploadDatasetArchive } from "../helpers/upload";
+import { pageDoors, routeDoors, serverActionDoors } from "../helpers/doors-on-disk";
 
 // Every route and server action added for organizers, called as each kind of actor, with the allowed or denied
 // outcome asserted — and the hidden labels, gallery and split seed checked never to reach a participant.
@@ -27,16 +28,25 @@ const ACTORS = ["anonymous", "participant", "otherParticipant", "otherOrganizer"
 type ActorName = (typeof ACTORS)[number];
 const PASSWORD = "matrix password 1";
 
-/** allowed: the request goes through (2xx/3xx, or a domain answer that is not 401/403); otherwise the status expected. */
-type Outcome = "allowed" | 401 | 403 | 404 | "sign-in" | "not-organizer" | "not-in-team";
+/** The exact status each actor gets from a door: a success is a number as much as a refusal is. */
+type Expected = Record<ActorName, number>;
+/** Pages and server actions answer with a redirect or a page that says why; these name the answer. */
+type PageOutcome = 200 | "sign-in" | "not-organizer" | "not-in-team";
 
-const organizersOnly: Record<ActorName, Outcome> = { anonymous: 401, participant: 403, otherParticipant: 403, otherOrganizer: 403, organizer: "allowed", admin: "allowed" };
-const signedIn: Record<ActorName, Outcome> = { anonymous: 401, participant: "allowed", otherParticipant: "allowed", otherOrganizer: "allowed", organizer: "allowed", admin: "allowed" };
-const everyone: Record<ActorName, Outcome> = { anonymous: "allowed", participant: "allowed", otherParticipant: "allowed", otherOrganizer: "allowed", organizer: "allowed", admin: "allowed" };
-const participantsOfA: Record<ActorName, Outcome> = { anonymous: 401, participant: "allowed", otherParticipant: 403, otherOrganizer: 403, organizer: "allowed", admin: "allowed" };
-const teamOfA: Record<ActorName, Outcome> = { anonymous: 401, participant: "allowed", otherParticipant: 403, otherOrganizer: 403, organizer: 403, admin: 403 };
-const teamOrOrganizersOfA: Record<ActorName, Outcome> = { anonymous: 401, participant: "allowed", otherParticipant: 403, otherOrganizer: 403, organizer: "allowed", admin: "allowed" };
-const privateBeforeReveal: Record<ActorName, Outcome> = { anonymous: 403, participant: 403, otherParticipant: 403, otherOrganizer: 403, organizer: "allowed", admin: "allowed" };
+const byActor = (anonymous: number, participant: number, otherParticipant: number, otherOrganizer: number, organizer: number, admin: number): Expected => ({
+  anonymous,
+  participant,
+  otherParticipant,
+  otherOrganizer,
+  organizer,
+  admin,
+});
+const organizersOnly = (ok = 200): Expected => byActor(401, 403, 403, 403, ok, ok);
+const signedIn = (ok = 200): Expected => byActor(401, ok, ok, ok, ok, ok);
+const everyone = (status = 200): Expected => byActor(status, status, status, status, status, status);
+const participantsOfA = (ok = 200): Expected => byActor(401, ok, 403, 403, ok, ok);
+const teamOfA = (ok = 200): Expected => byActor(401, ok, 403, 403, 403, 403);
+const teamOrOrganizersOfA = (ok = 200): Expected => byActor(401, ok, 403, 403, ok, ok);
 
 describe("authorization matrix", () => {
   let server: RunningServer;
@@ -111,51 +121,111 @@ describe("authorization matrix", () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  function check(outcome: Outcome, response: Response, label: string) {
-    if (outcome === "allowed") expect([401, 403], label).not.toContain(response.status);
-    else if (typeof outcome === "number") expect(response.status, label).toBe(outcome);
+  /** One call of a door. `door` is the route's key on disk ("METHOD /path"); several rows may share a door. */
+  interface RouteRow {
+    door: string;
+    label?: string;
+    expected: Expected;
+    call: (actor: ActorName) => Promise<Response>;
   }
-
-  const routes: Array<{ route: string; expected: Record<ActorName, Outcome>; call: (actor: ActorName) => Promise<Response> }> = [
-    { route: "GET /api/v1/me", expected: signedIn, call: (actor) => api(actor, "GET", "/api/v1/me") },
-    { route: "GET /api/v1/tokens", expected: signedIn, call: (actor) => api(actor, "GET", "/api/v1/tokens") },
-    { route: "POST /api/v1/tokens", expected: signedIn, call: (actor) => api(actor, "POST", "/api/v1/tokens", { name: "extra" }) },
-    { route: "GET /api/v1/competitions", expected: everyone, call: (actor) => api(actor, "GET", "/api/v1/competitions") },
-    { route: "POST /api/v1/competitions", expected: signedIn, call: (actor) => api(actor, "POST", "/api/v1/competitions", { slug: `new-${actor.toLowerCase()}-${counter++}`, title: "New" }) },
-    { route: "GET /api/v1/competitions/{slug}", expected: everyone, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a") },
-    { route: "PATCH /api/v1/competitions/{slug}", expected: organizersOnly, call: (actor) => api(actor, "PATCH", "/api/v1/competitions/comp-a", { description: `edited by ${actor}` }) },
-    { route: "POST /api/v1/competitions/{slug}/organizers", expected: organizersOnly, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/organizers", { email: "admin@matrix.test" }) },
-    { route: "GET /api/v1/competitions/{slug}/datasets", expected: organizersOnly, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/datasets") },
-    { route: "POST /api/v1/competitions/{slug}/datasets", expected: organizersOnly, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/datasets", { fileName: "x.zip", size: 100 }) },
-    { route: "GET /api/v1/competitions/{slug}/datasets/{id}", expected: organizersOnly, call: (actor) => api(actor, "GET", `/api/v1/competitions/comp-a/datasets/${versionId}`) },
-    { route: "POST …/datasets/{id}/parts", expected: organizersOnly, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/datasets/${versionId}/parts`, { uploadId: "x", partNumbers: [1] }) },
-    { route: "POST …/datasets/{id}/complete", expected: organizersOnly, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/datasets/${versionId}/complete`, { uploadId: "x", parts: [{ partNumber: 1, etag: "x" }] }) },
-    { route: "POST …/datasets/{number}/activate", expected: organizersOnly, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/datasets/1/activate") },
-    { route: "GET /api/v1/competitions/{slug}/bundle", expected: participantsOfA, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/bundle") },
-    { route: "POST /api/v1/competitions/{slug}/teams", expected: { anonymous: 401, participant: "allowed", otherParticipant: "allowed", otherOrganizer: 403, organizer: "allowed", admin: "allowed" }, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-b/teams", { name: `team of ${actor}` }) },
-    { route: "POST /api/v1/competitions/{slug}/submissions", expected: teamOfA, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/submissions", { "q0.jpg": [] }) },
-    { route: "GET /api/v1/competitions/{slug}/submissions", expected: teamOfA, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/submissions") },
-    { route: "POST /api/v1/competitions/{slug}/models", expected: teamOfA, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/models", { fileName: "m.onnx", size: 100 }) },
-    { route: "POST …/models/{id}/parts", expected: teamOfA, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/models/${submissionId}/parts`, { uploadId: "x", partNumbers: [1] }) },
-    { route: "POST …/models/{id}/complete", expected: teamOfA, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/models/${submissionId}/complete`, { uploadId: "x", parts: [{ partNumber: 1, etag: "x" }] }) },
-    { route: "GET …/submissions/{id}/results", expected: teamOrOrganizersOfA, call: (actor) => api(actor, "GET", `/api/v1/competitions/comp-a/submissions/${submissionId}/results`) },
-    { route: "GET /api/v1/competitions/{slug}/submissions/{id}", expected: teamOrOrganizersOfA, call: (actor) => api(actor, "GET", `/api/v1/competitions/comp-a/submissions/${submissionId}`) },
-    { route: "PATCH /api/v1/competitions/{slug}/submissions/{id}", expected: teamOfA, call: (actor) => api(actor, "PATCH", `/api/v1/competitions/comp-a/submissions/${submissionId}`, { selectedForFinal: true }) },
-    { route: "GET /api/v1/competitions/{slug}/leaderboard (public)", expected: everyone, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/leaderboard") },
-    { route: "GET /api/v1/competitions/{slug}/leaderboard?format=csv", expected: everyone, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/leaderboard?format=csv") },
-    { route: "GET /api/v1/competitions/{slug}/leaderboard?board=private (before reveal)", expected: privateBeforeReveal, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/leaderboard?board=private") },
-    { route: "GET /api/v1/competitions/{slug}/admin/jobs", expected: organizersOnly, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/admin/jobs") },
-    { route: "GET /api/v1/competitions/{slug}/admin/submissions", expected: organizersOnly, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/admin/submissions?status=scored&q=team") },
-    { route: "GET /api/v1/competitions/{slug}/admin/teams", expected: organizersOnly, call: (actor) => api(actor, "GET", "/api/v1/competitions/comp-a/admin/teams") },
-    { route: "POST …/admin/submissions/{id}/rerun", expected: organizersOnly, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/admin/submissions/${submissionId}/rerun`) },
-    // Disqualify, then re-instate at once: later rows need Team A able to submit.
-    { route: "POST …/admin/teams/{id}/disqualify", expected: organizersOnly, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/admin/teams/${teamId}/disqualify`, { reason: `matrix run by ${actor}` }) },
-    { route: "POST …/admin/teams/{id}/reinstate", expected: organizersOnly, call: (actor) => api(actor, "POST", `/api/v1/competitions/comp-a/admin/teams/${teamId}/reinstate`) },
-    { route: "GET /c/{slug}/submissions/{id}/analysis/image", expected: teamOrOrganizersOfA, call: (actor) => api(actor, "GET", `/c/comp-a/submissions/${submissionId}/analysis/image?set=query&name=q0.jpg`) },
-    { route: "POST /c/{slug}/retrieval/ (legacy endpoint off)", expected: { anonymous: 404, participant: 404, otherParticipant: 404, otherOrganizer: 404, organizer: 404, admin: 404 }, call: (actor) => api(actor, "POST", "/c/comp-a/retrieval/", { groupname: "Team A", images: {} }) },
+  const A = "/api/v1/competitions/comp-a";
+  const routes: RouteRow[] = [
+    { door: "GET /api/health", expected: everyone(), call: (actor) => api(actor, "GET", "/api/health") },
+    { door: "GET /api/v1/openapi.json", expected: everyone(), call: (actor) => api(actor, "GET", "/api/v1/openapi.json") },
+    { door: "GET /api/auth/{...nextauth}", label: "session", expected: everyone(), call: (actor) => sessions[actor].fetch("/api/auth/session") },
+    {
+      door: "POST /api/auth/{...nextauth}",
+      label: "credentials with a wrong password",
+      // Auth.js answers a failed sign-in with a redirect to the sign-in page, never a session.
+      expected: everyone(302),
+      call: async (actor) => {
+        const fresh = new HttpSession(server.url);
+        const csrf = (await (await fresh.fetch("/api/auth/csrf")).json()) as { csrfToken: string };
+        return fresh.fetch("/api/auth/callback/credentials", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ csrfToken: csrf.csrfToken, email: `${actor.toLowerCase()}@matrix.test`, password: "wrong password", callbackUrl: server.url }),
+        });
+      },
+    },
+    // Unsigned blob URLs: refused whoever asks (signed ones are checked below).
+    { door: "GET /api/blobs/{...key}", expected: everyone(400), call: (actor) => api(actor, "GET", `/api/blobs/competitions/${competitionId}/x`) },
+    { door: "HEAD /api/blobs/{...key}", expected: everyone(400), call: (actor) => api(actor, "HEAD", `/api/blobs/competitions/${competitionId}/x`) },
+    { door: "PUT /api/blobs/{...key}", expected: everyone(400), call: (actor) => api(actor, "PUT", `/api/blobs/competitions/${competitionId}/x`, "bytes") },
+    { door: "GET /api/v1/me", expected: signedIn(), call: (actor) => api(actor, "GET", "/api/v1/me") },
+    { door: "GET /api/v1/tokens", expected: signedIn(), call: (actor) => api(actor, "GET", "/api/v1/tokens") },
+    { door: "POST /api/v1/tokens", expected: signedIn(), call: (actor) => api(actor, "POST", "/api/v1/tokens", { name: "extra" }) },
+    {
+      door: "DELETE /api/v1/tokens/{id}",
+      label: "the organizer's token",
+      expected: byActor(401, 404, 404, 404, 200, 404),
+      call: async (actor) => api(actor, "DELETE", `/api/v1/tokens/${(await createApiToken(database.prisma, { userId: actors.organizer!.userId, name: `victim of ${actor}` })).id}`),
+    },
+    { door: "GET /api/v1/competitions", expected: everyone(), call: (actor) => api(actor, "GET", "/api/v1/competitions") },
+    { door: "POST /api/v1/competitions", expected: signedIn(201), call: (actor) => api(actor, "POST", "/api/v1/competitions", { slug: `new-${actor.toLowerCase()}-${counter++}`, title: "New" }) },
+    { door: "GET /api/v1/competitions/{slug}", expected: everyone(), call: (actor) => api(actor, "GET", A) },
+    { door: "PATCH /api/v1/competitions/{slug}", expected: organizersOnly(), call: (actor) => api(actor, "PATCH", A, { description: `edited by ${actor}` }) },
+    { door: "POST /api/v1/competitions/{slug}/organizers", expected: organizersOnly(), call: (actor) => api(actor, "POST", `${A}/organizers`, { email: "admin@matrix.test" }) },
+    { door: "GET /api/v1/competitions/{slug}/datasets", expected: organizersOnly(), call: (actor) => api(actor, "GET", `${A}/datasets`) },
+    { door: "POST /api/v1/competitions/{slug}/datasets", expected: organizersOnly(201), call: (actor) => api(actor, "POST", `${A}/datasets`, { fileName: "x.zip", size: 100 }) },
+    { door: "GET /api/v1/competitions/{slug}/datasets/{id}", expected: organizersOnly(), call: (actor) => api(actor, "GET", `${A}/datasets/${versionId}`) },
+    // A validated version takes no more parts: the organizer is told so, everyone else never learns it exists.
+    { door: "POST /api/v1/competitions/{slug}/datasets/{id}/parts", expected: organizersOnly(409), call: (actor) => api(actor, "POST", `${A}/datasets/${versionId}/parts`, { uploadId: "x", partNumbers: [1] }) },
+    { door: "POST /api/v1/competitions/{slug}/datasets/{id}/complete", expected: organizersOnly(409), call: (actor) => api(actor, "POST", `${A}/datasets/${versionId}/complete`, { uploadId: "x", parts: [{ partNumber: 1, etag: "x" }] }) },
+    { door: "POST /api/v1/competitions/{slug}/datasets/{id}/activate", expected: organizersOnly(), call: (actor) => api(actor, "POST", `${A}/datasets/1/activate`) },
+    { door: "GET /api/v1/competitions/{slug}/bundle", expected: participantsOfA(), call: (actor) => api(actor, "GET", `${A}/bundle`) },
+    {
+      door: "POST /api/v1/competitions/{slug}/teams",
+      label: "in comp-b",
+      expected: byActor(401, 201, 409, 403, 201, 201),
+      call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-b/teams", { name: `team of ${actor}` }),
+    },
+    {
+      door: "POST /api/v1/competitions/{slug}/teams/join",
+      label: "Team A's invite code",
+      expected: byActor(401, 409, 200, 200, 403, 403),
+      call: async (actor) => {
+        const team = await database.prisma.team.findUniqueOrThrow({ where: { id: teamId } });
+        const response = await api(actor, "POST", `${A}/teams/join`, { code: team.inviteCode });
+        // Whoever joined leaves again, so Team A keeps one member for the rows that follow.
+        if (response.status === 200) await api(actor, "POST", `${A}/team/leave`);
+        return response;
+      },
+    },
+    { door: "POST /api/v1/competitions/{slug}/team/invite", expected: teamOfA(), call: (actor) => api(actor, "POST", `${A}/team/invite`) },
+    // Leaving is tried in comp-c, where nobody is in a team.
+    { door: "POST /api/v1/competitions/{slug}/team/leave", expected: byActor(401, 403, 403, 403, 403, 403), call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-c/team/leave") },
+    { door: "POST /api/v1/competitions/{slug}/submissions", label: "an invalid file", expected: teamOfA(422), call: (actor) => api(actor, "POST", `${A}/submissions`, { "q0.jpg": [] }) },
+    { door: "GET /api/v1/competitions/{slug}/submissions", expected: teamOfA(), call: (actor) => api(actor, "GET", `${A}/submissions`) },
+    { door: "POST /api/v1/competitions/{slug}/models", label: "a model in a results-only contest", expected: teamOfA(400), call: (actor) => api(actor, "POST", `${A}/models`, { fileName: "m.onnx", size: 100 }) },
+    { door: "POST /api/v1/competitions/{slug}/models/{id}/parts", label: "a results entry's id", expected: teamOfA(404), call: (actor) => api(actor, "POST", `${A}/models/${submissionId}/parts`, { uploadId: "x", partNumbers: [1] }) },
+    { door: "POST /api/v1/competitions/{slug}/models/{id}/complete", label: "a results entry's id", expected: teamOfA(404), call: (actor) => api(actor, "POST", `${A}/models/${submissionId}/complete`, { uploadId: "x", parts: [{ partNumber: 1, etag: "x" }] }) },
+    { door: "GET /api/v1/competitions/{slug}/submissions/{id}/results", label: "a results file has no generated file", expected: teamOrOrganizersOfA(404), call: (actor) => api(actor, "GET", `${A}/submissions/${submissionId}/results`) },
+    { door: "GET /api/v1/competitions/{slug}/submissions/{id}", expected: teamOrOrganizersOfA(), call: (actor) => api(actor, "GET", `${A}/submissions/${submissionId}`) },
+    { door: "PATCH /api/v1/competitions/{slug}/submissions/{id}", expected: teamOfA(), call: (actor) => api(actor, "PATCH", `${A}/submissions/${submissionId}`, { selectedForFinal: true }) },
+    { door: "GET /api/v1/competitions/{slug}/leaderboard", label: "public", expected: everyone(), call: (actor) => api(actor, "GET", `${A}/leaderboard`) },
+    { door: "GET /api/v1/competitions/{slug}/leaderboard", label: "public, CSV", expected: everyone(), call: (actor) => api(actor, "GET", `${A}/leaderboard?format=csv`) },
+    { door: "GET /api/v1/competitions/{slug}/leaderboard", label: "private before the reveal", expected: byActor(403, 403, 403, 403, 200, 200), call: (actor) => api(actor, "GET", `${A}/leaderboard?board=private`) },
+    { door: "GET /api/v1/competitions/{slug}/admin/jobs", expected: organizersOnly(), call: (actor) => api(actor, "GET", `${A}/admin/jobs`) },
+    { door: "GET /api/v1/competitions/{slug}/admin/submissions", expected: organizersOnly(), call: (actor) => api(actor, "GET", `${A}/admin/submissions?status=scored&q=team`) },
+    { door: "GET /api/v1/competitions/{slug}/admin/teams", expected: organizersOnly(), call: (actor) => api(actor, "GET", `${A}/admin/teams`) },
+    { door: "POST /api/v1/competitions/{slug}/admin/submissions/{id}/rerun", expected: organizersOnly(), call: (actor) => api(actor, "POST", `${A}/admin/submissions/${submissionId}/rerun`) },
+    // Disqualify, then re-instate at once: later rows need Team A able to submit. The admin finds each already done.
+    { door: "POST /api/v1/competitions/{slug}/admin/teams/{id}/disqualify", expected: byActor(401, 403, 403, 403, 200, 409), call: (actor) => api(actor, "POST", `${A}/admin/teams/${teamId}/disqualify`, { reason: `matrix run by ${actor}` }) },
+    { door: "POST /api/v1/competitions/{slug}/admin/teams/{id}/reinstate", expected: byActor(401, 403, 403, 403, 200, 409), call: (actor) => api(actor, "POST", `${A}/admin/teams/${teamId}/reinstate`) },
+    { door: "GET /c/{slug}/submissions/{id}/analysis/image", expected: teamOrOrganizersOfA(), call: (actor) => api(actor, "GET", `/c/comp-a/submissions/${submissionId}/analysis/image?set=query&name=q0.jpg`) },
+    { door: "POST /c/{slug}/retrieval", label: "legacy endpoint off", expected: everyone(404), call: (actor) => api(actor, "POST", "/c/comp-a/retrieval/", { groupname: "Team A", images: {} }) },
+    { door: "POST /retrieval", label: "no default competition", expected: everyone(404), call: (actor) => api(actor, "POST", "/retrieval/", { groupname: "Team A", images: {} }) },
     // Last: a reveal is final.
-    { route: "POST /api/v1/competitions/{slug}/reveal", expected: organizersOnly, call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-a/reveal") },
+    { door: "POST /api/v1/competitions/{slug}/reveal", expected: byActor(401, 403, 403, 403, 200, 409), call: (actor) => api(actor, "POST", `${A}/reveal`, { confirm: true }) },
   ];
+
+  it("has a row for every route handler on disk, and none for a route that does not exist", () => {
+    const onDisk = new Set(routeDoors().map((door) => door.key));
+    const inMatrix = new Set(routes.map((row) => row.door));
+    expect([...onDisk].filter((door) => !inMatrix.has(door)), "routes on disk without a row").toEqual([]);
+    expect([...inMatrix].filter((door) => !onDisk.has(door)), "rows for no route").toEqual([]);
+  });
 
   it("shows a team only public numbers of its own entries before the reveal", async () => {
     const body = await (await api("participant", "GET", `/api/v1/competitions/comp-a/submissions/${submissionId}`)).json();
@@ -164,10 +234,11 @@ describe("authorization matrix", () => {
     expect(Object.keys(organizerView.submission.scores).sort()).toEqual(["all", "private", "public"]);
   });
 
-  describe.each(routes)("$route", ({ expected, call }) => {
+  // Rows run in order (later rows rely on earlier ones: disqualify before reinstate, the reveal last).
+  describe.each(routes.map((row) => ({ ...row, name: row.label ? `${row.door} (${row.label})` : row.door })))("$name", ({ expected, call }) => {
     it.each(ACTORS)("as %s", async (actor) => {
       const response = await call(actor);
-      check(expected[actor], response, `${actor}: ${response.status} ${await response.clone().text()}`);
+      expect(response.status, `${actor}: ${response.status} ${(await response.clone().text()).slice(0, 300)}`).toBe(expected[actor]);
     });
   });
 
@@ -217,23 +288,27 @@ describe("authorization matrix", () => {
     }
   });
 
-  const pages: Array<{ path: string | (() => string); expected: Record<ActorName, Outcome> }> = [
-    {
-      path: () => `/c/comp-a/submissions/${submissionId}`,
-      expected: { anonymous: "sign-in", participant: "allowed", otherParticipant: "not-in-team", otherOrganizer: "not-in-team", organizer: "allowed", admin: "allowed" },
-    },
-    {
-      path: () => `/c/comp-a/submissions/${submissionId}/analysis`,
-      expected: { anonymous: "sign-in", participant: "allowed", otherParticipant: "not-in-team", otherOrganizer: "not-in-team", organizer: "allowed", admin: "allowed" },
-    },
-    { path: "/c/comp-a/manage", expected: { anonymous: "sign-in", participant: "not-organizer", otherParticipant: "not-organizer", otherOrganizer: "not-organizer", organizer: "allowed", admin: "allowed" } },
-    { path: "/account", expected: { ...signedIn, anonymous: "sign-in" } },
-    { path: "/competitions/new", expected: { ...signedIn, anonymous: "sign-in" } },
-    { path: "/c/comp-a", expected: everyone },
-    { path: "/", expected: everyone },
+  const everyPage: Record<ActorName, PageOutcome> = { anonymous: 200, participant: 200, otherParticipant: 200, otherOrganizer: 200, organizer: 200, admin: 200 };
+  const signedInPage: Record<ActorName, PageOutcome> = { ...everyPage, anonymous: "sign-in" };
+  const teamPage: Record<ActorName, PageOutcome> = { anonymous: "sign-in", participant: 200, otherParticipant: "not-in-team", otherOrganizer: "not-in-team", organizer: 200, admin: 200 };
+  /** `door` is the page's URL pattern on disk. */
+  const pages: Array<{ door: string; path: string | (() => string); expected: Record<ActorName, PageOutcome> }> = [
+    { door: "/c/{slug}/submissions/{id}", path: () => `/c/comp-a/submissions/${submissionId}`, expected: teamPage },
+    { door: "/c/{slug}/submissions/{id}/analysis", path: () => `/c/comp-a/submissions/${submissionId}/analysis`, expected: teamPage },
+    { door: "/c/{slug}/manage", path: "/c/comp-a/manage", expected: { anonymous: "sign-in", participant: "not-organizer", otherParticipant: "not-organizer", otherOrganizer: "not-organizer", organizer: 200, admin: 200 } },
+    { door: "/account", path: "/account", expected: signedInPage },
+    { door: "/competitions/new", path: "/competitions/new", expected: signedInPage },
+    { door: "/c/{slug}", path: "/c/comp-a", expected: everyPage },
+    { door: "/", path: "/", expected: everyPage },
+    { door: "/sign-in", path: "/sign-in", expected: everyPage },
+    { door: "/sign-up", path: "/sign-up", expected: everyPage },
   ];
 
-  describe.each(pages)("page $path", ({ path, expected }) => {
+  it("has a row for every page on disk", () => {
+    expect(pageDoors().sort()).toEqual(pages.map((page) => page.door).sort());
+  });
+
+  describe.each(pages)("page $door", ({ path, expected }) => {
     it.each(ACTORS)("as %s", async (actor) => {
       const response = await sessions[actor].fetch(typeof path === "string" ? path : path());
       // React separates text nodes with empty comments; remove them before matching text.
@@ -249,7 +324,7 @@ describe("authorization matrix", () => {
         expect(html).toContain("Only the organizers of comp-a can open its dashboard.");
         expect(html).not.toContain("secret-seed-a");
       } else {
-        expect(response.status).toBe(200);
+        expect(response.status).toBe(outcome);
       }
       // No page shows a participant the split seed or a hidden storage key.
       if (actor !== "organizer" && actor !== "admin") {
@@ -259,7 +334,31 @@ describe("authorization matrix", () => {
     });
   });
 
-  const actions: Array<{ action: string; page: string; fields: () => Record<string, string>; expected: Record<ActorName, RegExp> }> = [
+  const allActors = (pattern: RegExp): Record<ActorName, RegExp> => ({ anonymous: pattern, participant: pattern, otherParticipant: pattern, otherOrganizer: pattern, organizer: pattern, admin: pattern });
+  /** `fresh`: the action runs in a new session of that actor (signing out must not end the shared one). */
+  const actions: Array<{ action: string; page: string; fields: () => Record<string, string>; expected: Record<ActorName, RegExp>; fresh?: boolean }> = [
+    { action: "signInWithPasswordAction", page: "/sign-in", fields: () => ({ email: "participant@matrix.test", password: "not the password", next: "/" }), expected: allActors(/\/sign-in\?error=credentials/) },
+    { action: "signInWithGitHubAction", page: "/sign-in", fields: () => ({ next: "/" }), expected: allActors(/\/sign-in\?error=|\/api\/auth\/(signin|error)/) },
+    { action: "signUpAction", page: "/sign-up", fields: () => ({ email: `new-${counter++}@matrix.test`, password: "a long enough passphrase 42", next: "/" }), expected: allActors(/\/sign-in\?created=1|^\/(\?|$)|\/c$/) },
+    { action: "signOutAction", page: "/", fields: () => ({}), expected: allActors(/^(http:\/\/127\.0\.0\.1:\d+)?\/(\?.*)?$/), fresh: true },
+    {
+      action: "joinTeamAction",
+      page: "/c/comp-c",
+      fields: () => ({ slug: "comp-c", code: "no-such-code" }),
+      expected: { ...allActors(/error=no%20team%20of%20comp-c%20has%20the%20invite%20code/), anonymous: /\/sign-in/ },
+    },
+    {
+      action: "leaveTeamAction",
+      page: "/c/comp-c",
+      fields: () => ({ slug: "comp-c" }),
+      expected: { ...allActors(/error=you%20are%20not%20in%20a%20team%20of%20comp-c/), anonymous: /\/sign-in/ },
+    },
+    {
+      action: "rotateInviteAction",
+      page: "/c/comp-a",
+      fields: () => ({ slug: "comp-a" }),
+      expected: { ...allActors(/error=you%20are%20not%20in%20a%20team%20of%20comp-a/), anonymous: /\/sign-in/, participant: /rotated=1/ },
+    },
     {
       action: "saveSettingsAction",
       page: "/c/comp-a/manage",
@@ -329,9 +428,18 @@ describe("authorization matrix", () => {
     },
   ];
 
-  describe.each(actions)("server action $action", ({ action, page, fields, expected }) => {
+  it("has a row for every server action on disk", () => {
+    expect(serverActionDoors()).toEqual(actions.map((row) => row.action).sort());
+  });
+
+  describe.each(actions)("server action $action", ({ action, page, fields, expected, fresh }) => {
     it.each(ACTORS)("as %s", async (actor) => {
-      const response = await sessions[actor].action(page, action, fields());
+      let session = sessions[actor];
+      if (fresh) {
+        session = new HttpSession(server.url);
+        if (actor !== "anonymous") await session.signIn(`${actor.toLowerCase()}@matrix.test`, PASSWORD);
+      }
+      const response = await session.action(page, action, fields());
       expect(response.status, await response.clone().text()).toBe(303);
       expect(response.headers.get("location")).toMatch(expected[actor]);
     });
