@@ -3,6 +3,7 @@ import { EmptyState } from "@/components/ui";
 import { listCompetitions } from "@/lib/competitions/manage-competitions";
 import { getDatabase } from "@/lib/db/client";
 import { DEFAULT_WEIGHTS, formatWeights } from "@/lib/scoring";
+import { formatTime } from "@/lib/time/format-time";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +21,14 @@ const promises = [
     body: "Ground truth, hidden galleries and private scores never reach a participant — every route is covered by an authorization test.",
   },
 ];
+
+/** The schedule line of a card: when the competition opens or closes, in its own time zone. */
+function scheduleOf(startsAt: Date | null, endsAt: Date | null, timeZone: string, phase: "live" | "upcoming" | "past"): string | null {
+  if (phase === "upcoming" && startsAt) return `opens ${formatTime(startsAt, timeZone)}`;
+  if (phase === "past" && endsAt) return `closed ${formatTime(endsAt, timeZone)}`;
+  if (endsAt) return `closes ${formatTime(endsAt, timeZone)}`;
+  return null;
+}
 
 function phaseOf(startsAt: Date | null, endsAt: Date | null, now: number): "live" | "upcoming" | "past" {
   if (endsAt && endsAt.getTime() < now) return "past";
@@ -71,12 +80,14 @@ export default async function LandingPage() {
             <ul className="grid gap-4 sm:grid-cols-2">
               {competitions.map((competition) => {
                 const phase = phaseOf(competition.startsAt, competition.endsAt, now);
+                const schedule = scheduleOf(competition.startsAt, competition.endsAt, competition.timeZone, phase);
                 return (
                   <li key={competition.id}>
                     <Link href={`/c/${competition.slug}`} className="block rounded-xl border border-slate-200 bg-white p-5 hover:border-podium-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-podium-500">
                       <span className={`rounded px-2 py-0.5 text-xs font-medium ${phase === "live" ? "bg-emerald-100 text-emerald-800" : phase === "upcoming" ? "bg-sky-100 text-sky-800" : "bg-slate-100 text-slate-600"}`}>{phase}</span>
                       <p className="mt-2 font-semibold text-slate-900">{competition.title}</p>
                       <p className="text-sm text-slate-500">/c/{competition.slug}</p>
+                      {schedule ? <p className="mt-1 text-xs text-slate-500">{schedule}</p> : null}
                     </Link>
                   </li>
                 );

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { ProgressBar } from "@/components/progress-bar";
 import { EmptyState, Notice } from "@/components/ui";
 import type { CompetitionQueue, QueueJob } from "@/lib/organizers/get-competition-queue";
+import { formatTime } from "@/lib/time/format-time";
 
 const POLL_MS = 2000;
 /** A running job whose worker has been silent this long is probably lost; the sweeper will re-queue it. */
@@ -16,7 +17,6 @@ function duration(seconds: number): string {
 }
 
 const secondsBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
-const time = (iso: string) => new Date(iso).toISOString().slice(11, 19);
 
 function Subject({ slug, job }: { slug: string; job: QueueJob }) {
   return (
@@ -70,8 +70,8 @@ function RunningJob({ slug, job, now }: { slug: string; job: QueueJob; now: stri
   );
 }
 
-/** The competition's queue, refreshed every 2 s: running jobs with live progress, waiting jobs with their place. */
-export function OrganizerQueue({ slug, initial }: { slug: string; initial: CompetitionQueue }) {
+/** The competition's queue, refreshed every 2 s: running jobs with live progress, waiting jobs with their place (times in `timeZone`). */
+export function OrganizerQueue({ slug, initial, timeZone }: { slug: string; initial: CompetitionQueue; timeZone: string }) {
   const [queue, setQueue] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
@@ -158,7 +158,7 @@ export function OrganizerQueue({ slug, initial }: { slug: string; initial: Compe
             {queue.recent.map((job) => (
               <li key={job.id}>
                 <span className={job.state === "failed" ? "font-medium text-red-700" : "text-slate-600"}>{job.state}</span> · <Subject slug={slug} job={job} />
-                {job.finishedAt ? <span className="text-xs text-slate-500"> · {time(job.finishedAt)} UTC</span> : null}
+                {job.finishedAt ? <span className="text-xs text-slate-500"> · {formatTime(job.finishedAt, timeZone, { seconds: true })}</span> : null}
                 {job.state === "failed" && job.lastError ? <p className="text-xs text-red-700">{job.lastError}</p> : null}
               </li>
             ))}

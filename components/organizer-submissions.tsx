@@ -2,6 +2,7 @@ import Link from "next/link";
 import { EmptyState, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
 import type { OrganizerSubmissionRow, SubmissionFilters } from "@/lib/organizers/list-competition-submissions";
 import { SUBMISSION_STATUSES } from "@/lib/organizers/list-competition-submissions";
+import { formatTime } from "@/lib/time/format-time";
 
 interface Props {
   slug: string;
@@ -11,6 +12,8 @@ interface Props {
   /** Whether the competition has any submission at all (to tell "none yet" from "none match"). */
   anySubmissions: boolean;
   rerunAction: (formData: FormData) => Promise<void>;
+  /** The competition's time zone: submission times are shown in it. */
+  timeZone: string;
 }
 
 const linkClass = "text-podium-700 underline rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-podium-500";
@@ -30,7 +33,7 @@ function hrefWith(slug: string, filters: SubmissionFilters, page: number): strin
 }
 
 /** Every submission of the competition: filters, pages, links to each entry and its analysis, and re-runs. */
-export function OrganizerSubmissions({ slug, filters, teams, result, anySubmissions, rerunAction }: Props) {
+export function OrganizerSubmissions({ slug, filters, teams, result, anySubmissions, rerunAction, timeZone }: Props) {
   const filtered = Boolean(filters.status || filters.kind || filters.team || filters.q);
   return (
     <div className="space-y-4">
@@ -118,7 +121,7 @@ export function OrganizerSubmissions({ slug, filters, teams, result, anySubmissi
                   <tr key={row.id} className="align-top">
                     <td className="py-2 pr-3 text-xs">
                       <Link href={`/c/${slug}/submissions/${row.id}`} className={linkClass}>
-                        {row.createdAt.slice(0, 19).replace("T", " ")}
+                        {formatTime(row.createdAt, timeZone, { seconds: true })}
                       </Link>
                       <span className="block text-slate-500">
                         {row.channel}

@@ -1,18 +1,21 @@
 import { EmptyState, inputClass, secondaryButtonClass } from "@/components/ui";
 import type { OrganizerTeamRow } from "@/lib/organizers/list-competition-teams";
+import { formatTime } from "@/lib/time/format-time";
 
 interface Props {
   slug: string;
   teams: OrganizerTeamRow[];
   disqualifyAction: (formData: FormData) => Promise<void>;
   reinstateAction: (formData: FormData) => Promise<void>;
+  /** The competition's time zone: disqualification times are shown in it. */
+  timeZone: string;
 }
 
 const dangerButtonClass =
   "inline-flex items-center justify-center rounded-md border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-500";
 
 /** The teams, each with a disqualify form (a reason is required) or, once disqualified, a re-instate button. */
-export function OrganizerTeams({ slug, teams, disqualifyAction, reinstateAction }: Props) {
+export function OrganizerTeams({ slug, teams, disqualifyAction, reinstateAction, timeZone }: Props) {
   if (teams.length === 0) return <EmptyState title="No teams yet">Teams appear here once participants register on the competition page.</EmptyState>;
   return (
     <ul className="divide-y divide-slate-100" data-testid="organizer-teams">
@@ -25,7 +28,7 @@ export function OrganizerTeams({ slug, teams, disqualifyAction, reinstateAction 
             </p>
             <p className="text-xs text-slate-500">
               {team.members} member{team.members === 1 ? "" : "s"} · {team.submissions} submission{team.submissions === 1 ? "" : "s"}
-              {team.disqualifiedAt ? ` · disqualified ${team.disqualifiedAt.slice(0, 16).replace("T", " ")} UTC: ${team.disqualifiedReason ?? "no reason recorded"}` : ""}
+              {team.disqualifiedAt ? ` · disqualified ${formatTime(team.disqualifiedAt, timeZone)}: ${team.disqualifiedReason ?? "no reason recorded"}` : ""}
             </p>
           </div>
           {team.disqualifiedAt ? (

@@ -4,6 +4,7 @@ import { Card, EmptyState, Notice, PageShell, secondaryButtonClass } from "@/com
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { revokeTokenAction } from "@/server/actions/account-actions";
 import { getDatabase } from "@/lib/db/client";
+import { formatOptionalTime, formatTime } from "@/lib/time/format-time";
 import { requirePageActor } from "@/server/page-actor";
 
 export const metadata: Metadata = { title: "Account" };
@@ -43,8 +44,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
                 <tr key={token.id}>
                   <td className="py-2 font-medium">{token.name}</td>
                   <td className="font-mono text-xs">{token.prefix}…</td>
-                  <td>{token.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
-                  <td>{token.lastUsedAt ? token.lastUsedAt.toISOString().slice(0, 16).replace("T", " ") : "never"}</td>
+                  <td>{formatTime(token.createdAt, "UTC")}</td>
+                  <td>{formatOptionalTime(token.lastUsedAt, "UTC", "never")}</td>
                   <td className="text-right">
                     {token.revokedAt ? (
                       <span className="text-xs text-slate-500">revoked</span>

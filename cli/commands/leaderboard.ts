@@ -1,15 +1,18 @@
 import { z } from "zod";
 import { ApiClient } from "../api-client";
 import { parseCommandArgs } from "../args";
+import { formatTime } from "../../lib/time/format-time";
 import type { CliIO } from "../podium";
 
 export const usage = `Usage: podium leaderboard --competition S [--private] [--json | --csv]
 
 Prints the public leaderboard (or the private one once revealed): rank, team, score, hit@k, 95% interval,
-entries and the time of the best entry — the same table as the web page and the exports.`;
+entries and the time of the best entry (in the competition's time zone) — the same table as the web page; --json
+and --csv keep ISO 8601 times.`;
 
 interface Board {
   board: string;
+  competition?: { timeZone?: string };
   frozenAt: string | null;
   rows: { rank: number; team: string; score: number; hit: Record<string, number>; ci95: [number, number]; entries: number; bestAt: string }[];
 }
@@ -32,7 +35,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(JSON.stringify(board, null, 2));
     return 0;
   }
-  if (board.frozenAt) io.stdout(`(frozen at ${board.frozenAt})`);
+  const timeZone = board.competition?.timeZone ?? "UTC";
+  if (board.frozenAt) io.stdout(`(frozen at ${formatTime(board.frozenAt, timeZone)})`);
   const ks = [...new Set(board.rows.flatMap((row) => Object.keys(row.hit)))].sort((a, b) => Number(a) - Number(b));
   io.stdout(["rank", "team".padEnd(24), "   score", ...ks.map((k) => `hit@${k}`.padStart(7)), "        95% interval", "entries", "best entry"].join("  "));
   for (const row of board.rows) {
@@ -44,7 +48,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         ...ks.map((k) => `${((row.hit[k] ?? 0) * 100).toFixed(1)}%`.padStart(7)),
         `[${row.ci95[0].toFixed(2)}, ${row.ci95[1].toFixed(2)}]`.padStart(20),
         String(row.entries).padStart(7),
-        row.bestAt.slice(0, 19).replace("T", " "),
+        formatTime(row.bestAt, timeZone, { seconds: true }),
       ].join("  "),
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextQuotaReset, quotaDayOf } from "./quota-day";
+import { formatInZone, nextQuotaReset, quotaDayOf } from "./quota-day";
 
 describe("quota days", () => {
   it("counts days in the competition's time zone", () => {
@@ -15,5 +15,10 @@ describe("quota days", () => {
     // The night clocks go forward in Berlin (29 March 2026): midnight is still 23:00 UTC of the day before.
     expect(nextQuotaReset(new Date("2026-03-28T12:00:00Z"), "Europe/Berlin").toISOString()).toBe("2026-03-28T23:00:00.000Z");
     expect(nextQuotaReset(new Date("2026-12-01T10:00:00Z"), "UTC").toISOString()).toBe("2026-12-02T00:00:00.000Z");
+  });
+
+  it("names the reset in the competition's zone with the one time format", () => {
+    expect(formatInZone(nextQuotaReset(new Date("2026-12-01T10:00:00Z"), "Europe/Berlin"), "Europe/Berlin")).toBe("2 Dec 2026, 00:00 CET");
+    expect(formatInZone(nextQuotaReset(new Date("2026-07-01T10:00:00Z"), "America/Los_Angeles"), "America/Los_Angeles")).toBe("2 Jul 2026, 00:00 PDT");
   });
 });

@@ -1,4 +1,5 @@
 // Quota days are calendar days in the competition's time zone.
+import { formatTime } from "../time/format-time";
 
 /** The calendar day (YYYY-MM-DD) of `at` in `timeZone`. */
 export function quotaDayOf(at: Date, timeZone: string): string {
@@ -23,6 +24,7 @@ export function nextQuotaReset(at: Date, timeZone: string): Date {
   return new Date(instant);
 }
 
+/** `at` as people read it in `timeZone` (quota refusals, schedule refusals): lib/time/format-time's one format. */
 export function formatInZone(at: Date, timeZone: string): string {
-  return `${new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(at)}`;
+  return formatTime(at, timeZone);
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Browser, type Page } from "@playwright/test";
+import { formatTime } from "../../lib/time/format-time";
 
 /** The organizer account tests/e2e/start-server.mjs creates before the server starts. */
 export const organizer = { email: "organizer@podium.test", password: "organizer password 1" };
@@ -28,11 +29,47 @@ export async function newTeam(browser: Browser, slug: string, email: string, tea
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill("participant password");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByText("Your account is ready — sign in.")).toBeVisible();
+  await expect(page.getByText(/Signed up — now sign in/)).toBeVisible();
   await signIn(page, email, "participant password");
   await page.goto(`/c/${slug}`);
   await page.getByLabel("Create a team to take part").fill(teamName);
   await page.getByRole("button", { name: "Create team" }).click();
   await expect(page.getByText("Your team is registered.")).toBeVisible();
   return page;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Realistic contest settings (docs THREATS.md), typed into the organizer dashboard's settings form (not saved): a
+ * schedule in `timeZone` — opened an hour ago, closing in 30 days —, the leaderboard frozen at a freeze still ahead
+ * (so the public board keeps moving while the test submits) and half of the queries public. Returns the instants.
+ */
+export async function fillRealisticSettings(page: Page, timeZone: string) {
+  const now = Date.now();
+  const schedule = { timeZone, startsAt: new Date(now - HOUR_MS).toISOString(), endsAt: new Date(now + 30 * 24 * HOUR_MS).toISOString(), freezeAt: new Date(now + 20 * 24 * HOUR_MS).toISOString() };
+  await page.getByLabel("Time zone").fill(timeZone);
+  await page.getByLabel("Starts at").fill(schedule.startsAt);
+  await page.getByLabel("Ends at").fill(schedule.endsAt);
+  // The field's name is its label and hint ("Leaderboard" + "public, hidden or frozen").
+  await page.getByRole("textbox", { name: /^Leaderboard/ }).fill("frozen");
+  await page.getByLabel("Freeze at").fill(schedule.freezeAt);
+  await page.getByLabel("Public fraction").fill("0.5");
+  return schedule;
+}
+
+/** The competition page's subtitle: its schedule in its own zone, in lib/time/format-time's one format. */
+export async function expectSchedule(page: Page, schedule: { timeZone: string; startsAt: string; endsAt: string }) {
+  await expect(page.getByText(`${formatTime(schedule.startsAt, schedule.timeZone)} – ${formatTime(schedule.endsAt, schedule.timeZone)}`, { exact: true })).toBeVisible();
+}
+
+/** Clicks the organizer's reveal, accepting a confirmation (a dialog or a confirm checkbox) if the form asks for one. */
+export async function revealPrivateBoard(page: Page) {
+  page.on("dialog", (dialog) => void dialog.accept());
+  const button = page.getByRole("button", { name: "Reveal the private leaderboard" });
+  const form = page.locator("form").filter({ has: button });
+  const confirm = form.locator('input[type="checkbox"][name="confirm"]');
+  if ((await confirm.count()) > 0) await confirm.check();
+  await button.click();
+  await expect(page.getByText("The private leaderboard is revealed.")).toBeVisible();
 }

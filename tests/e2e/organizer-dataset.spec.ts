@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { organizer, shoot, signIn } from "./helpers";
+import { expectSchedule, fillRealisticSettings, organizer, shoot, signIn } from "./helpers";
 import { readArchiveEntries } from "../../lib/datasets/archive-entries";
 import { bufferSource, tarArchive, validDatasetEntries } from "../helpers/archives";
 
@@ -39,7 +39,8 @@ test("an organizer sets up a competition and its hidden dataset; a participant d
   await page.getByLabel("Public fraction").fill("1.5");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Public fraction: must be between 0 and 1")).toBeVisible();
-  await page.getByLabel("Public fraction").fill("0.5");
+  // A schedule in Asia/Kolkata (an offset, not a name: GMT+5:30), a freeze ahead and a 0.5 split.
+  const schedule = await fillRealisticSettings(page, "Asia/Kolkata");
   await page.getByLabel("Daily limit per team").fill("5");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
@@ -52,10 +53,11 @@ test("an organizer sets up a competition and its hidden dataset; a participant d
   await participant.getByLabel("E-mail").fill("team@podium.test");
   await participant.getByLabel("Password").fill("participant password");
   await participant.getByRole("button", { name: "Create account" }).click();
-  await expect(participant.getByText("Your account is ready — sign in.")).toBeVisible();
+  await expect(participant.getByText(/Signed up — now sign in/)).toBeVisible();
   await signIn(participant, "team@podium.test", "participant password");
   await participant.goto(`/c/${slug}`);
   await expect(participant.getByRole("heading", { name: "Celebrity photo → portrait retrieval" })).toBeVisible();
+  await expectSchedule(participant, schedule);
   await expect(participant.getByRole("link", { name: "Organizer dashboard" })).toHaveCount(0);
   await participant.getByLabel("Create a team to take part").fill("Deep Thinkers");
   await participant.getByRole("button", { name: "Create team" }).click();

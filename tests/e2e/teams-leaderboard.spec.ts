@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { newTeam, organizer, screenshots as shots, signIn } from "./helpers";
+import { expectSchedule, fillRealisticSettings, newTeam, organizer, revealPrivateBoard, screenshots as shots, signIn } from "./helpers";
 import { splitQueries } from "../../lib/scoring/split-queries";
 import { tarArchive, validDatasetEntries } from "../helpers/archives";
 
@@ -28,14 +28,14 @@ test("two teams submit, the public board updates live, and the reveal reorders t
   const archive = testInfo.outputPath("dataset.tar.gz");
   writeFileSync(archive, await tarArchive(await validDatasetEntries(12), true));
 
-  // The organizer sets up the contest with a half-and-half split.
+  // The organizer sets up the contest with a half-and-half split, a schedule in Los Angeles and a freeze ahead.
   const organizerPage = await (await browser.newContext()).newPage();
   await signIn(organizerPage, organizer.email, organizer.password);
   await organizerPage.goto("/competitions/new");
   await organizerPage.getByLabel("Title").fill("Live board");
   await organizerPage.getByLabel("Slug").fill(slug);
   await organizerPage.getByRole("button", { name: "Create competition" }).click();
-  await organizerPage.getByLabel("Public fraction").fill("0.5");
+  const schedule = await fillRealisticSettings(organizerPage, "America/Los_Angeles");
   await organizerPage.getByLabel("Split seed").fill("e2e");
   await organizerPage.getByRole("button", { name: "Save settings" }).click();
   await expect(organizerPage.getByText("Settings saved.")).toBeVisible();
@@ -47,6 +47,7 @@ test("two teams submit, the public board updates live, and the reveal reorders t
   // A spectator keeps the public page open; it must update without a reload.
   const spectator = await (await browser.newContext()).newPage();
   await spectator.goto(`/c/${slug}`);
+  await expectSchedule(spectator, schedule);
   await expect(spectator.getByText("No scores yet")).toBeVisible();
 
   const alpha = await newTeam(browser, slug, "alpha@podium.test", "Alpha");
@@ -65,6 +66,7 @@ test("two teams submit, the public board updates live, and the reveal reorders t
   await expect(rows).toHaveCount(2, { timeout: 15_000 });
   await expect(rows.nth(0)).toContainText("Alpha");
   await expect(rows.nth(1)).toContainText("Beta");
+  await expect(rows.nth(1)).toContainText(/\d{2}:\d{2}:\d{2} P[SD]T/);
   await spectator.screenshot({ path: join(shots, "07-live-public-board.png"), fullPage: true });
 
   // Before the reveal nobody but the organizers sees private numbers.
@@ -73,8 +75,7 @@ test("two teams submit, the public board updates live, and the reveal reorders t
   expect(Object.keys(own.submissions[0].scores)).toEqual(["public"]);
 
   await organizerPage.reload();
-  await organizerPage.getByRole("button", { name: "Reveal the private leaderboard" }).click();
-  await expect(organizerPage.getByText("The private leaderboard is revealed.")).toBeVisible();
+  await revealPrivateBoard(organizerPage);
   await organizerPage.screenshot({ path: join(shots, "08-organizer-reveal.png"), fullPage: true });
 
   await spectator.reload();

@@ -1,13 +1,35 @@
 import { writeFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { newTeam, organizer, shoot, signIn } from "./helpers";
+import { expectSchedule, fillRealisticSettings, newTeam, organizer, revealPrivateBoard, shoot, signIn } from "./helpers";
+import { splitQueries } from "../../lib/scoring/split-queries";
+import { queryValue } from "../../lib/scoring/summarize-ranks";
+import { DEFAULT_WEIGHTS } from "../../lib/scoring/weights";
+import { formatTime } from "../../lib/time/format-time";
 import { tarArchive } from "../helpers/archives";
 import { colourDataset, meanColourManifest, slowEncoder } from "../helpers/onnx-encoders";
 
 // The whole journey in Chromium, with a screenshot of each page under test-results/screenshots/tour-*.png: the demo
 // started by `npm run demo`'s code, an organizer creating a second competition and uploading a generated dataset, two
 // teams registering, one submitting a results file and one a model whose progress bar advances, the public board
-// updating live, the reveal of the private board, and a participant refused the hidden data.
+// updating live, the reveal of the private board, and a participant refused the hidden data. The contest is a
+// realistic one: a schedule in Europe/Berlin, a frozen leaderboard (its freeze still ahead) and a 0.5 public split;
+// the scores on the pages are checked against lib/scoring's own computation.
+
+const ZONE = "Europe/Berlin";
+const SEED = "tour";
+
+/** Public and private scores of a top-10 file on the contest's split, with lib/scoring's split and query values. */
+function splitScores(results: Record<string, string[]>, truth: Record<string, string[]>) {
+  const queries = Object.keys(truth);
+  const isPublic = splitQueries(queries, { seed: SEED, publicFraction: 0.5 });
+  const values: Record<"public" | "private", number[]> = { public: [], private: [] };
+  queries.forEach((query, i) => {
+    const at = (results[query] ?? []).findIndex((name) => truth[query]!.includes(name));
+    values[isPublic[i] === 1 ? "public" : "private"].push(queryValue(at + 1, DEFAULT_WEIGHTS));
+  });
+  const mean = (list: number[]) => list.reduce((sum, value) => sum + value, 0) / list.length;
+  return { public: mean(values.public), private: mean(values.private) };
+}
 
 test("the tour: demo, a new contest, a results file and a model, live board, reveal, refusals", async ({ browser }, testInfo) => {
   test.setTimeout(300_000);
@@ -35,10 +57,12 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
   await organizerPage.getByLabel("Slug").fill(slug);
   await organizerPage.getByRole("button", { name: "Create competition" }).click();
   await organizerPage.getByLabel("Submission kinds").fill("results,model");
-  await organizerPage.getByLabel("Public fraction").fill("0.5");
-  await organizerPage.getByLabel("Split seed").fill("tour");
+  const schedule = await fillRealisticSettings(organizerPage, ZONE);
+  await organizerPage.getByLabel("Split seed").fill(SEED);
   await organizerPage.getByRole("button", { name: "Save settings" }).click();
   await expect(organizerPage.getByText("Settings saved.")).toBeVisible();
+  await expect(organizerPage.getByTestId("schedule-summary")).toContainText(`starts ${formatTime(schedule.startsAt, ZONE)}`);
+  await expect(organizerPage.getByTestId("schedule-summary")).toContainText(`freezes ${formatTime(schedule.freezeAt, ZONE)}`);
   await organizerPage.getByTestId("dataset-file").setInputFiles(archive);
   await expect(organizerPage.getByTestId("upload-progress")).toBeVisible();
   await expect(organizerPage.getByText(/Version 1 is valid and ready to activate/)).toBeVisible({ timeout: 60_000 });
@@ -49,6 +73,7 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
   // A spectator keeps the public page open; it must update without a reload.
   const spectator = await (await browser.newContext()).newPage();
   await spectator.goto(`/c/${slug}`);
+  await expectSchedule(spectator, schedule);
   const rows = spectator.getByTestId("leaderboard-public").getByTestId("leaderboard-row");
 
   // 3. Team one submits a results file: every query right at rank 1.
@@ -88,12 +113,28 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
     .toBeGreaterThan(first);
   await shoot(modelTeam, "tour-06-model-progress");
   await expect(modelTeam.getByText(/public split/i).first()).toBeVisible({ timeout: 120_000 });
+  // The model's score, recomputed from its generated top-10 file with lib/scoring, is the one the team is shown.
+  const modelId = /\/submissions\/([^/?#]+)/.exec(modelTeam.url())![1]!;
+  // The organizer's copy is the whole file; the team's own download holds only the public queries until the reveal.
+  const generated = await organizerPage.request.get(`/api/v1/competitions/${slug}/submissions/${modelId}/results`);
+  expect(generated.status()).toBe(200);
+  const wholeFile = (await generated.json()) as Record<string, string[]>;
+  const modelScores = splitScores(wholeFile, truth);
+  const teamCopy = (await (await modelTeam.request.get(`/api/v1/competitions/${slug}/submissions/${modelId}/results`)).json()) as Record<string, string[]>;
+  expect(splitScores(teamCopy, truth).public).toBeCloseTo(modelScores.public, 6);
+  expect(Object.keys(teamCopy).length).toBeLessThan(Object.keys(wholeFile).length);
+  await expect(modelTeam.getByRole("region", { name: "public split" })).toContainText(modelScores.public.toFixed(2));
+  await expect(modelTeam.getByRole("region", { name: "private split" })).toHaveCount(0);
   await shoot(modelTeam, "tour-07-model-scored");
 
   // 5. The public board updated on the open page, without a reload.
   await expect(rows).toHaveCount(2, { timeout: 30_000 });
   await expect(rows.nth(0)).toContainText("Exact Answers");
+  await expect(rows.nth(0)).toContainText("1000.00");
   await expect(rows.nth(1)).toContainText("Mean Colours");
+  await expect(rows.nth(1)).toContainText(modelScores.public.toFixed(2));
+  // Times of the best entries, rendered in the browser, in the contest's zone.
+  await expect(rows.nth(1)).toContainText(/\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2} CES?T/);
   await shoot(spectator, "tour-08-live-public-board");
 
   // 6. A participant tries the hidden data and is refused: the organizers' dataset API, the dashboard, the private board.
@@ -103,11 +144,27 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
   await expect(modelTeam.getByText(/organizers/i).first()).toBeVisible();
   await shoot(modelTeam, "tour-09-participant-refused");
 
-  // 7. The organizer reveals the private board.
+  // 7. The organizer reveals the private board: its order and scores are lib/scoring's, and the organizer's live
+  // private board (the API, before the reveal) said the same.
+  const expectedPrivate = [
+    { team: "Exact Answers", score: 1000 },
+    { team: "Mean Colours", score: modelScores.private },
+  ].sort((a, b) => b.score - a.score);
+  expect(expectedPrivate[1]!.score).toBeLessThan(expectedPrivate[0]!.score);
+  const live = (await (await organizerPage.request.get(`/api/v1/competitions/${slug}/leaderboard?board=private`)).json()) as { rows: { team: string; score: number }[] };
+  expect(live.rows.map((row) => ({ team: row.team, score: Number(row.score.toFixed(2)) }))).toEqual(expectedPrivate.map((row) => ({ team: row.team, score: Number(row.score.toFixed(2)) })));
   await organizerPage.reload();
-  await organizerPage.getByRole("button", { name: "Reveal the private leaderboard" }).click();
-  await expect(organizerPage.getByText("The private leaderboard is revealed.")).toBeVisible();
+  await revealPrivateBoard(organizerPage);
   await spectator.reload();
-  await expect(spectator.getByTestId("leaderboard-private").getByTestId("leaderboard-row")).toHaveCount(2);
+  const privateRows = spectator.getByTestId("leaderboard-private").getByTestId("leaderboard-row");
+  await expect(privateRows).toHaveCount(2);
+  for (const [i, row] of expectedPrivate.entries()) {
+    await expect(privateRows.nth(i)).toContainText(row.team);
+    await expect(privateRows.nth(i)).toContainText(row.score.toFixed(2));
+  }
+  await expectSchedule(spectator, schedule);
   await shoot(spectator, "tour-10-private-board-revealed");
+  // The same page at phone width: the schedule and the boards' times must still read well.
+  await spectator.setViewportSize({ width: 390, height: 844 });
+  await shoot(spectator, "tour-11-private-board-phone");
 });

@@ -3,17 +3,41 @@ import { competitionCreateSchema } from "../../lib/competitions/competition-sett
 import { createCompetition } from "../../lib/competitions/manage-competitions";
 import { activateDatasetVersion, runDatasetValidation } from "../../lib/datasets/dataset-versions";
 import type { PodiumPrisma } from "../../lib/db/open-database";
+import { DEFAULT_WEIGHTS, queryValue, splitQueries } from "../../lib/scoring";
 import type { BlobStore } from "../../lib/storage/blob-store";
 import { createUser } from "../../lib/users/create-user";
 import { tarArchive, validDatasetEntries, type FixtureEntry } from "./archives";
 import { uploadDatasetArchive } from "./upload";
 
-/** A competition with an active dataset of `queries` queries (query i matches gallery g<i>), ready for submissions. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The settings every fixture contest runs with unless its test overrides them — realistic ones, not the defaults
+ * (docs THREATS.md): a schedule in a non-UTC time zone (opened yesterday, closing in 30 days), a leaderboard that
+ * freezes (the freeze is still ahead, so the public board keeps moving while the tests submit) and half of the
+ * queries on the public split.
+ */
+export function realisticSettings(now = Date.now()) {
+  return {
+    timeZone: "America/Los_Angeles",
+    startsAt: new Date(now - DAY_MS).toISOString(),
+    endsAt: new Date(now + 30 * DAY_MS).toISOString(),
+    freezeAt: new Date(now + 20 * DAY_MS).toISOString(),
+    leaderboard: "frozen",
+    publicFraction: 0.5,
+    splitSeed: "fixture",
+  };
+}
+
+/**
+ * A competition with an active dataset of `queries` queries (query i matches gallery g<i>), ready for submissions,
+ * with realisticSettings() under the test's own `settings`.
+ */
 export async function createContest(prisma: PodiumPrisma, store: BlobStore, options: { slug: string; queries?: number; settings?: Record<string, unknown>; entries?: FixtureEntry[] }) {
   const email = `organizer-${options.slug}@contest.test`;
   const user = await createUser(prisma, { email, password: "organizer password" });
   const organizer: Actor = { userId: user.id, isAdmin: false };
-  const competition = await createCompetition(prisma, organizer, competitionCreateSchema.parse({ slug: options.slug, title: options.slug, ...options.settings }));
+  const competition = await createCompetition(prisma, organizer, competitionCreateSchema.parse({ slug: options.slug, title: options.slug, ...realisticSettings(), ...options.settings }));
   const entries = options.entries ?? (await validDatasetEntries(options.queries ?? 12));
   const started = await uploadDatasetArchive(prisma, store, organizer, options.slug, "dataset.tar.gz", await tarArchive(entries, true));
   const report = await runDatasetValidation(prisma, store, started.versionId);
@@ -34,4 +58,14 @@ export function resultsFor(queries: string[], gallery: string[], ranks: number[]
       return [query, list];
     }),
   );
+}
+
+/**
+ * The public score of `resultsFor(queries, gallery, ranks)` in `competition` (its split, the default weights),
+ * computed with lib/scoring's own split and query values: what the API and the legacy endpoint must report.
+ */
+export function publicScoreOf(competition: { publicFraction: number; splitSeed: string }, queries: string[], ranks: number[]): number {
+  const isPublic = splitQueries(queries, { seed: competition.splitSeed, publicFraction: competition.publicFraction });
+  const values = queries.flatMap((_, i) => (isPublic[i] === 1 ? [queryValue(ranks[i % ranks.length]!, DEFAULT_WEIGHTS)] : []));
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
 }

@@ -38,7 +38,7 @@ describe.each(DATABASE_KINDS)("announcing jobs on %s", (kind) => {
     database = world.database;
     const contest = await createContest(database.prisma, world.store, { slug: `announce-${kind}`, queries: 4 });
     competitionId = contest.competition.id;
-    const user = await createUser(database.prisma, { email: `announce-${kind}@queue.test`, password: "team password" });
+    const user = await createUser(database.prisma, { email: `announce-${kind}@queue.test`, password: "team password 1" });
     teamId = (await createTeam(database.prisma, { userId: user.id, isAdmin: false }, contest.competition.slug, "Announce Team")).id;
   });
   afterAll(async () => {

@@ -24,7 +24,7 @@ describe.each(DATABASE_KINDS)("the job queue on %s", (kind) => {
     ({ database, store } = await databaseAndStore(kind, disposers));
     contest = await createContest(database.prisma, store, { slug: `queue-${kind}` });
     otherCompetitionId = (await createContest(database.prisma, store, { slug: `queue-other-${kind}`, queries: 4 })).competition.id;
-    const user = await createUser(database.prisma, { email: `q-${kind}@queue.test`, password: "team password" });
+    const user = await createUser(database.prisma, { email: `q-${kind}@queue.test`, password: "team password 1" });
     teamId = (await createTeam(database.prisma, { userId: user.id, isAdmin: false }, contest.competition.slug, "Queue Team")).id;
   });
   afterAll(async () => {

@@ -37,7 +37,7 @@ describe("the queue pass Lambda bundle", () => {
     disposers.push(served.dispose);
     const contest = await createContest(database.prisma, served.store, { slug: "queue-pass", queries: 4 });
     competitionId = contest.competition.id;
-    const user = await createUser(database.prisma, { email: "queue-pass@queue.test", password: "team password" });
+    const user = await createUser(database.prisma, { email: "queue-pass@queue.test", password: "team password 1" });
     teamId = (await createTeam(database.prisma, { userId: user.id, isAdmin: false }, contest.competition.slug, "Queue Pass Team")).id;
     sqs = await startSqsStandIn();
     disposers.push(sqs.close);

@@ -24,7 +24,7 @@ describe("leaderboards", () => {
     ({ database, store } = await databaseAndStore("pglite", disposers));
     contest = await createContest(database.prisma, store, { slug, queries: 20, settings: { publicFraction: "0.5", splitSeed: "3", finalSelectionLimit: "1", leaderboard: "hidden" } });
     for (const name of ["alpha", "beta", "gamma"]) {
-      const user = await createUser(database.prisma, { email: `${name}@boards.test`, password: "team password" });
+      const user = await createUser(database.prisma, { email: `${name}@boards.test`, password: "team password 1" });
       const actor: Actor = { userId: user.id, isAdmin: false };
       teams[name] = { actor, id: (await createTeam(database.prisma, actor, slug, name)).id };
     }

@@ -26,7 +26,7 @@ describe.each(DATABASE_KINDS)("the results pipeline on %s", (kind) => {
   beforeAll(async () => {
     ({ database, store } = await databaseAndStore(kind, disposers));
     contest = await createContest(database.prisma, store, { slug: `pipeline-${kind}`, settings: { dailyLimit: "3", publicFraction: "0.5", splitSeed: "11" } });
-    const user = await createUser(database.prisma, { email: `team-${kind}@x.test`, password: "team password" });
+    const user = await createUser(database.prisma, { email: `team-${kind}@x.test`, password: "team password 1" });
     userId = user.id;
     teamId = (await createTeam(database.prisma, { userId, isAdmin: false }, contest.competition.slug, "Deep Thinkers")).id;
   });

@@ -11,7 +11,7 @@ import { openDatabase, type Database } from "../../lib/db/open-database";
 import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
-import { createContest, resultsFor } from "../helpers/contest";
+import { createContest, publicScoreOf, resultsFor } from "../helpers/contest";
 import { startNextServer, type RunningServer } from "../helpers/next-server";
 import { createPostgresDatabase } from "../helpers/services";
 
@@ -69,7 +69,7 @@ describe("submissions over HTTP on PostgreSQL", () => {
     contest = await createContest(database.prisma, store, { slug: "legacy", settings: { legacyEndpoint: "open", dailyLimit: "5" } });
     const admin = await createUser(database.prisma, { email: "admin@http.test", password: "admin password", isAdmin: true });
     await updateCompetition(database.prisma, { userId: admin.id, isAdmin: true }, "legacy", { legacyDefault: true });
-    const user = await createUser(database.prisma, { email: "team@http.test", password: "team password" });
+    const user = await createUser(database.prisma, { email: "team@http.test", password: "team password 1" });
     await createTeam(database.prisma, { userId: user.id, isAdmin: false }, "legacy", "Concurrent");
     teamToken = (await createApiToken(database.prisma, { userId: user.id, name: "api" })).token;
   });
@@ -86,7 +86,8 @@ describe("submissions over HTTP on PostgreSQL", () => {
       const reply = await rawPost(`${server.url}${path}`, body);
       expect(reply.status, reply.text).toBe(200);
       expect(reply.contentType).toMatch(/application\/json/);
-      expect(JSON.parse(reply.text)).toEqual({ accuracy: 375 });
+      // The public score on the contest's half-and-half split (375 on the whole set).
+      expect(JSON.parse(reply.text)).toEqual({ accuracy: Math.round(publicScoreOf(contest.competition, contest.queries, [1, 3, 8, 0]) * 100) / 100 });
     }
     const invalid = await rawPost(`${server.url}/retrieval/`, JSON.stringify({ groupname: "raw-team", images: { "q0.jpg": ["nope.jpg"] } }));
     expect(invalid.status).toBe(422);
@@ -104,7 +105,7 @@ describe("submissions over HTTP on PostgreSQL", () => {
     writeFileSync(bad, JSON.stringify({ "q0.jpg": ["q0.jpg"] }));
     const accepted = spawnSync(python, [script, good, "python-team", `${server.url}/retrieval/`], { encoding: "utf8" });
     expect(accepted.stderr).toBe("");
-    expect(accepted.stdout.trim()).toBe("accuracy is 375");
+    expect(accepted.stdout.trim()).toBe(`accuracy is ${Math.round(publicScoreOf(contest.competition, contest.queries, [1, 3, 8, 0]) * 100) / 100}`);
     const refused = spawnSync(python, [script, bad, "python-team", `${server.url}/retrieval/`], { encoding: "utf8" });
     expect(refused.stdout).toMatch(/^ERROR: 1 list entry names a file not in the gallery: query "q0\.jpg", position 1, "q0\.jpg"/);
   });
@@ -123,7 +124,8 @@ describe("submissions over HTTP on PostgreSQL", () => {
     const refused = replies.filter((reply) => reply.status === 429);
     expect(accepted).toHaveLength(5);
     expect(refused).toHaveLength(45);
-    for (const reply of refused) expect(reply.body.error?.message).toMatch(/quota reached: 5 submissions per day; resets at/);
+    // The reset is the next midnight in the contest's zone (America/Los_Angeles), in the one time format.
+    for (const reply of refused) expect(reply.body.error?.message).toMatch(/quota reached: 5 submissions per day; resets at \d{1,2} [A-Z][a-z]{2} \d{4}, 00:00 P[SD]T$/);
     const team = await database.prisma.team.findFirstOrThrow({ where: { name: "Concurrent" } });
     expect(await database.prisma.submission.count({ where: { teamId: team.id, countsTowardQuota: true } })).toBe(5);
     expect(await database.prisma.submission.count({ where: { teamId: team.id } })).toBe(50);
