@@ -8,7 +8,8 @@ interface JobView {
   state: string;
   attempts: number;
   maxAttempts: number;
-  progress: { phase: string; done: number; total: number; etaSeconds: number | null } | null;
+  /** Teams get the phase and a coarse percentage; organizers also images done, total and an ETA. */
+  progress: { phase: string; percent: number; done?: number; total?: number; etaSeconds?: number | null } | null;
   queue: { ahead: number; etaSeconds: number | null } | null;
 }
 
@@ -18,7 +19,12 @@ function formatEta(seconds: number | null): string {
   return seconds >= 120 ? ` · about ${Math.round(seconds / 60)} min left` : ` · about ${seconds} s left`;
 }
 
-/** Follows a model entry's job live (polling): its place in the queue, then phase and images done; reloads at the end. */
+function progressDetail(progress: NonNullable<JobView["progress"]>): string {
+  if (progress.done === undefined || progress.total === undefined) return `${progress.percent} %`;
+  return `${progress.done.toLocaleString("en")} / ${progress.total.toLocaleString("en")}${formatEta(progress.etaSeconds ?? null)}`;
+}
+
+/** Follows a model entry's job live (polling): its place in the queue, then phase and progress; reloads at the end. */
 export function ModelJobProgress({ slug, id, initial }: { slug: string; id: string; initial: JobView | null }) {
   const router = useRouter();
   const [job, setJob] = useState(initial);
@@ -55,8 +61,8 @@ export function ModelJobProgress({ slug, id, initial }: { slug: string; id: stri
     <div className="space-y-2">
       <ProgressBar
         label={progress ? `${progress.phase[0]!.toUpperCase()}${progress.phase.slice(1)}` : "Starting"}
-        fraction={progress && progress.total > 0 ? progress.done / progress.total : 0}
-        detail={progress ? `${progress.done.toLocaleString("en")} / ${progress.total.toLocaleString("en")}${formatEta(progress.etaSeconds)}` : undefined}
+        fraction={progress ? progress.percent / 100 : 0}
+        detail={progress ? progressDetail(progress) : undefined}
         testId="model-job-progress"
       />
       {job.attempts > 1 ? <p className="text-xs text-slate-500">Attempt {job.attempts} of {job.maxAttempts}: an earlier worker stopped answering, this one took over.</p> : null}

@@ -3,10 +3,14 @@ import { settings } from "@/lib/config/env";
 import { jobWakeUp } from "@/lib/queue/wake-up";
 import type { ModelCheckSettings } from "@/lib/submissions/submit-model";
 
-/** The dry run's limits and the wake-up this server uses when it queues a model. */
+/** The dry run's limits, the job's time budget and the wake-up this server uses when it queues a model. */
 export function modelCheckSettings(): ModelCheckSettings {
   const { worker } = settings();
-  return { dryRun: { timeoutMs: worker.dryRunTimeoutMs, memoryLimitBytes: worker.modelMemoryBytes }, wakeUp: jobWakeUp() };
+  return {
+    dryRun: { timeoutMs: worker.dryRunTimeoutMs, memoryLimitBytes: worker.modelMemoryBytes },
+    wakeUp: jobWakeUp(),
+    timeBudget: { factor: worker.modelTimeFactor, floorSeconds: worker.modelTimeFloorSeconds, maxSeconds: worker.modelTimeoutMs / 1000 },
+  };
 }
 
 /** Maps a model outcome to the API's answer (the same statuses as results files). */

@@ -6,16 +6,17 @@ import { describeSubmission, waitForSubmission, type SubmissionView } from "./su
 
 export const usage = `Usage: podium status --competition S ID [--wait]
 
-Shows one of your team's submissions: its status, the worker's progress for a model (phase, images done, ETA) or its
-place in the queue, and its scores. --wait follows it until it is scored or fails.`;
+Shows one of your team's submissions: its status, the worker's progress for a model (phase and percentage; images
+done and ETA for organizers) or its place in the queue, and its scores. --wait follows it until it is scored or fails.`;
 
 function describeJob(submission: SubmissionView): string | null {
   const job = submission.job;
   if (!job) return null;
   if (job.queue) return `  queue: ${job.queue.ahead} model job(s) ahead${job.queue.etaSeconds !== null ? `, ETA about ${job.queue.etaSeconds} s` : ""}`;
   if (job.state === "running" && job.progress) {
-    const { phase, done, total, etaSeconds } = job.progress;
-    return `  ${phase}: ${done}/${total}${etaSeconds !== null ? `, about ${etaSeconds} s left` : ""} (attempt ${job.attempts})`;
+    const { phase, percent, done, total, etaSeconds } = job.progress;
+    const amount = done !== undefined && total !== undefined ? `${done}/${total}${etaSeconds != null ? `, about ${etaSeconds} s left` : ""}` : `${percent} %`;
+    return `  ${phase}: ${amount} (attempt ${job.attempts})`;
   }
   return `  job ${job.state} after ${job.attempts} attempt(s)`;
 }

@@ -65,7 +65,11 @@ export async function seedDemoFromSettings(log: (line: string) => void, dataset?
   const database = await openDatabase({ purpose: "npm run demo (seeding)" });
   try {
     return await seedDemo(database, createBlobStore(config), {
-      checks: { dryRun: { timeoutMs: config.worker.dryRunTimeoutMs, memoryLimitBytes: config.worker.modelMemoryBytes }, wakeUp: jobWakeUp(config) },
+      checks: {
+        dryRun: { timeoutMs: config.worker.dryRunTimeoutMs, memoryLimitBytes: config.worker.modelMemoryBytes },
+        wakeUp: jobWakeUp(config),
+        timeBudget: { factor: config.worker.modelTimeFactor, floorSeconds: config.worker.modelTimeFloorSeconds, maxSeconds: config.worker.modelTimeoutMs / 1000 },
+      },
       examplesDir: join(config.dataDir, "demo"),
       dataset,
       log,

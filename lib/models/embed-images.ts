@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import * as ort from "onnxruntime-node";
+import { classifyRuntimeMessage, type FailureCategory, type FailurePhase } from "./failure-vocabulary";
 import { inputSize, type ModelManifest } from "./manifest";
 import { decodeToPixels, pixelsToTensor, tensorDims } from "./preprocess-image";
 
@@ -8,12 +9,22 @@ import { decodeToPixels, pixelsToTensor, tensorDims } from "./preprocess-image";
 // previous batch runs in onnxruntime, so both cores stay busy; the finished float tensors are written to a cache file
 // as they come. Warm, the cache file is read instead and no image is decoded.
 
+/**
+ * The participant's model is at fault. `message` is the full reason (organizers only: it may carry values computed
+ * from hidden images); `category` and `phase` pick the fixed text its team sees (failure-vocabulary.ts).
+ */
 export class ModelFault extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly category: FailureCategory = "runtime-error",
+    readonly phase: FailurePhase = "run",
+  ) {
     super(message);
     this.name = "ModelFault";
   }
 }
+
+const phaseOfLabel = (label: string): FailurePhase => (label === "queries" || label === "gallery" ? label : "run");
 
 export interface EmbedProgress {
   done: number;
@@ -111,16 +122,17 @@ function writeAll(fd: number, bytes: Uint8Array, position: number): void {
 
 function checkOutput(output: ort.Tensor | undefined, options: EmbedOptions, from: number, rows: number, expectedDimension: number | null): Float32Array {
   const name = options.manifest.output;
-  if (!output) throw new ModelFault(`the model did not produce its output "${name}"`);
-  if (output.type !== "float32") throw new ModelFault(`output "${name}" is ${output.type}, not float32`);
+  const fault = (message: string, category: FailureCategory) => new ModelFault(message, category, phaseOfLabel(options.label));
+  if (!output) throw fault(`the model did not produce its output "${name}"`, "missing-output");
+  if (output.type !== "float32") throw fault(`output "${name}" is ${output.type}, not float32`, "invalid-type");
   const dims = output.dims;
-  if (dims.length !== 2 || dims[0] !== rows) throw new ModelFault(`output "${name}" has shape [${dims.join(", ")}] for a batch of ${rows}; expected [${rows}, D]`);
-  if (dims[1]! < 1) throw new ModelFault(`output "${name}" has an empty embedding dimension`);
-  if (expectedDimension !== null && dims[1] !== expectedDimension) throw new ModelFault(`output "${name}" changed its embedding dimension from ${expectedDimension} to ${dims[1]} between batches`);
+  if (dims.length !== 2 || dims[0] !== rows) throw fault(`output "${name}" has shape [${dims.join(", ")}] for a batch of ${rows}; expected [${rows}, D]`, "invalid-shape");
+  if (dims[1]! < 1) throw fault(`output "${name}" has an empty embedding dimension`, "invalid-shape");
+  if (expectedDimension !== null && dims[1] !== expectedDimension) throw fault(`output "${name}" changed its embedding dimension from ${expectedDimension} to ${dims[1]} between batches`, "embedding-size-changed");
   const data = output.data as Float32Array;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i]!)) {
-      throw new ModelFault(`the model produced ${Number.isNaN(data[i]!) ? "NaN" : "infinite"} values (first in the embedding of image ${from + Math.floor(i / dims[1]!) + 1} of the ${options.label})`);
+      throw fault(`the model produced ${Number.isNaN(data[i]!) ? "NaN" : "infinite"} values (first in the embedding of image ${from + Math.floor(i / dims[1]!) + 1} of the ${options.label})`, "non-finite-output");
     }
   }
   return data;
@@ -168,7 +180,8 @@ export async function embedImages(options: EmbedOptions): Promise<Embeddings> {
       try {
         output = await session.run({ [manifest.input]: new ort.Tensor("float32", input, tensorDims(rows, manifest)) }, [manifest.output]);
       } catch (error) {
-        throw new ModelFault(`onnxruntime failed on a batch of ${rows} ${options.label} images: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+        const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+        throw new ModelFault(`onnxruntime failed on a batch of ${rows} ${options.label} images: ${message}`, classifyRuntimeMessage(message), phaseOfLabel(options.label));
       }
       timings.inferenceMs += performance.now() - started;
       const batch = checkOutput(output[manifest.output] as ort.Tensor | undefined, options, from, rows, dimension);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import { createSessionWithFallback } from "./create-session";
 import { embedImages, ModelFault } from "./embed-images";
+import { classifyRuntimeMessage } from "./failure-vocabulary";
 import { inputSize, type ModelManifest } from "./manifest";
 import { pixelsToTensor, tensorCacheName, tensorDims } from "./preprocess-image";
 import { normaliseRows, topKNeighbours } from "./rank-embeddings";
@@ -44,6 +45,9 @@ async function dryRun(task: Extract<SandboxTask, { kind: "dry-run" }>): Promise<
   }
   const input = pixelsToTensor(dryRunPixels(task.manifest), 2, task.manifest);
   let output: ort.InferenceSession.OnnxValueMapType;
+  // Timed: the job's time budget is a multiple of this speed (lib/models/time-budget.ts). The first run includes
+  // onnxruntime's warm-up, which errs on the generous side.
+  const started = performance.now();
   try {
     output = await session.run({ [task.manifest.input]: new ort.Tensor("float32", input, tensorDims(2, task.manifest)) }, [task.manifest.output]);
   } catch (error) {
@@ -57,8 +61,9 @@ async function dryRun(task: Extract<SandboxTask, { kind: "dry-run" }>): Promise<
   }
   const data = tensor.data as Float32Array;
   if (!data.every((value) => Number.isFinite(value))) throw new ModelFault(`the dry run on two generated images produced NaN or infinite values in "${task.manifest.output}"`);
+  const msPerImage = (performance.now() - started) / 2;
   await session.release();
-  return { kind: "dry-run", dimension: tensor.dims[1]! };
+  return { kind: "dry-run", dimension: tensor.dims[1]!, msPerImage };
 }
 
 async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" }>): Promise<SandboxResult> {
@@ -67,7 +72,8 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
   try {
     created = await createSessionWithFallback(task.modelPath, task.providers);
   } catch (error) {
-    throw new ModelFault(`onnxruntime cannot load the model: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    throw new ModelFault(`onnxruntime cannot load the model: ${message}`, classifyRuntimeMessage(message), "loading");
   }
   const { session, provider, fallbackReason } = created;
   const signature = tensorCacheName(task.manifest);
@@ -82,6 +88,8 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
   };
   const queryTimings = { decodeMs: 0, inferenceMs: 0, cacheHit: false };
   const galleryTimings = { decodeMs: 0, inferenceMs: 0, cacheHit: false };
+  // Each phase is announced as it starts: a kill or crash is then attributed to the phase it happened in.
+  await send({ type: "progress", progress: { phase: "embedding queries", done: 0, total: task.queries.names.length } });
   const queries = await embedImages({
     session,
     manifest: task.manifest,
@@ -92,6 +100,7 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
     onProgress: progress("embedding queries"),
     timings: queryTimings,
   });
+  await send({ type: "progress", progress: { phase: "embedding gallery", done: 0, total: task.gallery.names.length } });
   const gallery = await embedImages({
     session,
     manifest: task.manifest,
@@ -103,7 +112,8 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
     timings: galleryTimings,
   });
   await session.release();
-  if (queries.dimension !== gallery.dimension) throw new ModelFault(`the model's embeddings have ${queries.dimension} dimensions for queries but ${gallery.dimension} for the gallery`);
+  if (queries.dimension !== gallery.dimension) throw new ModelFault(`the model's embeddings have ${queries.dimension} dimensions for queries but ${gallery.dimension} for the gallery`, "embedding-size-changed", "gallery");
+  await send({ type: "progress", progress: { phase: "ranking", done: 0, total: 1 } });
   const rankStarted = performance.now();
   if (task.manifest.similarity === "cosine") {
     normaliseRows(queries.data, queries.dimension);
@@ -136,7 +146,11 @@ process.once("message", (task: SandboxTask) => {
   run
     .then((result) => send({ type: "result", result }))
     .catch((error: unknown) =>
-      send({ type: "error", fault: error instanceof ModelFault ? "model" : "platform", message: error instanceof Error ? error.message : String(error) }),
+      send(
+        error instanceof ModelFault
+          ? { type: "error", fault: "model", message: error.message, category: error.category, phase: error.phase }
+          : { type: "error", fault: "platform", message: error instanceof Error ? error.message : String(error) },
+      ),
     )
     .finally(() => process.disconnect());
 });

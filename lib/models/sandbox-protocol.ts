@@ -1,3 +1,4 @@
+import type { FailureCategory, FailurePhase } from "./failure-vocabulary";
 import type { ModelManifest } from "./manifest";
 
 // Messages between the worker and the child process that runs a participant's model (model-sandbox.ts,
@@ -37,6 +38,8 @@ export interface SandboxProgress {
 export interface DryRunResult {
   kind: "dry-run";
   dimension: number;
+  /** Inference time of the dry run per generated image. */
+  msPerImage: number;
 }
 
 export interface EmbedAndRankResult {
@@ -53,4 +56,5 @@ export type SandboxMessage =
   | { type: "progress"; progress: SandboxProgress }
   | { type: "result"; result: SandboxResult }
   /** model: the participant's model is at fault; platform: ours. */
-  | { type: "error"; fault: "model" | "platform"; message: string };
+  | { type: "error"; fault: "model"; message: string; category: FailureCategory; phase: FailurePhase }
+  | { type: "error"; fault: "platform"; message: string };

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from "../db/sql-executor";
+import { failureCode } from "../models/failure-vocabulary";
 
 // Jobs live in PostgreSQL: claimed with FOR UPDATE SKIP LOCKED under a lease that a heartbeat renews. A worker that
 // dies loses its lease; the sweeper re-queues the job (or fails it after its last attempt, refunding the quota unit,
@@ -45,13 +46,31 @@ const toJob = (row: JobRow): ClaimedJob => ({
   maxAttempts: row.max_attempts,
 });
 
-export async function claimNextJob(sql: SqlExecutor, options: { workerId: string; kinds: JobKind[]; leaseSeconds: number }): Promise<ClaimedJob | null> {
+/**
+ * Claims the next due job in fair order. While a team under its share waits, a team that already has
+ * `teamMaxRunning` model jobs running is skipped: one team's models never hold every worker while others wait (docs
+ * THREATS.md, invariant 6). Running capacity is not known globally (local lanes, Batch), so the share is a count;
+ * when every waiting team is at its share, nobody is skipped and no worker idles.
+ */
+export async function claimNextJob(sql: SqlExecutor, options: { workerId: string; kinds: JobKind[]; leaseSeconds: number; teamMaxRunning?: number }): Promise<ClaimedJob | null> {
   return sql.transaction(async (tx) => {
     const [row] = await tx.query<JobRow>(
-      `WITH next AS (
+      `WITH running AS (
+         SELECT team_id, count(*) AS models FROM jobs WHERE state = 'RUNNING' AND kind = 'SCORE_MODEL' AND team_id IS NOT NULL GROUP BY team_id
+       ),
+       next AS (
          SELECT j.id
          FROM jobs j
          WHERE j.state = 'QUEUED' AND j.run_after <= now() AND j.kind::text = ANY($2::text[])
+           AND NOT (
+             j.kind = 'SCORE_MODEL' AND j.team_id IS NOT NULL
+             AND COALESCE((SELECT models FROM running WHERE running.team_id = j.team_id), 0) >= $4
+             AND EXISTS (
+               SELECT 1 FROM jobs w
+               WHERE w.state = 'QUEUED' AND w.run_after <= now() AND w.kind::text = ANY($2::text[]) AND w.team_id IS NOT NULL AND w.team_id <> j.team_id
+                 AND COALESCE((SELECT models FROM running WHERE running.team_id = w.team_id), 0) < $4
+             )
+           )
          ORDER BY
            (SELECT count(*) FROM jobs r WHERE r.state = 'RUNNING' AND r.competition_id = j.competition_id),
            (SELECT max(r.started_at) FROM jobs r WHERE r.competition_id = j.competition_id) ASC NULLS FIRST,
@@ -64,7 +83,7 @@ export async function claimNextJob(sql: SqlExecutor, options: { workerId: string
          lease_expires_at = now() + make_interval(secs => $3), heartbeat_at = now(), started_at = now()
        FROM next WHERE jobs.id = next.id
        RETURNING jobs.id, jobs.kind, jobs.competition_id, jobs.team_id, jobs.submission_id, jobs.dataset_version_id, jobs.attempts, jobs.max_attempts`,
-      [options.workerId, options.kinds, options.leaseSeconds],
+      [options.workerId, options.kinds, options.leaseSeconds, options.teamMaxRunning ?? 1],
     );
     return row ? toJob(row) : null;
   });
@@ -123,10 +142,10 @@ async function failForGood(tx: SqlExecutor, jobId: string, reason: string): Prom
     ]);
   }
   if (job?.submission_id) {
-    await tx.query(`UPDATE submissions SET status = 'FAILED', counts_toward_quota = false, error = $2, finished_at = now() WHERE id = $1 AND status IN ('QUEUED', 'RUNNING', 'RECEIVED')`, [
-      job.submission_id,
-      `failed after every attempt (not counted toward your quota): ${reason}`,
-    ]);
+    await tx.query(
+      `UPDATE submissions SET status = 'FAILED', counts_toward_quota = false, failure_code = $3, error = $2, finished_at = now() WHERE id = $1 AND status IN ('QUEUED', 'RUNNING', 'RECEIVED')`,
+      [job.submission_id, `failed after every attempt (not counted toward your quota): ${reason}`, failureCode("run", "platform")],
+    );
   }
 }
 

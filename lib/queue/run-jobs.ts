@@ -20,6 +20,8 @@ export interface JobLoopOptions {
   pollMilliseconds?: number;
   /** Jobs run at once (each lane claims its own). */
   concurrency?: number;
+  /** Model jobs one team may have running while another team's job waits (PODIUM_TEAM_MAX_RUNNING_JOBS, default 1). */
+  teamMaxRunning?: number;
   /** Wakes the loop as soon as this process queues a job. */
   wakeUp?: JobWakeUp;
   log?: (line: string) => void;
@@ -29,7 +31,7 @@ export interface JobLoopOptions {
 export async function runOneJob(options: JobLoopOptions & { workerId: string }): Promise<boolean> {
   const leaseSeconds = options.leaseSeconds ?? 60;
   const kinds = Object.keys(options.handlers) as JobKind[];
-  const job = await claimNextJob(options.sql, { workerId: options.workerId, kinds, leaseSeconds });
+  const job = await claimNextJob(options.sql, { workerId: options.workerId, kinds, leaseSeconds, teamMaxRunning: options.teamMaxRunning });
   if (!job) return false;
   await runClaimedJob(options, job, leaseSeconds);
   return true;

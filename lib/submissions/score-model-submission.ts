@@ -2,8 +2,9 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { WorkerSettings } from "../config/env";
-import { datasetKeys } from "../datasets/dataset-versions";
+import { datasetFileKey, datasetKeys } from "../datasets/dataset-versions";
 import { ModelFault } from "../models/embed-images";
+import { failureCode } from "../models/failure-vocabulary";
 import { modelManifestSchema } from "../models/manifest";
 import { runInSandbox } from "../models/model-sandbox";
 import type { EmbedAndRankResult, SandboxProgress } from "../models/sandbox-protocol";
@@ -14,7 +15,9 @@ import { insertScores, scoreForCompetition, type SubmitDatabase } from "./submit
 
 // The worker's SCORE_MODEL job: fetch the model and the dataset version's images, run the model in its sandbox
 // (embed, rank, top 10), store the generated results file, then score and record it with the same code as a results
-// file. Progress goes to the job row; messages never name hidden files.
+// file. Progress goes to the job row in full (organizers see it; teams a phase and a coarse percentage, see
+// lib/submissions/present-submission.ts); a model's failure is recorded as a code from a fixed vocabulary for its team
+// and the full reason for organizers.
 
 export interface JobProgress {
   phase: SandboxProgress["phase"] | "fetching dataset" | "fetching model" | "scoring";
@@ -44,7 +47,7 @@ async function ensureDatasetLocal(store: BlobStore, filesPrefix: string, dir: st
     const target = join(dir, path);
     if (!existsSync(target)) {
       mkdirSync(dirname(target), { recursive: true });
-      await pipeline(await store.stream(`${filesPrefix}/${path}`), createWriteStream(`${target}.part`));
+      await pipeline(await store.stream(datasetFileKey(filesPrefix, path)), createWriteStream(`${target}.part`));
       renameSync(`${target}.part`, target);
     }
     if (++done % 50 === 0 || done === items.length) progress(done, items.length);
@@ -89,6 +92,9 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
     const manifest = modelManifestSchema.parse(submission.manifest);
     const outputPath = join(workDir, "results.json");
     const totalImages = names.queries.length + names.gallery.length;
+    // The budget set at upload from the dry run's speed (lib/models/time-budget.ts); never beyond the model timeout.
+    const budget = await prisma.job.findUnique({ where: { id: job.id }, select: { timeBudgetSeconds: true } });
+    const timeoutMs = budget?.timeBudgetSeconds ? Math.min(budget.timeBudgetSeconds * 1000, settings.modelTimeoutMs) : settings.modelTimeoutMs;
     let result: EmbedAndRankResult;
     try {
       result = await runInSandbox<EmbedAndRankResult>(
@@ -104,7 +110,7 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
           k: K,
           memoryBudgetBytes: settings.rankMemoryBytes,
         },
-        { timeoutMs: settings.modelTimeoutMs, memoryLimitBytes: settings.modelMemoryBytes },
+        { timeoutMs, memoryLimitBytes: settings.modelMemoryBytes },
         {
           onProgress: (progress) => {
             // One bar over all images while embedding; the ranking and writing phases are short.
@@ -116,10 +122,12 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
       ).result;
     } catch (error) {
       if (!(error instanceof ModelFault)) throw error;
-      // The model is at fault: retrying cannot help. Not counted toward the quota either (see README, "Quotas").
-      await sql.query(`UPDATE submissions SET status = 'FAILED', counts_toward_quota = false, error = $2, finished_at = now() WHERE id = $1 AND status = 'RUNNING'`, [
+      // The model is at fault: retrying cannot help. It passed its checks and ran on hidden data, so the run counts
+      // toward the quota — otherwise failures would be free probes of the hidden set (docs THREATS.md).
+      await sql.query(`UPDATE submissions SET status = 'FAILED', failure_code = $3, error = $2, finished_at = now() WHERE id = $1 AND status = 'RUNNING'`, [
         submission.id,
         `the model failed: ${error.message}`,
+        failureCode(error.phase, error.category),
       ]);
       throw new FinalJobError(`model fault: ${error.message}`);
     }
@@ -135,7 +143,7 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
       const [held] = await tx.query(`SELECT id FROM jobs WHERE id = $1 AND worker_id = $2 AND state = 'RUNNING' FOR UPDATE`, [job.id, context.workerId]);
       if (!held) return;
       const updated = await tx.query(
-        `UPDATE submissions SET status = 'SCORED', results_key = $2, execution_provider = $3, error = NULL, finished_at = now() WHERE id = $1 AND status = 'RUNNING' RETURNING id`,
+        `UPDATE submissions SET status = 'SCORED', results_key = $2, execution_provider = $3, error = NULL, failure_code = NULL, finished_at = now() WHERE id = $1 AND status = 'RUNNING' RETURNING id`,
         [submission.id, resultsKey, provider],
       );
       if (updated.length === 0) return;

@@ -166,3 +166,82 @@ export function expectedScore(ranks: number[]): number {
   const perQuery = ranks.map((rank) => (rank === 1 ? 600 : 0) + (rank <= 5 ? 300 : 0) + (rank <= 10 ? 100 : 0));
   return perQuery.reduce((sum, value) => sum + value, 0) / ranks.length;
 }
+
+/**
+ * Reshapes the mean colour to [N, 3 + max(0, brightest pixel value − 240)]: the dry run's images (brightest 239) give
+ * [N, 3]; an image with a channel above 240 makes onnxruntime print a shape computed from its pixels.
+ */
+export function shapeFromPixelsEncoder(): Uint8Array {
+  return buildModel({
+    nodes: [
+      node("GlobalAveragePool", ["image"], ["pooled"]),
+      node("Flatten", ["pooled"], ["flat"], { axis: attr.int(1) }),
+      node("ReduceMax", ["image"], ["peak"], { keepdims: attr.int(0) }),
+      node("Mul", ["peak", "full_scale"], ["peak_value"]),
+      node("Sub", ["peak_value", "threshold"], ["over"]),
+      node("Relu", ["over"], ["excess"]),
+      node("Cast", ["excess"], ["excess_int"], { to: attr.int(7) }),
+      node("Reshape", ["excess_int", "one_dim"], ["excess_1d"]),
+      node("Add", ["excess_1d", "three"], ["width"]),
+      node("Shape", ["flat"], ["flat_shape"]),
+      node("Slice", ["flat_shape", "zero_1d", "one_1d"], ["rows"]),
+      node("Concat", ["rows", "width"], ["target"], { axis: attr.int(0) }),
+      node("Reshape", ["flat", "target"], ["embedding"]),
+    ],
+    inputs: [imageInput()],
+    outputs: [valueInfo("embedding", "float", ["N", "D"])],
+    initializers: [
+      floatTensor("full_scale", [], [255]),
+      floatTensor("threshold", [], [240]),
+      int64Tensor("one_dim", [1], [1]),
+      int64Tensor("three", [1], [3]),
+      int64Tensor("zero_1d", [1], [0]),
+      int64Tensor("one_1d", [1], [1]),
+    ],
+  });
+}
+
+/**
+ * The mean colour after a Loop of (batch brightness − 0.6) × 10⁸ iterations: none on the dry run's mid-grey images,
+ * practically endless on bright ones — fast at upload, hung on the hidden data.
+ */
+export function slowOnBrightEncoder(): Uint8Array {
+  const body = {
+    name: "spin",
+    node: [node("Identity", ["cond_in"], ["cond_out"]), node("Add", ["acc_in", "zero"], ["acc_out"])],
+    input: [valueInfo("iteration", "int64", []), { name: "cond_in", type: { tensorType: { elemType: 9, shape: { dim: [] } } } }, valueInfo("acc_in", "float", ["N", 3])],
+    output: [{ name: "cond_out", type: { tensorType: { elemType: 9, shape: { dim: [] } } } }, valueInfo("acc_out", "float", ["N", 3])],
+    initializer: [floatTensor("zero", [1], [0])],
+  };
+  return buildModel({
+    nodes: [
+      node("GlobalAveragePool", ["image"], ["pooled"]),
+      node("Flatten", ["pooled"], ["flat"], { axis: attr.int(1) }),
+      node("ReduceMean", ["image"], ["brightness"], { keepdims: attr.int(0) }),
+      node("Sub", ["brightness", "threshold"], ["over"]),
+      node("Relu", ["over"], ["excess"]),
+      node("Mul", ["excess", "spins_per_unit"], ["spins"]),
+      node("Cast", ["spins"], ["trip_count"], { to: attr.int(7) }),
+      node("Loop", ["trip_count", "always", "flat"], ["embedding"], { body: attr.graph(body) }),
+    ],
+    inputs: [imageInput()],
+    outputs: [valueInfo("embedding", "float", ["N", 3])],
+    initializers: [floatTensor("threshold", [], [0.6]), floatTensor("spins_per_unit", [], [1e8]), { name: "always", dims: [], dataType: 9, rawData: new Uint8Array([1]) }],
+  });
+}
+
+/**
+ * Solid-colour images with the given colours: query i matches gallery image i. For attacks that depend on which
+ * images are bright, not on the score.
+ */
+export async function solidColourDataset(queries: [number, number, number][], gallery: [number, number, number][]) {
+  const entries: FixtureEntry[] = [];
+  const truth: Record<string, string[]> = {};
+  for (const [i, rgb] of queries.entries()) {
+    entries.push({ name: `query/q${i}.png`, data: await solidPng(rgb) });
+    truth[`q${i}.png`] = [`g${String(i).padStart(2, "0")}.png`];
+  }
+  for (const [g, rgb] of gallery.entries()) entries.push({ name: `gallery/g${String(g).padStart(2, "0")}.png`, data: await solidPng(rgb) });
+  entries.push({ name: "ground_truth.json", data: JSON.stringify(truth) });
+  return { entries, truth };
+}

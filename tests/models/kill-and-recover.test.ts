@@ -44,7 +44,7 @@ describe("a worker killed mid-job", () => {
     disposers.push(served.dispose);
     const { entries } = await colourDataset({ ranks: RANKS, gallery: 200, seed: 11 });
     await createContest(database.prisma, store, { slug: "kill-recover", entries, settings: { submissionKinds: "model" } });
-    const user = await createUser(database.prisma, { email: "kill@recover.test", password: "team password" });
+    const user = await createUser(database.prisma, { email: "kill@recover.test", password: "team password 1" });
     team = { userId: user.id, isAdmin: false };
     await createTeam(database.prisma, team, "kill-recover", "Survivors");
   });

@@ -46,7 +46,7 @@ describe.each(DATABASE_KINDS)("model submissions on %s", (kind) => {
     slug = `models-${kind}`;
     const { entries } = await colourDataset({ ranks: RANKS });
     await createContest(database.prisma, store, { slug, entries, settings: { submissionKinds: "results,model", dailyLimit: 10 } });
-    const user = await createUser(database.prisma, { email: `model-team-${kind}@models.test`, password: "team password" });
+    const user = await createUser(database.prisma, { email: `model-team-${kind}@models.test`, password: "team password 1" });
     team = { userId: user.id, isAdmin: false };
     await createTeam(database.prisma, team, slug, "Encoders");
   });
@@ -126,7 +126,7 @@ describe.each(DATABASE_KINDS)("model submissions on %s", (kind) => {
     expect(await database.prisma.job.count({ where: { submissionId: { in: [nan.submissionId, wrongInput.submissionId, truncated.submissionId] } } })).toBe(0);
   });
 
-  it("ends a model that fails in the worker with its reason, refunds it, and goes on with the next job", async () => {
+  it("ends a model that fails in the worker with its reason, counts it toward the quota, and goes on with the next job", async () => {
     // sqrt(0.55 − brightness): finite on the dry run's images (brightness ≈ 0.5), NaN on this dataset's brighter ones.
     const nan = await submitModelBytes(database, store, team, slug, { bytes: nanOnBrightEncoder(0.55), fileName: "nan-bright.onnx", manifest: meanColourManifest, channel: "API" }, checks);
     const hog = await submitModelBytes(database, store, team, slug, { bytes: memoryHogEncoder(), fileName: "hog.onnx", manifest: { ...meanColourManifest, batchSize: 1 }, channel: "API" }, { ...checks, dryRun: { timeoutMs: 60_000, memoryLimitBytes: 2 * 1024 ** 3 } });
@@ -136,7 +136,9 @@ describe.each(DATABASE_KINDS)("model submissions on %s", (kind) => {
     const [failedNan, failedHog, scored] = await Promise.all([submission(nan.submissionId), submission(hog.submissionId), submission(good.submissionId)]);
     expect(failedHog.status).toBe("FAILED");
     expect(failedHog.error).toMatch(/^the model failed: the model used more than the memory limit of 400 MiB/);
-    expect(failedHog.countsTowardQuota).toBe(false);
+    // It passed its checks and ran on hidden data: counted, so failures are not free probes (tests/security).
+    expect(failedHog.countsTowardQuota).toBe(true);
+    expect(failedHog.failureCode).toMatch(/^(queries|gallery)\.out-of-memory$/);
     expect(failedHog.jobs[0]).toMatchObject({ state: "FAILED", attempts: 1 });
     expect(scored.status).toBe("SCORED");
     expect(scored.scores.find((score) => score.split === "ALL")!.score).toBeCloseTo(expectedScore(RANKS), 9);
@@ -145,5 +147,6 @@ describe.each(DATABASE_KINDS)("model submissions on %s", (kind) => {
     // Hidden file names never appear in what the team sees.
     expect(failedNan.error).not.toMatch(/q\d+\.png|g\d+\.png/);
     expect(failedNan.jobs[0]).toMatchObject({ state: "FAILED", attempts: 1 });
+    expect(failedNan.failureCode).toMatch(/^(queries|gallery)\.non-finite-output$/);
   });
 });
