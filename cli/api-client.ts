@@ -1,20 +1,37 @@
 import { AppError, type ErrorCode } from "../lib/errors/app-error";
 import { readCliConfig, type CliConfig } from "./config-file";
 
+/** How long a read keeps trying a server it cannot reach. */
+const READ_RETRY_MS = 30_000;
+
 /** Calls the Podium API with the stored token; API errors become AppErrors with the server's message. */
 export class ApiClient {
-  constructor(readonly config: CliConfig) {}
+  /** `readRetryMs`: how long a read keeps trying a server it cannot reach (0 for `podium login`, to name a typo at once). */
+  constructor(
+    readonly config: CliConfig,
+    private readonly readRetryMs = READ_RETRY_MS,
+  ) {}
 
   static fromConfig(): ApiClient {
     return new ApiClient(readCliConfig());
   }
 
-  /** A request whose response the caller reads itself (forms, CSV). */
+  /**
+   * A request whose response the caller reads itself (forms, CSV). A read (GET, HEAD) that cannot reach the server
+   * — it is restarting, a connection dropped — is tried again for up to `READ_RETRY_MS`; writes are the caller's to
+   * retry (with an Idempotency-Key where the route takes one).
+   */
   async raw(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
-    try {
-      return await fetch(new URL(path, this.config.server), { method, headers: { authorization: `Bearer ${this.config.token}`, ...headers }, body });
-    } catch (error) {
-      throw new AppError("UNAVAILABLE", `cannot reach ${this.config.server}: ${error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error)}`);
+    const deadline = Date.now() + (method === "GET" || method === "HEAD" ? this.readRetryMs : 0);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fetch(new URL(path, this.config.server), { method, headers: { authorization: `Bearer ${this.config.token}`, ...headers }, body });
+      } catch (error) {
+        if (Date.now() >= deadline) {
+          throw new AppError("UNAVAILABLE", `cannot reach ${this.config.server}: ${error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5, attempt) * 1000));
+      }
     }
   }
 

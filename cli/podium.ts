@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   login: { summary: "store a server URL and API token for later commands", load: () => import("./commands/login") },
   competition: { summary: "create, update and show competitions", load: () => import("./commands/competition") },
   dataset: { summary: "upload, list and activate hidden dataset versions", load: () => import("./commands/dataset") },
+  team: { summary: "create, join and show your team; create, list and revoke its tokens", load: () => import("./commands/team") },
   submit: { summary: "submit a results file or an ONNX model for your team", load: () => import("./commands/submit") },
   submissions: { summary: "list your team's submissions", load: () => import("./commands/submissions") },
   status: { summary: "one submission: status, model job progress or queue place, scores", load: () => import("./commands/status") },

@@ -17,7 +17,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     usage,
   );
   const server = args.server.replace(/\/+$/, "");
-  const me = await new ApiClient({ server, token: args.token }).request<{ email: string; isAdmin: boolean }>("GET", "/api/v1/me");
+  const me = await new ApiClient({ server, token: args.token }, 0).request<{ email: string; isAdmin: boolean }>("GET", "/api/v1/me");
   const path = writeCliConfig({ server, token: args.token });
   io.stdout(`logged in to ${server} as ${me.email}${me.isAdmin ? " (admin)" : ""}; settings in ${path}`);
   return 0;

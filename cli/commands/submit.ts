@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
@@ -7,6 +8,7 @@ import { parseCommandArgs } from "../args";
 import { uploadInParts } from "../multipart-upload";
 import { createProgressBar } from "../progress";
 import type { CliIO } from "../podium";
+import { describeQuota, type TeamView } from "./team";
 
 export const usage = `Usage: podium submit --competition S FILE [--wait]
        podium submit --competition S MODEL.onnx [--manifest M.json] [--wait]
@@ -17,7 +19,9 @@ validation errors (exit 1). Results files are scored at once; --wait also waits 
 An .onnx model is uploaded straight to storage in parts (resumed if you run the same command again), checked
 (ONNX format, opset, standard operators, input/output against the manifest, a dry run) and queued for the worker.
 The manifest (JSON: input, output, size, layout, channelOrder, scale, mean, std, resize, similarity, batchSize) may
-also live in the model's metadata_props under "podium.manifest". --wait shows the worker's progress until the score.`;
+also live in the model's metadata_props under "podium.manifest". --wait shows the worker's progress until the score.
+
+Before uploading, it prints how many entries your team has left today, and stops there when none is left.`;
 
 export interface SubmissionView {
   id: string;
@@ -26,13 +30,24 @@ export interface SubmissionView {
   sha256: string;
   error: string | null;
   executionProvider?: string | null;
-  job?: { state: string; attempts: number; progress: { phase: string; done: number; total: number; etaSeconds: number | null } | null; queue: { ahead: number; etaSeconds: number | null } | null } | null;
-  scores: Record<string, { score: number; hit: Record<string, number>; ci95: [number, number]; evaluated: number }>;
+  /** Progress: a team gets the phase and a coarse percentage; organizers also images done, total and an ETA. */
+  job?: {
+    state: string;
+    attempts: number;
+    progress: { phase: string; percent: number; done?: number; total?: number; etaSeconds?: number | null } | null;
+    queue: { ahead: number; etaSeconds: number | null } | null;
+  } | null;
+  scores: Record<string, { score: number; hit: Record<string, number>; ci95: [number, number]; evaluated: number; ladder?: string }>;
 }
 
 export function describeSubmission(submission: SubmissionView): string {
   const lines = [`submission ${submission.id}: ${submission.status} (sha256 ${submission.sha256.slice(0, 12)}…)`];
   for (const [split, score] of Object.entries(submission.scores)) {
+    if (score.ladder) {
+      // Under the ladder the team is told its shown score, not the entry's exact one.
+      lines.push(`  ${split.padEnd(8)} ${score.ladder === "improved" ? `${score.score.toFixed(2)} (ladder)` : `${score.ladder} (shown ${score.score.toFixed(2)})`}`);
+      continue;
+    }
     const hits = Object.entries(score.hit)
       .map(([k, value]) => `hit@${k} ${(value * 100).toFixed(1)}%`)
       .join(", ");
@@ -65,9 +80,10 @@ export async function waitForSubmission(client: ApiClient, path: string, first: 
       if (progress.phase !== phase) {
         bar?.finish();
         phase = progress.phase;
-        bar = createProgressBar(phase, progress.total, undefined, "count");
+        // Organizers get images done / total; a team only a coarse percentage.
+        bar = progress.total !== undefined ? createProgressBar(phase, progress.total, undefined, "count") : createProgressBar(phase, 100, undefined, "percent");
       }
-      bar!.update(progress.done);
+      bar!.update(progress.done ?? progress.percent);
     }
   }
   bar?.finish();
@@ -106,6 +122,42 @@ async function submitModel(client: ApiClient, slug: string, path: string, manife
   return { status: response.status, body: (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null };
 }
 
+/** How long the CLI keeps retrying a results file whose answer it lost (a dropped connection, a restart, a 503). */
+const RETRY_FOR_MS = 2 * 60 * 1000;
+
+/**
+ * Posts a results file with an Idempotency-Key and retries with the same key while the server cannot answer: a
+ * retry returns the entry the first attempt recorded and costs no second quota unit.
+ */
+async function postResultsFile(client: ApiClient, base: string, path: string, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
+  const key = randomUUID();
+  const bytes = readFileSync(path);
+  const deadline = Date.now() + RETRY_FOR_MS;
+  for (let attempt = 1; ; attempt++) {
+    const form = new FormData();
+    form.set("file", new Blob([bytes], { type: "application/json" }), basename(path));
+    let response: Response | null = null;
+    let why = "";
+    try {
+      response = await client.raw("POST", base, form, { "x-podium-client": "cli", "idempotency-key": key });
+    } catch (error) {
+      why = (error as Error).message;
+    }
+    // 409 here means the first attempt with this key is still being recorded; 502–504: the server is restarting.
+    const retryable = response === null || [409, 502, 503, 504].includes(response.status);
+    if (response && (!retryable || (response.status === 409 && !(await response.clone().text()).includes("still being processed")))) {
+      return { status: response.status, body: (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null };
+    }
+    if (Date.now() > deadline) {
+      if (response) return { status: response.status, body: (await response.json().catch(() => null)) as { error?: { message: string } } | null };
+      throw new AppError("UNAVAILABLE", `${why}; gave up after ${attempt} attempts (the entry, if it was recorded, is listed by podium submissions)`);
+    }
+    const wait = Math.min(10, 2 ** attempt) * 1000;
+    io.stderr(`no answer yet (${response ? `HTTP ${response.status}` : why}); retrying in ${wait / 1000} s with the same Idempotency-Key`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs(
     argv,
@@ -119,16 +171,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const isModel = path.toLowerCase().endsWith(".onnx");
   if (args.manifest && !isModel) throw new AppError("BAD_REQUEST", "--manifest goes with an .onnx model");
   const base = `/api/v1/competitions/${encodeURIComponent(args.competition)}/submissions`;
+  // Before anything is uploaded (a model can be gigabytes): where the team stands, and a refusal when no entry is left.
+  const [{ quota }, competition] = await Promise.all([
+    client.request<TeamView>("GET", `/api/v1/competitions/${encodeURIComponent(args.competition)}/team`),
+    client.request<{ timeZone?: string }>("GET", `/api/v1/competitions/${encodeURIComponent(args.competition)}`).catch(() => null),
+  ]);
+  const quotaLine = describeQuota(quota, competition?.timeZone ?? "UTC");
+  if (quota.leftToday === 0) throw new AppError("QUOTA_EXCEEDED", `no entries left: ${quotaLine}; nothing was uploaded`);
+  io.stderr(`${quotaLine}; this entry counts once it is scored`);
   let status: number;
   let body: { submission?: SubmissionView; error?: { message: string } } | null;
   if (isModel) {
     ({ status, body } = await submitModel(client, args.competition, path, args.manifest, io));
   } else {
-    const form = new FormData();
-    form.set("file", new Blob([readFileSync(path)], { type: "application/json" }), basename(path));
-    const response = await client.raw("POST", base, form, { "x-podium-client": "cli" });
-    status = response.status;
-    body = (await response.json().catch(() => null)) as typeof body;
+    ({ status, body } = await postResultsFile(client, base, path, io));
   }
   if (status === 422) {
     io.stderr(`invalid ${isModel ? "model" : "submission"} ${path}:\n${body?.error?.message ?? ""}`);

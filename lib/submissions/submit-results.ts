@@ -224,6 +224,53 @@ async function recordScoredSubmission(
   });
 }
 
+/** Where a team stands against the competition's quotas; null limits and counts left mean "no limit". */
+export interface QuotaState {
+  dailyLimit: number | null;
+  usedToday: number;
+  /** Counted entries the team may still make today: the daily and the total limit both apply. */
+  leftToday: number | null;
+  totalLimit: number | null;
+  usedTotal: number;
+  leftTotal: number | null;
+  /** When the daily count starts again (midnight in the competition's zone), if there is a daily limit. */
+  resetsAt: Date | null;
+}
+
+/** The team's counted submissions today (`quotaDay`) and in total. Inside quotaRefusal, after the team's row lock. */
+export async function countQuotaUses(sql: SqlExecutor, teamId: string, quotaDay: string): Promise<{ today: number; total: number }> {
+  const [counts] = await sql.query<{ today: number; total: number }>(
+    `SELECT count(*) FILTER (WHERE quota_day = $2)::int AS today, count(*)::int AS total FROM submissions WHERE team_id = $1 AND counts_toward_quota`,
+    [teamId, quotaDay],
+  );
+  return counts!;
+}
+
+/** The quota state from the counts: the one computation behind refusals and "entries left today". */
+export function quotaStateOf(competition: Pick<CompetitionForSubmission, "totalLimit" | "dailyLimit" | "timeZone">, counts: { today: number; total: number }, now: Date): QuotaState {
+  const leftTotal = competition.totalLimit === null ? null : Math.max(0, competition.totalLimit - counts.total);
+  const leftDaily = competition.dailyLimit === null ? null : Math.max(0, competition.dailyLimit - counts.today);
+  const leftToday = leftDaily === null ? leftTotal : leftTotal === null ? leftDaily : Math.min(leftDaily, leftTotal);
+  return {
+    dailyLimit: competition.dailyLimit,
+    usedToday: counts.today,
+    leftToday,
+    totalLimit: competition.totalLimit,
+    usedTotal: counts.total,
+    leftTotal,
+    resetsAt: competition.dailyLimit === null ? null : nextQuotaReset(now, competition.timeZone),
+  };
+}
+
+/** Why the team cannot make one more counted submission in this state, or null. */
+export function quotaRefusalOf(competition: Pick<CompetitionForSubmission, "totalLimit" | "dailyLimit" | "timeZone">, state: QuotaState): { message: string; resetsAt: Date | null } | null {
+  if (state.leftTotal === 0) return { message: `quota reached: ${competition.totalLimit} counted submissions in total for this competition`, resetsAt: null };
+  if (state.leftToday === 0 && state.resetsAt) {
+    return { message: `quota reached: ${competition.dailyLimit} submissions per day; resets at ${formatInZone(state.resetsAt, competition.timeZone)}`, resetsAt: state.resetsAt };
+  }
+  return null;
+}
+
 /**
  * Why one more counted submission would exceed the team's quota, or null. Takes a row lock on the team first: it
  * serializes the team's submissions, so the counts see every earlier one. Call inside a transaction.
@@ -236,18 +283,7 @@ export async function quotaRefusal(
   now: Date,
 ): Promise<{ message: string; resetsAt: Date | null } | null> {
   await tx.query(`SELECT id FROM teams WHERE id = $1 FOR UPDATE`, [teamId]);
-  const [counts] = await tx.query<{ today: number; total: number }>(
-    `SELECT count(*) FILTER (WHERE quota_day = $2)::int AS today, count(*)::int AS total FROM submissions WHERE team_id = $1 AND counts_toward_quota`,
-    [teamId, quotaDay],
-  );
-  if (competition.totalLimit !== null && counts!.total >= competition.totalLimit) {
-    return { message: `quota reached: ${competition.totalLimit} counted submissions in total for this competition`, resetsAt: null };
-  }
-  if (competition.dailyLimit !== null && counts!.today >= competition.dailyLimit) {
-    const resetsAt = nextQuotaReset(now, competition.timeZone);
-    return { message: `quota reached: ${competition.dailyLimit} submissions per day; resets at ${formatInZone(resetsAt, competition.timeZone)}`, resetsAt };
-  }
-  return null;
+  return quotaRefusalOf(competition, quotaStateOf(competition, await countQuotaUses(tx, teamId, quotaDay), now));
 }
 
 /** Records a submission's public, private and all-queries scores; a second call for the same entry changes nothing. */

@@ -1,15 +1,38 @@
 import { randomBytes } from "node:crypto";
+import { remove as removeConfusables } from "confusables";
 import { requireSignedIn, type Actor } from "../auth/actor";
 import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import type { PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
 
-/** Team names are the legacy client's `groupname`: printable, 2–64 characters, unique per competition ignoring case. */
+// Characters that make two names look alike or reorder how a name is displayed: refused outright, since a name
+// that carries them can only be meant to deceive ("Team\u200BOne" beside "TeamOne").
+const INVISIBLE_CHARACTERS = /[\u200B-\u200D\u2060\uFEFF]/u;
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
+
+/**
+ * A name's skeleton: NFKC, other format characters (soft hyphen…) dropped, confusables mapped to their Latin
+ * look-alikes, lower-cased. Two names with the same skeleton look the same, so a competition allows only one.
+ */
+export function teamNameSkeleton(name: string): string {
+  const folded = name.normalize("NFKC").replace(/\p{Cf}/gu, "");
+  return removeConfusables(removeConfusables(folded).toLowerCase());
+}
+
+/**
+ * Team names are the legacy client's `groupname`: printable, 2–64 characters, unique per competition by their
+ * skeleton (teamNameSkeleton), so "TeamОne" with a Cyrillic О cannot sit beside "TeamOne".
+ */
 export function normalizeTeamName(name: string): { name: string; nameKey: string } {
+  // Checked before trimming: trim() would quietly drop a leading U+FEFF.
+  if (INVISIBLE_CHARACTERS.test(name)) throw new AppError("BAD_REQUEST", "a team name cannot contain invisible (zero-width) characters");
+  if (BIDI_CONTROLS.test(name)) throw new AppError("BAD_REQUEST", "a team name cannot contain text-direction control characters");
   const trimmed = name.trim().replace(/\s+/g, " ");
   if (trimmed.length < 2 || trimmed.length > 64) throw new AppError("BAD_REQUEST", "a team name needs 2 to 64 characters");
   if ([...trimmed].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) throw new AppError("BAD_REQUEST", "a team name cannot contain control characters");
-  return { name: trimmed, nameKey: trimmed.toLowerCase() };
+  const nameKey = teamNameSkeleton(trimmed);
+  if (nameKey.replace(/\s/g, "").length < 2) throw new AppError("BAD_REQUEST", "a team name needs at least 2 visible characters");
+  return { name: trimmed, nameKey };
 }
 
 export function newInviteCode(): string {
@@ -75,12 +98,17 @@ export async function joinTeamByInvite(prisma: PodiumPrisma, actor: Actor, slug:
   });
 }
 
-/** Leaves the actor's team. The team and its entries stay (they are on the leaderboard); an empty team keeps its name. */
+/**
+ * Leaves the actor's team, revoking the team tokens they created. The team and its entries stay (they are on the
+ * leaderboard); an empty team keeps its name.
+ */
 export async function leaveTeam(prisma: PodiumPrisma, actor: Actor, slug: string) {
   const competition = await getCompetitionOrThrow(prisma, slug);
   const team = await teamOfActorOrThrow(prisma, actor, competition);
   await prisma.$transaction(async (tx) => {
     await tx.teamMember.delete({ where: { teamId_userId: { teamId: team.id, userId: actor!.userId } } });
+    // The team tokens this member made leave with them: a former member must not keep posting in the team's name.
+    await tx.apiToken.updateMany({ where: { teamId: team.id, userId: actor!.userId, revokedAt: null }, data: { revokedAt: new Date() } });
     // Someone must hold the captaincy while members remain.
     const captain = await tx.teamMember.findFirst({ where: { teamId: team.id, role: "CAPTAIN" } });
     if (!captain) {

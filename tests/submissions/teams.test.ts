@@ -16,7 +16,7 @@ describe.each(DATABASE_KINDS)("teams on %s", (kind) => {
   beforeAll(async () => {
     ({ database, dispose } = await openTestDatabase(kind));
     for (let i = 0; i < 8; i++) {
-      const user = await createUser(database.prisma, { email: `u${i}@teams.test`, password: "user password" });
+      const user = await createUser(database.prisma, { email: `u${i}@teams.test`, password: "user password 1" });
       users.push({ userId: user.id, isAdmin: false });
     }
     const owner = await createUser(database.prisma, { email: "owner@teams.test", password: "owner password" });

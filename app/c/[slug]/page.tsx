@@ -12,22 +12,19 @@ import { LiveLeaderboard } from "@/components/live-leaderboard";
 import { ModelSubmit } from "@/components/model-submit";
 import { ResultsSubmit } from "@/components/results-submit";
 import { TeamSubmissions } from "@/components/team-submissions";
+import { TeamTokens } from "@/components/team-tokens";
 import type { Actor } from "@/lib/auth/actor";
 import type { PodiumPrisma } from "@/lib/db/open-database";
 import { isAppError } from "@/lib/errors/app-error";
 import { getLeaderboard } from "@/lib/leaderboards/get-leaderboard";
 import { listTeamSubmissions } from "@/lib/submissions/list-submissions";
+import { formatOptionalTime } from "@/lib/time/format-time";
 
 export const dynamic = "force-dynamic";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   const { slug } = await params;
   return { title: slug };
-}
-
-function when(date: string | null, zone: string): string {
-  if (!date) return "not set";
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: zone, timeZoneName: "short" }).format(new Date(date));
 }
 
 async function boardOrReason(prisma: PodiumPrisma, actor: Actor, slug: string, board: "public" | "private") {
@@ -57,7 +54,7 @@ export default async function CompetitionPage({ params, searchParams }: { params
   return (
     <PageShell
       title={competition.title}
-      subtitle={competition.startsAt || competition.endsAt ? `${when(competition.startsAt, competition.timeZone)} – ${when(competition.endsAt, competition.timeZone)}` : "Open — no schedule set"}
+      subtitle={competition.startsAt || competition.endsAt ? `${formatOptionalTime(competition.startsAt, competition.timeZone)} – ${formatOptionalTime(competition.endsAt, competition.timeZone)}` : "Open — no schedule set"}
       actions={
         role === "organizer" || role === "admin" ? (
           <Link href={`/c/${slug}/manage`} className={secondaryButtonClass}>
@@ -90,6 +87,12 @@ export default async function CompetitionPage({ params, searchParams }: { params
             <dt className="text-slate-500">Team size</dt>
             <dd>up to {competition.teamSize}</dd>
           </div>
+          {competition.leaderboard === "frozen" && competition.freezeAt ? (
+            <div>
+              <dt className="text-slate-500">Public board freezes</dt>
+              <dd>{formatOptionalTime(competition.freezeAt, competition.timeZone)}</dd>
+            </div>
+          ) : null}
         </dl>
       </Card>
       <Card title="Rules" id="rules">
@@ -172,15 +175,16 @@ export default async function CompetitionPage({ params, searchParams }: { params
               <ModelSubmit slug={slug} />
             </section>
           ) : null}
-          <TeamSubmissions slug={slug} submissions={submissions} finalLimit={row.finalSelectionLimit} />
+          <TeamSubmissions slug={slug} submissions={submissions} finalLimit={row.finalSelectionLimit} timeZone={row.timeZone} />
+          <TeamTokens slug={slug} timeZone={row.timeZone} retrievalUrl={row.legacyEndpointMode === "OFF" ? null : `/c/${slug}/retrieval/`} />
         </Card>
       ) : null}
       <Card title="Leaderboard" id="leaderboard">
-        {publicBoard.ok ? <LiveLeaderboard slug={slug} board="public" initial={publicBoard.value} /> : <Notice kind="info">{publicBoard.error}</Notice>}
+        {publicBoard.ok ? <LiveLeaderboard slug={slug} board="public" initial={publicBoard.value} timeZone={row.timeZone} /> : <Notice kind="info">{publicBoard.error}</Notice>}
       </Card>
       {privateBoard.ok ? (
         <Card title="Private leaderboard" id="private-leaderboard">
-          <LiveLeaderboard slug={slug} board="private" initial={privateBoard.value} intervalMs={15000} />
+          <LiveLeaderboard slug={slug} board="private" initial={privateBoard.value} intervalMs={15000} timeZone={row.timeZone} />
         </Card>
       ) : null}
     </PageShell>
