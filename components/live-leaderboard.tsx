@@ -3,8 +3,9 @@
 import { useEffect, useState } from "react";
 import { EmptyState, Notice } from "@/components/ui";
 import type { Leaderboard } from "@/lib/leaderboards/get-leaderboard";
+import { formatTime } from "@/lib/time/format-time";
 
-type Board = Pick<Leaderboard, "board" | "frozenAt" | "revealedAt" | "organizerView" | "rows" | "history">;
+type Board = Pick<Leaderboard, "board" | "frozenAt" | "revealedAt" | "organizerView" | "rows" | "history" | "ladderThreshold">;
 
 const COLORS = ["#3f48b8", "#0f9d76", "#d9480f", "#a61e4d", "#5f3dc4"];
 
@@ -44,8 +45,8 @@ function ScoreChart({ history }: { history: Board["history"] }) {
   );
 }
 
-/** The leaderboard, refreshed every few seconds without a reload. */
-export function LiveLeaderboard({ slug, board, initial, intervalMs = 3000 }: { slug: string; board: "public" | "private"; initial: Board | null; intervalMs?: number }) {
+/** The leaderboard, refreshed every few seconds without a reload; times are shown in the competition's `timeZone`. */
+export function LiveLeaderboard({ slug, board, initial, timeZone, intervalMs = 3000 }: { slug: string; board: "public" | "private"; initial: Board | null; timeZone: string; intervalMs?: number }) {
   const [data, setData] = useState<Board | null>(initial);
   const [error, setError] = useState<string | null>(null);
   const seedMissing = initial === null;
@@ -70,11 +71,32 @@ export function LiveLeaderboard({ slug, board, initial, intervalMs = 3000 }: { s
   }, [slug, board, intervalMs, seedMissing]);
 
   if (error && !data) return <Notice kind="info">{error}</Notice>;
-  if (!data || data.rows.length === 0) return <EmptyState title="No scores yet">The board fills in as teams submit; it updates by itself.</EmptyState>;
+  const frozen = (
+    <>
+      {data?.frozenAt ? (
+        <p className="mb-3 text-sm text-amber-700">
+          {data.organizerView ? `Live scores (participants see the board frozen at ${formatTime(data.frozenAt, timeZone)})` : `Frozen at ${formatTime(data.frozenAt, timeZone)}`}
+        </p>
+      ) : null}
+      {data?.ladderThreshold ? (
+        <p data-testid="ladder-note" className="mb-3 text-sm text-slate-600">
+          Ladder board: a team&apos;s score moves only when an entry beats its shown score by more than {data.ladderThreshold} points, and is shown rounded to a multiple of it.
+        </p>
+      ) : null}
+    </>
+  );
+  if (!data || data.rows.length === 0) {
+    return (
+      <div>
+        {frozen}
+        <EmptyState title="No scores yet">{data?.frozenAt && !data.organizerView ? "No entry was scored before the freeze." : "The board fills in as teams submit; it updates by itself."}</EmptyState>
+      </div>
+    );
+  }
   const ks = [...new Set(data.rows.flatMap((row) => Object.keys(row.hit)))].sort((a, b) => Number(a) - Number(b));
   return (
     <div>
-      {data.frozenAt ? <p className="mb-3 text-sm text-amber-700">{data.organizerView ? "Live scores (participants see the board frozen at " : "Frozen at "}{new Date(data.frozenAt).toLocaleString()}{data.organizerView ? ")" : ""}</p> : null}
+      {frozen}
       <div className="overflow-x-auto">
         <table data-testid={`leaderboard-${board}`} className="w-full text-left text-sm">
           <caption className="sr-only">{board === "public" ? "Public" : "Private"} leaderboard</caption>
@@ -108,7 +130,7 @@ export function LiveLeaderboard({ slug, board, initial, intervalMs = 3000 }: { s
                   {row.ci95[0].toFixed(2)}–{row.ci95[1].toFixed(2)}
                 </td>
                 <td className="pr-3 text-right">{row.entries}</td>
-                <td className="text-xs text-slate-500">{new Date(row.bestAt).toLocaleString()}</td>
+                <td className="text-xs text-slate-500">{formatTime(row.bestAt, timeZone, { seconds: true })}</td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 import { EmptyState, secondaryButtonClass } from "@/components/ui";
+import { formatTime } from "@/lib/time/format-time";
 import { selectFinalAction } from "@/server/actions/competition-actions";
 
 interface Submission {
@@ -9,11 +10,12 @@ interface Submission {
   error: string | null;
   selectedForFinal: boolean;
   createdAt: string;
-  scores: Record<string, { score: number }>;
+  /** `ladder`: under the ladder (lib/leaderboards/ladder.ts), whether the entry moved the team's shown score. */
+  scores: Record<string, { score: number; ladder?: string }>;
 }
 
-/** The team's entries: status, public score, errors, the file's hash and the final-selection toggle. */
-export function TeamSubmissions({ slug, submissions, finalLimit }: { slug: string; submissions: Submission[]; finalLimit: number }) {
+/** The team's entries: status, public score, errors, the file's hash and the final-selection toggle; times in `timeZone`. */
+export function TeamSubmissions({ slug, submissions, finalLimit, timeZone }: { slug: string; submissions: Submission[]; finalLimit: number; timeZone: string }) {
   if (submissions.length === 0) return <div className="mt-6"><EmptyState title="No submissions yet">Your entries and their scores will be listed here.</EmptyState></div>;
   return (
     <div className="mt-6 overflow-x-auto">
@@ -33,7 +35,7 @@ export function TeamSubmissions({ slug, submissions, finalLimit }: { slug: strin
             <tr key={submission.id}>
               <td className="py-2 pr-3 text-xs">
                 <a href={`/c/${slug}/submissions/${submission.id}`} className="text-podium-700 underline">
-                  {new Date(submission.createdAt).toISOString().slice(0, 19).replace("T", " ")}
+                  {formatTime(submission.createdAt, timeZone, { seconds: true })}
                 </a>{" "}
                 · {submission.channel}
               </td>
@@ -41,7 +43,9 @@ export function TeamSubmissions({ slug, submissions, finalLimit }: { slug: strin
                 {submission.status}
                 {submission.error && submission.status !== "scored" ? <p className="max-w-md truncate text-xs text-red-700" title={submission.error}>{submission.error}</p> : null}
               </td>
-              <td className="pr-3 text-right font-mono">{submission.scores.public ? submission.scores.public.score.toFixed(2) : "—"}</td>
+              <td className="pr-3 text-right font-mono">
+                {!submission.scores.public ? "—" : submission.scores.public.ladder && submission.scores.public.ladder !== "improved" ? <span className="font-sans text-xs text-slate-500">{submission.scores.public.ladder}</span> : submission.scores.public.score.toFixed(2)}
+              </td>
               <td className="pr-3 font-mono text-xs" title={submission.sha256}>{submission.sha256.slice(0, 12)}…</td>
               <td className="pr-3">
                 {submission.status === "scored" ? (

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { COMPETITION_SETTING_NAMES, competitionUpdateSchema, kebabCase } from "../../lib/competitions/competition-settings";
 import { AppError } from "../../lib/errors/app-error";
+import { formatTime } from "../../lib/time/format-time";
 import { ApiClient } from "../api-client";
 import type { CliIO } from "../podium";
 
@@ -8,7 +9,7 @@ const settingFlags = COMPETITION_SETTING_NAMES.map((name) => `  --${kebabCase(na
 
 export const usage = `Usage:
   podium competition create --slug S --title T [settings…]
-  podium competition update S [settings…] [--add-organizer EMAIL] [--legacy-default true|false]
+  podium competition update S [settings…] [--add-organizer EMAIL] [--legacy-default true|false] [--confirm-rescore]
   podium competition show S [--json]
 
 Settings (every one is a flag; "none" clears optional ones):
@@ -16,13 +17,17 @@ ${settingFlags}
 
 Examples: --public-fraction 0.5 --split-seed 7 --daily-limit 5 --total-limit 100 --legacy-endpoint open
           --submission-kinds results,model --starts-at 2026-12-01T14:00:00+01:00 --ends-at 2026-12-01T16:00:00+01:00
-          --weights 1:600,5:300,10:100 --leaderboard frozen --freeze-at 2026-12-01T15:30:00Z --allow-partial false`;
+          --weights 1:600,5:300,10:100 --leaderboard frozen --freeze-at 2026-12-01T15:30:00Z --allow-partial false
+          --team-analysis off|after-end|during --ladder-threshold 1.0 (or off)
+
+Once entries are scored, changing --split-seed, --public-fraction, --weights or --allow-partial needs
+--confirm-rescore: every entry is then rescored (quotas untouched).`;
 
 function parseSettings(argv: string[], extra: string[]) {
   const options = Object.fromEntries([...COMPETITION_SETTING_NAMES.map(kebabCase), ...extra].map((flag) => [flag, { type: "string" as const }]));
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, json: { type: "boolean" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: { ...options, json: { type: "boolean" }, "confirm-rescore": { type: "boolean" } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new AppError("BAD_REQUEST", `${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
   }
@@ -38,14 +43,24 @@ function parseSettings(argv: string[], extra: string[]) {
   return { settings, values, positionals: parsed.positionals };
 }
 
+/** Settings that are instants: printed as the API gives them (ISO 8601) and as people read them in the competition's zone. */
+const INSTANTS = new Set(["startsAt", "endsAt", "freezeAt", "revealedAt"]);
+
 function printCompetition(io: CliIO, competition: Record<string, unknown>, json: boolean): void {
   if (json) {
     io.stdout(JSON.stringify(competition, null, 2));
     return;
   }
+  const timeZone = typeof competition.timeZone === "string" ? competition.timeZone : "UTC";
   for (const [key, value] of Object.entries(competition)) {
     if (key === "description" || key === "rules") continue;
-    const shown = Array.isArray(value) ? value.map((item) => (typeof item === "object" && item ? (item as { email?: string }).email ?? JSON.stringify(item) : String(item))).join(", ") : value === null ? "none" : String(value);
+    const shown = Array.isArray(value)
+      ? value.map((item) => (typeof item === "object" && item ? (item as { email?: string }).email ?? JSON.stringify(item) : String(item))).join(", ")
+      : value === null
+        ? "none"
+        : INSTANTS.has(key) && typeof value === "string"
+          ? `${value} (${formatTime(value, timeZone)})`
+          : String(value);
     io.stdout(`${kebabCase(key).padEnd(24)} ${shown}`);
   }
 }
@@ -73,8 +88,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const legacy = values["legacy-default"];
     const body: Record<string, unknown> = { ...settings, ...(typeof legacy === "string" && { legacyDefault: legacy === "true" }) };
     if (Object.keys(body).length > 0) {
-      const updated = await client.request<Record<string, unknown>>("PATCH", `/api/v1/competitions/${encodeURIComponent(slug)}`, body);
+      const confirm = values["confirm-rescore"] === true ? { confirmRescore: true } : {};
+      const { rescore, ...updated } = await client.request<Record<string, unknown>>("PATCH", `/api/v1/competitions/${encodeURIComponent(slug)}`, { ...body, ...confirm });
       io.stdout(`updated ${slug}: ${Object.keys(body).map(kebabCase).join(", ")}`);
+      if (rescore) {
+        const counts = rescore as { rescored: number; queued: number; invalid: number };
+        io.stdout(`every entry rescored: ${counts.rescored} at once, ${counts.queued} queued, ${counts.invalid} now invalid`);
+      }
       printCompetition(io, updated, values.json === true);
     }
     return 0;

@@ -17,10 +17,11 @@ import { formatSize } from "../progress";
 export const usage = `Usage:
   podium dataset upload --competition S PATH [--activate]   PATH: a folder in the dataset layout, or .zip/.tar/.tar.gz
   podium dataset list --competition S
-  podium dataset activate --competition S NUMBER
+  podium dataset activate --competition S NUMBER [--confirm-rescore]
 
 upload sends the archive straight to storage in parts (retried, and resumed if you run the same command again after
-a dropped connection), waits for validation and prints the report. Exit status 1 when the version is rejected.`;
+a dropped connection), waits for validation and prints the report. Exit status 1 when the version is rejected.
+Once entries are scored, switching the active version needs --confirm-rescore: every entry is then rescored.`;
 
 interface VersionView {
   id: string;
@@ -101,8 +102,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
   const args = parseCommandArgs(
     rest,
-    { competition: { type: "string" }, activate: { type: "boolean" } },
-    z.object({ competition: z.string({ message: "is required" }).min(1), activate: z.boolean().optional(), positionals: z.array(z.string()) }),
+    { competition: { type: "string" }, activate: { type: "boolean" }, "confirm-rescore": { type: "boolean" } },
+    z.object({ competition: z.string({ message: "is required" }).min(1), activate: z.boolean().optional(), "confirm-rescore": z.boolean().optional(), positionals: z.array(z.string()) }),
     usage,
   );
   const client = ApiClient.fromConfig();
@@ -128,7 +129,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         await new Promise((wake) => setTimeout(wake, 1000));
       }
       if (version.status === "READY" && args.activate) {
-        await client.request("POST", `${base}/${version.number}/activate`);
+        await client.request("POST", `${base}/${version.number}/activate`, { confirmRescore: args["confirm-rescore"] === true });
         version = { ...version, active: true };
       }
       io.stdout(formatReport(version));
@@ -146,8 +147,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (sub === "activate") {
     const number = Number(args.positionals[0]);
     if (!Number.isInteger(number) || number < 1) throw new AppError("BAD_REQUEST", "give the version number to activate (see podium dataset list)");
-    await client.request("POST", `${base}/${number}/activate`);
+    const activated = await client.request<{ rescore?: { rescored: number; queued: number; invalid: number } }>("POST", `${base}/${number}/activate`, { confirmRescore: args["confirm-rescore"] === true });
     io.stdout(`dataset version ${number} of ${args.competition} is now active`);
+    if (activated.rescore) io.stdout(`every entry rescored: ${activated.rescore.rescored} at once, ${activated.rescore.queued} queued, ${activated.rescore.invalid} now invalid`);
     return 0;
   }
   io.stderr(usage);

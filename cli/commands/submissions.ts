@@ -1,15 +1,17 @@
 import { z } from "zod";
 import { ApiClient } from "../api-client";
 import { parseCommandArgs } from "../args";
+import { formatTime } from "../../lib/time/format-time";
 import type { CliIO } from "../podium";
 
 export const usage = `Usage: podium submissions --competition S [--json]
 
-Lists your team's submissions: time, status, public score, selected-for-final mark and the file's hash.`;
+Lists your team's submissions: time (in the competition's time zone), status, public score, selected-for-final mark
+and the file's hash. --json keeps ISO 8601 times.`;
 
 interface Listed {
   team: { name: string };
-  submissions: { id: string; status: string; createdAt: string; selectedForFinal: boolean; sha256: string; error: string | null; scores: Record<string, { score: number }> }[];
+  submissions: { id: string; status: string; createdAt: string; selectedForFinal: boolean; sha256: string; error: string | null; scores: Record<string, { score: number; ladder?: string }> }[];
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -19,10 +21,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(JSON.stringify(listed, null, 2));
     return 0;
   }
+  const competition = await ApiClient.fromConfig()
+    .request<{ timeZone?: string }>("GET", `/api/v1/competitions/${encodeURIComponent(args.competition)}`)
+    .catch(() => null);
+  const timeZone = competition?.timeZone ?? "UTC";
   io.stdout(`team ${listed.team.name}: ${listed.submissions.length} submission(s)`);
   for (const submission of listed.submissions) {
-    const score = submission.scores.public ? submission.scores.public.score.toFixed(2).padStart(8) : "       —";
-    io.stdout(`${submission.createdAt.slice(0, 19).replace("T", " ")}  ${submission.status.padEnd(9)} ${score}  ${submission.selectedForFinal ? "final" : "     "}  ${submission.id}  ${submission.sha256.slice(0, 12)}${submission.error && submission.status !== "scored" ? `  ${submission.error.split("\n")[0]}` : ""}`);
+    const shown = submission.scores.public;
+    // Under the ladder an entry that did not move the team's shown score says so instead of a number.
+    const score = !shown ? "       —" : shown.ladder && shown.ladder !== "improved" ? "  no gain" : shown.score.toFixed(2).padStart(8);
+    io.stdout(`${formatTime(submission.createdAt, timeZone, { seconds: true })}  ${submission.status.padEnd(9)} ${score}  ${submission.selectedForFinal ? "final" : "     "}  ${submission.id}  ${submission.sha256.slice(0, 12)}${submission.error && submission.status !== "scored" ? `  ${submission.error.split("\n")[0]}` : ""}`);
   }
   return 0;
 }

@@ -66,6 +66,8 @@ export interface VisualAnalysis {
 
 export interface ViewOptions {
   viewer: AnalysisViewer;
+  /** Model-only competitions before the reveal: the team's top 10 is shown without the hidden gallery's names. */
+  hideGalleryNames?: boolean;
   sort?: AnalysisSort;
   filter?: AnalysisFilter;
   page?: number;
@@ -122,13 +124,16 @@ function summarize(prepared: PreparedAnalysis, isPublic: Uint8Array, viewer: Ana
   return viewer === "organizer" ? { ...summary, splits } : summary;
 }
 
-function rowOf(prepared: PreparedAnalysis, isPublic: Uint8Array, viewer: AnalysisViewer, q: number, position: number): AnalysisRow {
+/** What a hidden gallery file is called where its name may not be shown. */
+export const HIDDEN_GALLERY_NAME = "(hidden gallery file)";
+
+function rowOf(prepared: PreparedAnalysis, isPublic: Uint8Array, viewer: AnalysisViewer, q: number, position: number, hideGalleryNames = false): AnalysisRow {
   const { index } = prepared;
   const entries: AnalysisEntry[] = [];
   for (let j = 0; j < SHOWN_ENTRIES; j++) {
     const id = prepared.lists[q * SHOWN_ENTRIES + j]!;
     if (id === -1) break;
-    entries.push({ rank: j + 1, name: galleryNameOf(prepared, id), hit: prepared.hits[q * SHOWN_ENTRIES + j] === 1 });
+    entries.push({ rank: j + 1, name: hideGalleryNames && viewer !== "organizer" ? HIDDEN_GALLERY_NAME : galleryNameOf(prepared, id), hit: prepared.hits[q * SHOWN_ENTRIES + j] === 1 });
   }
   const rank = prepared.firstHitRank[q]!;
   const row: AnalysisRow = { position, query: index.queryNames[q]!, firstHitRank: rank > 0 ? rank : null, submitted: prepared.submitted[q] === 1, entries };
@@ -172,7 +177,7 @@ export function viewVisualAnalysis(prepared: PreparedAnalysis, isPublic: Uint8Ar
   const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
   const from = (page - 1) * pageSize;
   const rows: AnalysisRow[] = [];
-  for (let i = from; i < Math.min(chosen.length, from + pageSize); i++) rows.push(rowOf(prepared, isPublic, viewer, chosen[i]!, i + 1));
+  for (let i = from; i < Math.min(chosen.length, from + pageSize); i++) rows.push(rowOf(prepared, isPublic, viewer, chosen[i]!, i + 1, options.hideGalleryNames));
   return { viewer, sort, filter, page, pageSize, pageCount, matching: chosen.length, summary, rows };
 }
 

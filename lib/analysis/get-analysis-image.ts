@@ -1,3 +1,4 @@
+import { datasetFileKey } from "../datasets/dataset-versions";
 import sharp from "sharp";
 import type { Actor } from "../auth/actor";
 import type { PodiumPrisma } from "../db/open-database";
@@ -36,10 +37,10 @@ export async function getAnalysisImage(prisma: PodiumPrisma, store: BlobStore, a
   if (!imageVisibleTo(context.state.prepared, context.state.isPublic, context.viewer, image, { galleryHidden: context.galleryHidden })) throw refused;
 
   const prefix = context.version.contentPrefix;
-  const thumbnailKey = `${prefix.replace(/\/files$/, "")}/thumbnails/${image.set}/${image.name}.webp`;
+  const thumbnailKey = `${datasetFileKey(`${prefix.replace(/\/files$/, "")}/thumbnails`, `${image.set}/${image.name}`)}.webp`;
   const cached = await getOrNull(store, thumbnailKey);
   if (cached) return { body: cached, contentType: "image/webp" };
-  const original = await store.get(`${prefix}/${image.set}/${image.name}`);
+  const original = await store.get(datasetFileKey(prefix, `${image.set}/${image.name}`));
   let thumbnail: Buffer;
   try {
     thumbnail = await sharp(original, { limitInputPixels: 100_000_000 }).rotate().resize(THUMBNAIL_PIXELS, THUMBNAIL_PIXELS, { fit: "inside", withoutEnlargement: true }).webp({ quality: 72 }).toBuffer();

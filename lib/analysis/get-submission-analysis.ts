@@ -14,5 +14,5 @@ export type SubmissionAnalysis = Omit<AnalysisContext, "state"> & ({ available: 
 export async function getSubmissionAnalysis(prisma: PodiumPrisma, store: BlobStore, actor: Actor, slug: string, id: string, options: AnalysisOptions): Promise<SubmissionAnalysis> {
   const { state, ...context } = await loadAnalysisContext(prisma, store, actor, slug, id);
   if (!state.available) return { ...context, available: false, reason: state.reason };
-  return { ...context, available: true, analysis: viewVisualAnalysis(state.prepared, state.isPublic, { viewer: context.viewer, ...options }) };
+  return { ...context, available: true, analysis: viewVisualAnalysis(state.prepared, state.isPublic, { viewer: context.viewer, hideGalleryNames: context.galleryNamesHidden, ...options }) };
 }

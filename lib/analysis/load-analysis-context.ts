@@ -7,6 +7,7 @@ import { parseResults } from "../scoring/parse-results";
 import type { BlobStore } from "../storage/blob-store";
 import { getSubmissionForActor } from "../submissions/list-submissions";
 import { scoringIndexFor } from "../submissions/scoring-index-cache";
+import { formatTime } from "../time/format-time";
 import { preparedAnalysisFor } from "./analysis-cache";
 import type { AnalysisViewer } from "./analysis-options";
 import { prepareVisualAnalysis, type PreparedAnalysis } from "./prepare-visual-analysis";
@@ -25,6 +26,8 @@ export interface AnalysisContext {
   version: { id: string; number: number; contentPrefix: string | null } | null;
   /** Teams of a model-only competition never see gallery images (the gallery is hidden from them). */
   galleryHidden: boolean;
+  /** …nor, before the reveal, the names of the gallery files their model listed. */
+  galleryNamesHidden: boolean;
   state: { available: true; prepared: PreparedAnalysis; isPublic: Uint8Array } | { available: false; reason: string };
 }
 
@@ -37,7 +40,18 @@ const UNAVAILABLE: Record<string, string> = {
   cancelled: "This entry was not scored (the quota was reached), so there is nothing to analyse.",
 };
 
-export async function loadAnalysisContext(prisma: PodiumPrisma, store: BlobStore, actor: Actor, slug: string, id: string): Promise<AnalysisContext> {
+/**
+ * Why a team may not see its analysis yet under the competition's `teamAnalysis` setting, or null. Per-query
+ * outcomes label the public split far faster than scores do, so by default teams get them once the contest ended.
+ */
+export function teamAnalysisRefusal(competition: { teamAnalysis: "OFF" | "AFTER_END" | "DURING"; endsAt: Date | null; revealedAt: Date | null; timeZone: string }, now: Date): string | null {
+  if (competition.teamAnalysis === "DURING") return null;
+  if (competition.teamAnalysis === "OFF") return "The organizers of this competition do not show teams a visual analysis of their entries.";
+  if (competition.revealedAt || (competition.endsAt && now >= competition.endsAt)) return null;
+  return `The visual analysis opens to teams when the competition ends${competition.endsAt ? ` (${formatTime(competition.endsAt, competition.timeZone)})` : " (or the organizers reveal the private leaderboard)"}.`;
+}
+
+export async function loadAnalysisContext(prisma: PodiumPrisma, store: BlobStore, actor: Actor, slug: string, id: string, now = new Date()): Promise<AnalysisContext> {
   // Authorizes first: NOT_FOUND/FORBIDDEN for anyone but the entry's team and the organizers.
   const submission = await getSubmissionForActor(prisma, actor, slug, id);
   const competition = await getCompetitionOrThrow(prisma, slug);
@@ -55,8 +69,12 @@ export async function loadAnalysisContext(prisma: PodiumPrisma, store: BlobStore
     competition: { id: competition.id, slug: competition.slug, title: competition.title },
     version: version && { id: version.id, number: version.number, contentPrefix: version.contentPrefix },
     galleryHidden: viewer === "team" && !competition.submissionKinds.includes("RESULTS"),
+    galleryNamesHidden: viewer === "team" && !competition.submissionKinds.includes("RESULTS") && !competition.revealedAt,
   };
   const unavailable = (reason: string): AnalysisContext => ({ ...base, state: { available: false, reason } });
+
+  const refusal = viewer === "team" ? teamAnalysisRefusal(competition, now) : null;
+  if (refusal) return unavailable(refusal);
 
   if (row.status !== "SCORED") return unavailable(UNAVAILABLE[row.status.toLowerCase()] ?? "There is nothing to analyse for this entry.");
   const key = row.kind === "RESULTS" ? row.storageKey : row.resultsKey;

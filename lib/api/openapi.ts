@@ -54,8 +54,29 @@ export function openApiDocument(serverUrl: string) {
             scores: { type: "object", description: "public always; private and all only after the reveal (or for organizers)", additionalProperties: { $ref: "#/components/schemas/SplitScore" } },
           },
         },
+        TeamSummary: {
+          type: "object",
+          properties: {
+            team: { type: "object", properties: { id: { type: "string" }, name: { type: "string" }, disqualified: { type: "boolean" } } },
+            members: { type: "array", items: { type: "object", properties: { name: { type: "string" }, role: { enum: ["CAPTAIN", "MEMBER"] }, joinedAt: { type: "string" } } } },
+            inviteCode: { type: ["string", "null"] },
+            quota: {
+              type: "object",
+              description: "null limits and counts left mean no limit; leftToday counts both limits; resetsAt is midnight in the competition's time zone",
+              properties: {
+                dailyLimit: { type: ["integer", "null"] },
+                usedToday: { type: "integer" },
+                leftToday: { type: ["integer", "null"] },
+                totalLimit: { type: ["integer", "null"] },
+                usedTotal: { type: "integer" },
+                leftTotal: { type: ["integer", "null"] },
+                resetsAt: { type: ["string", "null"] },
+              },
+            },
+          },
+        },
         Leaderboard: { type: "object", properties: { board: { enum: ["public", "private"] }, frozenAt: { type: ["string", "null"] }, revealedAt: { type: ["string", "null"] }, rows: { type: "array", items: { type: "object" } } } },
-        CompetitionSettings: { type: "object", description: "Every setting of `podium competition` (camelCase): title, description, rules, timeZone, startsAt, endsAt, weights, submissionKinds, dailyLimit, totalLimit, teamSize, publicFraction, splitSeed, finalSelectionLimit, allowPartial, legacyEndpoint, leaderboard, freezeAt, registrationOpen, modelSizeLimit" },
+        CompetitionSettings: { type: "object", description: "Every setting of `podium competition` (camelCase): title, description, rules, timeZone, startsAt, endsAt, weights, submissionKinds, dailyLimit, totalLimit, teamSize, publicFraction, splitSeed, finalSelectionLimit, allowPartial, legacyEndpoint, leaderboard, freezeAt, registrationOpen, modelSizeLimit, teamAnalysis (off, after-end, during), ladderThreshold (score points or null)" },
       },
     },
     paths: {
@@ -71,7 +92,12 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/competitions/{slug}": {
         get: { summary: "A competition (the split seed only for organizers)", parameters: [slug], security: [], responses: responses({ 200: { description: "the competition" } }, 404) },
-        patch: { summary: "Change settings (organizers)", parameters: [slug], requestBody: { content: json({ $ref: "#/components/schemas/CompetitionSettings" }) }, responses: responses({ 200: { description: "updated" } }, 400, 401, 403, 404) },
+        patch: {
+          summary: "Change settings (organizers). Once entries are scored, a change of splitSeed, publicFraction, weights or allowPartial is refused (409) unless `confirmRescore: true`, which rescores every entry",
+          parameters: [slug],
+          requestBody: { content: json({ allOf: [{ $ref: "#/components/schemas/CompetitionSettings" }, { type: "object", properties: { confirmRescore: { type: "boolean" } } }] }) },
+          responses: responses({ 200: { description: "updated (with `rescore` counts when every entry was rescored)" } }, 400, 401, 403, 404, 409),
+        },
       },
       "/api/v1/competitions/{slug}/organizers": { post: { summary: "Add a co-organizer by e-mail", parameters: [slug], responses: responses({ 200: { description: "added" } }, 401, 403, 404) } },
       "/api/v1/competitions/{slug}/datasets": {
@@ -81,12 +107,43 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/competitions/{slug}/datasets/{id}": { get: { summary: "One version's status and report (organizers)", parameters: [slug, id], responses: responses({ 200: { description: "the version" } }, 401, 403, 404) } },
       "/api/v1/competitions/{slug}/datasets/{id}/parts": { post: { summary: "Presigned URLs for parts of the upload", parameters: [slug, id], responses: responses({ 200: { description: "part URLs" } }, 400, 401, 403, 409) } },
       "/api/v1/competitions/{slug}/datasets/{id}/complete": { post: { summary: "Finish the upload and start validation", parameters: [slug, id], responses: responses({ 202: { description: "validating" } }, 400, 401, 403, 409) } },
-      "/api/v1/competitions/{slug}/datasets/{id}/activate": { post: { summary: "Activate a validated version ({id} is its number)", parameters: [slug, id], responses: responses({ 200: { description: "active" } }, 401, 403, 404, 409) } },
+      "/api/v1/competitions/{slug}/datasets/{id}/activate": {
+        post: {
+          summary: "Activate a validated version ({id} is its number). Once entries are scored, refused (409) unless `confirmRescore: true`, which rescores every entry against it",
+          parameters: [slug, id],
+          requestBody: { required: false, content: json({ type: "object", properties: { confirmRescore: { type: "boolean" } } }) },
+          responses: responses({ 200: { description: "active" } }, 400, 401, 403, 404, 409),
+        },
+      },
+      "/api/v1/competitions/{slug}/audit": {
+        get: {
+          summary: "The audit log (organizers): who did what when, each changed field before → after; CSV cells that a spreadsheet would run as formulas are neutralised",
+          parameters: [slug, { name: "format", in: "query", schema: { enum: ["json", "csv"] } }],
+          responses: responses({ 200: { description: "the events, newest first", content: { ...json({ type: "object" }), "text/csv": { schema: { type: "string" } } } } }, 400, 401, 403, 404),
+        },
+      },
       "/api/v1/competitions/{slug}/bundle": { get: { summary: "A 5-minute download URL of the participant bundle (no labels)", parameters: [slug], responses: responses({ 200: { description: "url" } }, 401, 403, 404) } },
       "/api/v1/competitions/{slug}/teams": { post: { summary: "Create a team (its name is the legacy groupname)", parameters: [slug], responses: responses({ 201: { description: "team" } }, 400, 401, 403, 409) } },
       "/api/v1/competitions/{slug}/teams/join": { post: { summary: "Join a team with its invite code", parameters: [slug], responses: responses({ 200: { description: "joined" } }, 401, 403, 404, 409) } },
       "/api/v1/competitions/{slug}/team/leave": { post: { summary: "Leave your team", parameters: [slug], responses: responses({ 200: { description: "left" } }, 401, 403) } },
       "/api/v1/competitions/{slug}/team/invite": { post: { summary: "Rotate your team's invite code", parameters: [slug], responses: responses({ 200: { description: "new code" } }, 401, 403) } },
+      "/api/v1/competitions/{slug}/team": {
+        get: {
+          summary: "Your team: name, members, invite code (not through a team token) and its quota: entries left today and in total",
+          parameters: [slug],
+          responses: responses({ 200: { description: "the team", content: json({ $ref: "#/components/schemas/TeamSummary" }) } }, 401, 403, 404),
+        },
+      },
+      "/api/v1/competitions/{slug}/team/tokens": {
+        get: { summary: "Your team's tokens, never their secrets (members only)", parameters: [slug], responses: responses({ 200: { description: "team name and tokens" } }, 401, 403, 404) },
+        post: {
+          summary: "Create a team token (read and submit for this team only; the legacy endpoint's ?token=), shown once",
+          parameters: [slug],
+          requestBody: { content: json({ type: "object", properties: { name: { type: "string" } }, required: ["name"] }) },
+          responses: responses({ 201: { description: "the token, with its secret" } }, 400, 401, 403, 404),
+        },
+      },
+      "/api/v1/competitions/{slug}/team/tokens/{id}": { delete: { summary: "Revoke one of your team's tokens", parameters: [slug, id], responses: responses({ 200: { description: "revoked" } }, 401, 403, 404) } },
       "/api/v1/competitions/{slug}/submissions": {
         get: { summary: "Your team's submissions", parameters: [slug], responses: responses({ 200: { description: "submissions", content: json({ type: "object", properties: { submissions: { type: "array", items: { $ref: "#/components/schemas/Submission" } } } }) } }, 401, 403) },
         post: {
@@ -101,7 +158,12 @@ export function openApiDocument(serverUrl: string) {
         patch: { summary: "Select or unselect it for the private board", parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { selectedForFinal: { type: "boolean" } }, required: ["selectedForFinal"] }) }, responses: responses({ 200: { description: "updated" } }, 401, 403, 404, 409) },
       },
       "/api/v1/competitions/{slug}/submissions/{id}/results": {
-        get: { summary: "The top-10 file a model entry generated (its team or organizers): a redirect to a short-lived download URL", parameters: [slug, id], responses: responses({ 302: { description: "redirect to the file" } }, 401, 403, 404) },
+        get: {
+          summary:
+            "The top-10 file a model entry generated (its team or organizers): a redirect to a short-lived download URL. For a team before private numbers are shown: the file cut to the public queries; in a model-only competition, refused (403) until the reveal",
+          parameters: [slug, id],
+          responses: responses({ 200: { description: "the public queries' part of the file" }, 302: { description: "redirect to the file" } }, 401, 403, 404),
+        },
       },
       "/api/v1/competitions/{slug}/models": {
         post: {
@@ -130,7 +192,14 @@ export function openApiDocument(serverUrl: string) {
           responses: responses({ 200: { description: "the board", content: { ...json({ $ref: "#/components/schemas/Leaderboard" }), "text/csv": { schema: { type: "string" } } } } }, 403, 404),
         },
       },
-      "/api/v1/competitions/{slug}/reveal": { post: { summary: "Reveal the private leaderboard (final; a snapshot is stored)", parameters: [slug], responses: responses({ 200: { description: "revealed" } }, 401, 403, 409) } },
+      "/api/v1/competitions/{slug}/reveal": {
+        post: {
+          summary: 'Reveal the private leaderboard (final; a snapshot is stored). Needs {"confirm": true}: 400 otherwise',
+          parameters: [slug],
+          requestBody: { required: true, content: json({ type: "object", properties: { confirm: { const: true } }, required: ["confirm"] }) },
+          responses: responses({ 200: { description: "revealed" } }, 400, 401, 403, 409),
+        },
+      },
       "/api/v1/competitions/{slug}/admin/jobs": {
         get: { summary: "Organizers: running jobs (phase, done/total, ETA, worker, attempt), queued jobs with their place, the last jobs that ended", parameters: [slug], responses: responses({ 200: { description: "running, queued and recent jobs" } }, 401, 403, 404) },
       },

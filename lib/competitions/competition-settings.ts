@@ -59,6 +59,12 @@ const submissionKinds = z.union([z.string(), z.array(z.string())], { message: "m
   return [...kinds];
 });
 
+/** A non-negative number of score points, or "none"/"off" (and an empty field) for no ladder. */
+const ladderThreshold = z.preprocess(
+  (value) => (value === null || (typeof value === "string" && ["", "none", "off"].includes(value.trim().toLowerCase())) ? null : typeof value === "string" ? Number(value) : value),
+  z.number({ message: "must be a number of score points, or off" }).positive("must be above 0 (or off)").max(1000, "must be at most 1000 (scores run from 0 to 1000)").nullable(),
+);
+
 const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 const byteSize = z.union([z.number(), z.string()], { message: "must be a size such as 4GB" }).transform((value, context) => {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(value));
@@ -91,6 +97,8 @@ export const competitionSettingsSchema = z.object({
   freezeAt: orNone(instant),
   registrationOpen: flag,
   modelSizeLimit: byteSize,
+  teamAnalysis: z.enum(["off", "after-end", "during"], { message: "must be off, after-end or during" }),
+  ladderThreshold,
 });
 
 export const competitionUpdateSchema = competitionSettingsSchema.partial();
@@ -127,6 +135,8 @@ export const SETTING_FORM_FIELDS = [
   { name: "freezeAt", label: "Freeze at", hint: "ISO time with offset, or none" },
   { name: "registrationOpen", label: "Registration open", hint: "true or false" },
   { name: "modelSizeLimit", label: "Model size limit", hint: "bytes, or e.g. 4GB" },
+  { name: "teamAnalysis", label: "Visual analysis for teams", hint: "off, after-end or during (public queries only)" },
+  { name: "ladderThreshold", label: "Ladder threshold", hint: "score points, or off" },
 ] as const satisfies readonly { name: string; label: string; hint?: string }[];
 
 /** The setting names, for the CLI's flags and the form. */
@@ -135,6 +145,16 @@ export const COMPETITION_SETTING_NAMES = Object.keys(competitionSettingsSchema.s
 export function kebabCase(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
+
+/**
+ * Settings that change what a score means: once entries are scored, changing one is refused unless the organizer
+ * confirms a rescore of every entry (lib/competitions/rescore-entries.ts). The active dataset version is the other
+ * such setting (lib/datasets/dataset-versions.ts activateDatasetVersion).
+ */
+export const SCORE_MEANING_SETTINGS = ["splitSeed", "publicFraction", "weights", "allowPartial"] as const satisfies readonly (keyof CompetitionUpdate)[];
+
+const TEAM_ANALYSIS = { off: "OFF", "after-end": "AFTER_END", during: "DURING" } as const;
+const TEAM_ANALYSIS_NAME = { OFF: "off", AFTER_END: "after-end", DURING: "during" } as const;
 
 const VISIBILITY = { public: "PUBLIC", hidden: "HIDDEN_UNTIL_REVEAL", frozen: "FROZEN" } as const;
 const VISIBILITY_NAME = { PUBLIC: "public", HIDDEN_UNTIL_REVEAL: "hidden", FROZEN: "frozen" } as const;
@@ -162,6 +182,8 @@ export function settingsToColumns(settings: CompetitionUpdate) {
     ...(settings.freezeAt !== undefined && { freezeAt: settings.freezeAt }),
     ...(settings.registrationOpen !== undefined && { registrationOpen: settings.registrationOpen }),
     ...(settings.modelSizeLimit !== undefined && { modelSizeLimitBytes: settings.modelSizeLimit }),
+    ...(settings.teamAnalysis !== undefined && { teamAnalysis: TEAM_ANALYSIS[settings.teamAnalysis] }),
+    ...(settings.ladderThreshold !== undefined && { ladderThreshold: settings.ladderThreshold }),
   };
 }
 
@@ -191,6 +213,8 @@ export interface CompetitionRow {
   registrationOpen: boolean;
   modelSizeLimitBytes: bigint;
   activeDatasetVersionId: string | null;
+  teamAnalysis: "OFF" | "AFTER_END" | "DURING";
+  ladderThreshold: number | null;
 }
 
 /**
@@ -220,6 +244,8 @@ export function presentCompetition(row: CompetitionRow, audience: "public" | "or
     registrationOpen: row.registrationOpen,
     modelSizeLimit: Number(row.modelSizeLimitBytes),
     hasActiveDataset: row.activeDatasetVersionId !== null,
+    teamAnalysis: TEAM_ANALYSIS_NAME[row.teamAnalysis],
+    ladderThreshold: row.ladderThreshold,
   };
   return audience === "organizer" ? { ...view, splitSeed: row.splitSeed, isLegacyDefault: row.isLegacyDefault } : view;
 }

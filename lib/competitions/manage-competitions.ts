@@ -2,7 +2,10 @@ import { requireOrganizer, requireSignedIn, type Actor } from "../auth/actor";
 import type { PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
 import { DEFAULT_WEIGHTS } from "../scoring/weights";
-import { settingsToColumns, type CompetitionCreate, type CompetitionUpdate } from "./competition-settings";
+import { formatTime } from "../time/format-time";
+import { changedFields, recordAuditEvent } from "../audit/record-audit-event";
+import { rescoreEveryEntry, type RescoreServices, type RescoreSummary } from "../organizers/rescore-entries";
+import { SCORE_MEANING_SETTINGS, presentCompetition, settingsToColumns, type CompetitionCreate, type CompetitionUpdate } from "./competition-settings";
 
 export async function getCompetitionOrThrow(prisma: PodiumPrisma, slug: string) {
   const competition = await prisma.competition.findUnique({ where: { slug } });
@@ -10,16 +13,16 @@ export async function getCompetitionOrThrow(prisma: PodiumPrisma, slug: string) 
   return competition;
 }
 
-function checkSchedule(startsAt: Date | null | undefined, endsAt: Date | null | undefined): void {
+function checkSchedule(startsAt: Date | null | undefined, endsAt: Date | null | undefined, timeZone: string): void {
   if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) {
-    throw new AppError("BAD_REQUEST", `endsAt (${endsAt.toISOString()}) must be after startsAt (${startsAt.toISOString()})`);
+    throw new AppError("BAD_REQUEST", `endsAt (${formatTime(endsAt, timeZone)}) must be after startsAt (${formatTime(startsAt, timeZone)})`);
   }
 }
 
 /** Any signed-in user may create a competition and becomes its first organizer. */
 export async function createCompetition(prisma: PodiumPrisma, actor: Actor, input: CompetitionCreate) {
   requireSignedIn(actor);
-  checkSchedule(input.startsAt, input.endsAt);
+  checkSchedule(input.startsAt, input.endsAt, input.timeZone ?? "UTC");
   if (await prisma.competition.findUnique({ where: { slug: input.slug } })) throw new AppError("CONFLICT", `the slug "${input.slug}" is taken`);
   const competition = await prisma.competition.create({
     data: {
@@ -30,27 +33,62 @@ export async function createCompetition(prisma: PodiumPrisma, actor: Actor, inpu
       organizers: { create: { userId: actor.userId } },
     },
   });
-  await prisma.auditEvent.create({ data: { actorId: actor.userId, competitionId: competition.id, action: "competition.create", targetType: "competition", targetId: competition.id } });
+  await recordAuditEvent(prisma, { actorId: actor.userId, competitionId: competition.id, action: "competition.create", target: { type: "competition", id: competition.id } });
   return competition;
 }
 
-export async function updateCompetition(prisma: PodiumPrisma, actor: Actor, slug: string, input: CompetitionUpdate & { legacyDefault?: boolean }) {
+/** How an organizer confirms a rescore, named in every refusal. */
+export const CONFIRM_RESCORE_HINT = 'confirm a rescore of every entry: "confirmRescore": true in the API, the "Rescore every entry" box on the dashboard, or --confirm-rescore in the CLI';
+
+/** Refuses a change of what scores mean under scored entries unless the organizer confirmed a rescore of every entry. */
+export async function refuseSilentRescore(prisma: PodiumPrisma, competitionId: string, changing: readonly string[], confirmRescore: boolean | undefined): Promise<number> {
+  if (changing.length === 0) return 0;
+  const scored = await prisma.submission.count({ where: { competitionId, status: "SCORED" } });
+  if (scored > 0 && !confirmRescore) {
+    throw new AppError("CONFLICT", `changing ${changing.join(", ")} changes what the ${scored} scored ${scored === 1 ? "entry's score means" : "entries' scores mean"}: ${CONFIRM_RESCORE_HINT}`);
+  }
+  return scored;
+}
+
+/**
+ * Changes settings, recording each changed field before → after. A change of what scores mean (SCORE_MEANING_SETTINGS)
+ * under scored entries needs `confirmRescore` and `services`, and then rescores every entry.
+ */
+export async function updateCompetition(
+  prisma: PodiumPrisma,
+  actor: Actor,
+  slug: string,
+  input: CompetitionUpdate & { legacyDefault?: boolean; confirmRescore?: boolean },
+  services?: RescoreServices,
+): Promise<Awaited<ReturnType<typeof getCompetitionOrThrow>> & { rescore?: RescoreSummary }> {
   const competition = await getCompetitionOrThrow(prisma, slug);
   await requireOrganizer(prisma, actor, competition);
-  checkSchedule(input.startsAt === undefined ? competition.startsAt : input.startsAt, input.endsAt === undefined ? competition.endsAt : input.endsAt);
-  const { legacyDefault, ...settings } = input;
+  checkSchedule(input.startsAt === undefined ? competition.startsAt : input.startsAt, input.endsAt === undefined ? competition.endsAt : input.endsAt, input.timeZone ?? competition.timeZone);
+  const { legacyDefault, confirmRescore, ...settings } = input;
   if (legacyDefault !== undefined && !actor!.isAdmin) throw new AppError("FORBIDDEN", "only a platform admin may choose the competition behind the bare /retrieval/ endpoint");
+  const before = presentCompetition(competition, "organizer") as Record<string, unknown>;
+  const planned = presentCompetition({ ...competition, ...settingsToColumns(settings) }, "organizer") as Record<string, unknown>;
+  const changing = SCORE_MEANING_SETTINGS.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(planned[name]));
+  const scored = await refuseSilentRescore(prisma, competition.id, changing, confirmRescore);
+  if (scored > 0 && !services) throw new AppError("INTERNAL", "a rescore needs the blob store: call updateCompetition with its services");
   const updated = await prisma.$transaction(async (tx) => {
     if (legacyDefault === true) await tx.competition.updateMany({ where: { isLegacyDefault: true, NOT: { id: competition.id } }, data: { isLegacyDefault: false } });
     const row = await tx.competition.update({
       where: { id: competition.id },
       data: { ...settingsToColumns(settings), ...(legacyDefault !== undefined && { isLegacyDefault: legacyDefault }) },
     });
-    await tx.auditEvent.create({
-      data: { actorId: actor!.userId, competitionId: competition.id, action: "competition.update", targetType: "competition", targetId: competition.id, data: { changed: Object.keys(input) } },
+    const after = presentCompetition(row, "organizer") as Record<string, unknown>;
+    await recordAuditEvent(tx, {
+      actorId: actor!.userId,
+      competitionId: competition.id,
+      action: "competition.update",
+      target: { type: "competition", id: competition.id },
+      changes: changedFields(before, after, Object.keys(after)),
+      ...(scored > 0 && { details: { rescoreConfirmed: true } }),
     });
     return row;
   });
+  if (scored > 0 && services) return { ...updated, rescore: await rescoreEveryEntry(services, updated, actor!.userId, { settings: changing }) };
   return updated;
 }
 
@@ -65,7 +103,7 @@ export async function addOrganizer(prisma: PodiumPrisma, actor: Actor, slug: str
     create: { competitionId: competition.id, userId: user.id },
     update: {},
   });
-  await prisma.auditEvent.create({ data: { actorId: actor!.userId, competitionId: competition.id, action: "competition.add-organizer", targetType: "user", targetId: user.id } });
+  await recordAuditEvent(prisma, { actorId: actor!.userId, competitionId: competition.id, action: "competition.add-organizer", target: { type: "user", id: user.id }, details: { email: user.email } });
   return { email: user.email };
 }
 

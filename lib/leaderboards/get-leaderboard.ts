@@ -3,19 +3,26 @@ import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import type { PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
 import { privateRevealed } from "../submissions/present-submission";
+import { csvCell } from "../api/csv";
+import { formatTime } from "../time/format-time";
+import { recordAuditEvent } from "../audit/record-audit-event";
+import { ladderBoardEntries } from "./ladder";
 import { finalEntriesOf, rankTeams, type LeaderboardEntry, type LeaderboardRow } from "./rank-teams";
 
 export type Board = "public" | "private";
 
 export interface Leaderboard {
   board: Board;
-  competition: { slug: string; title: string };
+  /** timeZone: the competition's IANA zone, in which people are shown the board's times (the data stays ISO 8601). */
+  competition: { slug: string; title: string; timeZone: string };
   /** Participants see the board as it was at the freeze time. */
   frozenAt: string | null;
   revealedAt: string | null;
   /** True when the caller sees live numbers an ordinary participant would not (organizers during a freeze). */
   organizerView: boolean;
   rows: LeaderboardRow[];
+  /** Set when participants see ladder values (lib/leaderboards/ladder.ts): scores move only by more than this. */
+  ladderThreshold?: number;
   /** Best public score over time of the top teams (public board only), for the chart. */
   history: { team: string; points: { at: string; score: number }[] }[];
   generatedAt: string;
@@ -101,7 +108,7 @@ export async function getLeaderboard(prisma: PodiumPrisma, actor: Actor, slug: s
   const competition = await getCompetitionOrThrow(prisma, slug);
   const role = await competitionRoleOf(prisma, actor, competition.id);
   const organizer = role === "admin" || role === "organizer";
-  const base = { board, competition: { slug: competition.slug, title: competition.title }, revealedAt: competition.revealedAt?.toISOString() ?? null, generatedAt: now.toISOString() };
+  const base = { board, competition: { slug: competition.slug, title: competition.title, timeZone: competition.timeZone }, revealedAt: competition.revealedAt?.toISOString() ?? null, generatedAt: now.toISOString() };
 
   if (board === "public") {
     if (competition.leaderboardVisibility === "HIDDEN_UNTIL_REVEAL" && !competition.revealedAt && !organizer) {
@@ -110,13 +117,16 @@ export async function getLeaderboard(prisma: PodiumPrisma, actor: Actor, slug: s
     const frozen = competition.leaderboardVisibility === "FROZEN" && competition.freezeAt !== null && now >= competition.freezeAt && !competition.revealedAt;
     const cutoff = frozen && !organizer ? competition.freezeAt : null;
     const entries = await scoredEntries(prisma, competition, cutoff);
-    const boardEntries = toBoardEntries(entries, "public");
+    // With the ladder on, participants see each team's ladder value (organizers the true scores).
+    const exact = toBoardEntries(entries, "public");
+    const ladder = competition.ladderThreshold !== null && !organizer && !privateRevealed(competition, now) ? competition.ladderThreshold : null;
+    const boardEntries = ladder !== null ? ladderBoardEntries(exact, ladder) : exact;
     const rows = rankTeams(boardEntries, countsOf(entries));
-    return { ...base, frozenAt: frozen ? competition.freezeAt!.toISOString() : null, organizerView: organizer && frozen, rows, history: historyOf(boardEntries, rows) };
+    return { ...base, ...(ladder !== null && { ladderThreshold: ladder }), frozenAt: frozen ? competition.freezeAt!.toISOString() : null, organizerView: organizer && frozen, rows, history: historyOf(boardEntries, rows) };
   }
 
   if (!organizer && !privateRevealed(competition, now)) {
-    throw new AppError("FORBIDDEN", `the private leaderboard of ${slug} is hidden until ${competition.leaderboardVisibility === "HIDDEN_UNTIL_REVEAL" || !competition.endsAt ? "the organizers reveal it" : `the end (${competition.endsAt.toISOString()}) or the organizers' reveal`}`);
+    throw new AppError("FORBIDDEN", `the private leaderboard of ${slug} is hidden until ${competition.leaderboardVisibility === "HIDDEN_UNTIL_REVEAL" || !competition.endsAt ? "the organizers reveal it" : `the end (${formatTime(competition.endsAt, competition.timeZone)}) or the organizers' reveal`}`);
   }
   if (competition.revealedAt && !organizer) {
     // Participants see the immutable snapshot taken at the reveal.
@@ -130,23 +140,22 @@ export async function getLeaderboard(prisma: PodiumPrisma, actor: Actor, slug: s
 export async function revealPrivateLeaderboard(prisma: PodiumPrisma, actor: Actor, slug: string, now = new Date()) {
   const competition = await getCompetitionOrThrow(prisma, slug);
   await requireOrganizer(prisma, actor, competition);
-  if (competition.revealedAt) throw new AppError("CONFLICT", `the private leaderboard of ${slug} was revealed at ${competition.revealedAt.toISOString()}; a reveal is final`);
+  if (competition.revealedAt) throw new AppError("CONFLICT", `the private leaderboard of ${slug} was revealed at ${formatTime(competition.revealedAt, competition.timeZone, { seconds: true })}; a reveal is final`);
   const rows = await computePrivateRows(prisma, competition);
-  await prisma.$transaction([
-    prisma.leaderboardSnapshot.create({ data: { competitionId: competition.id, kind: "PRIVATE_REVEAL", entries: rows as unknown as object, createdAt: now } }),
-    prisma.competition.update({ where: { id: competition.id }, data: { revealedAt: now } }),
-    prisma.auditEvent.create({ data: { actorId: actor!.userId, competitionId: competition.id, action: "leaderboard.reveal", data: { teams: rows.length } } }),
-  ]);
+  await prisma.$transaction(async (tx) => {
+    await tx.leaderboardSnapshot.create({ data: { competitionId: competition.id, kind: "PRIVATE_REVEAL", entries: rows as unknown as object, createdAt: now } });
+    await tx.competition.update({ where: { id: competition.id }, data: { revealedAt: now } });
+    await recordAuditEvent(tx, { actorId: actor!.userId, competitionId: competition.id, action: "leaderboard.reveal", target: { type: "competition", id: competition.id }, changes: { revealedAt: { before: null, after: now.toISOString() } }, details: { teams: rows.length } });
+  });
   return { revealedAt: now.toISOString(), rows };
 }
 
 /** CSV of a board: one line per team, hit@k for the competition's k's. */
 export function leaderboardCsv(board: Leaderboard): string {
   const ks = [...new Set(board.rows.flatMap((row) => Object.keys(row.hit)))].sort((a, b) => Number(a) - Number(b));
-  const quote = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
   const lines = [["rank", "team", "score", ...ks.map((k) => `hit@${k}`), "ci95_low", "ci95_high", "entries", "best_at"].join(",")];
   for (const row of board.rows) {
-    lines.push([row.rank, quote(row.team), row.score.toFixed(2), ...ks.map((k) => (row.hit[k] ?? 0).toFixed(4)), row.ci95[0].toFixed(2), row.ci95[1].toFixed(2), row.entries, row.bestAt].join(","));
+    lines.push([row.rank, csvCell(row.team), row.score.toFixed(2), ...ks.map((k) => (row.hit[k] ?? 0).toFixed(4)), row.ci95[0].toFixed(2), row.ci95[1].toFixed(2), row.entries, row.bestAt].join(","));
   }
   return `${lines.join("\n")}\n`;
 }

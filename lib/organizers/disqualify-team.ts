@@ -3,6 +3,7 @@ import { requireOrganizer, type Actor } from "../auth/actor";
 import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import type { PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
+import { recordAuditEvent } from "../audit/record-audit-event";
 
 // A disqualified team leaves the leaderboards (lib/leaderboards/get-leaderboard.ts skips it) and can no longer
 // submit (submit-results.ts, submit-model.ts); its entries stay, and re-instating it brings them back.
@@ -26,7 +27,14 @@ export async function disqualifyTeam(prisma: PodiumPrisma, actor: Actor, slug: s
     // Conditional, so two organizers acting at once cannot both record a disqualification.
     const changed = await tx.team.updateMany({ where: { id: team.id, disqualifiedAt: null }, data: { disqualifiedAt: now, disqualifiedReason: why } });
     if (changed.count === 0) throw new AppError("CONFLICT", `team "${team.name}" is already disqualified`);
-    await tx.auditEvent.create({ data: { actorId: actor!.userId, competitionId: competition.id, action: "team.disqualify", targetType: "team", targetId: team.id, data: { team: team.name, reason: why } } });
+    await recordAuditEvent(tx, {
+      actorId: actor!.userId,
+      competitionId: competition.id,
+      action: "team.disqualify",
+      target: { type: "team", id: team.id },
+      changes: { disqualified: { before: null, after: why } },
+      details: { team: team.name, reason: why },
+    });
     return { id: team.id, name: team.name, disqualifiedAt: now.toISOString(), disqualifiedReason: why };
   });
 }

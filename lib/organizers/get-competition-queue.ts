@@ -1,3 +1,4 @@
+import { jobDisplayState, type JobDisplayState } from "../queue/job-display-state";
 import { requireOrganizer, type Actor } from "../auth/actor";
 import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import type { PodiumPrisma } from "../db/open-database";
@@ -15,7 +16,8 @@ export interface JobProgressView {
 export interface QueueJob {
   id: string;
   kind: "validate dataset" | "score results" | "score model";
-  state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  /** "waiting for another worker": RUNNING, but its holder missed a heartbeat (lib/queue/job-display-state.ts). */
+  state: JobDisplayState;
   team: string | null;
   submissionId: string | null;
   attempts: number;
@@ -59,7 +61,7 @@ function present(job: JobRow): QueueJob {
   return {
     id: job.id,
     kind: job.kind.toLowerCase().replace("_", " ") as QueueJob["kind"],
-    state: job.state.toLowerCase() as QueueJob["state"],
+    state: jobDisplayState(job),
     team: job.team?.name ?? null,
     submissionId: job.submissionId,
     attempts: job.attempts,

@@ -10,6 +10,7 @@ import type { SqlExecutor } from "../db/sql-executor";
 import type { BlobStore } from "../storage/blob-store";
 import { insertScores, scoreForCompetition } from "../submissions/submit-results";
 import { rerunRefusal } from "./rerun-refusal";
+import { recordAuditEvent } from "../audit/record-audit-event";
 
 // An organizer re-runs an entry against the competition's active dataset version — after a ground-truth fix, say.
 // A results file is scored again at once from its stored bytes and its new scores recorded beside the old ones
@@ -22,14 +23,16 @@ export type RerunOutcome =
   | { kind: "invalid"; submissionId: string; version: number; errors: ValidationError[]; message: string }
   | { kind: "queued"; submissionId: string; version: number; jobId: string };
 
-async function audit(tx: SqlExecutor, row: { actorId: string; competitionId: string; submissionId: string; data: object }): Promise<void> {
-  await tx.query(`INSERT INTO audit_events (id, actor_id, competition_id, action, target_type, target_id, data) VALUES ($1, $2, $3, 'submission.rerun', 'submission', $4, $5::jsonb)`, [
-    randomUUID(),
-    row.actorId,
-    row.competitionId,
-    row.submissionId,
-    JSON.stringify(row.data),
-  ]);
+async function audit(tx: SqlExecutor, row: { actorId: string; competitionId: string; submissionId: string; data: { previous: { status: string; datasetVersionId: string | null } } & Record<string, unknown> }): Promise<void> {
+  const { previous, ...details } = row.data;
+  await recordAuditEvent(tx, {
+    actorId: row.actorId,
+    competitionId: row.competitionId,
+    action: "submission.rerun",
+    target: { type: "submission", id: row.submissionId },
+    changes: { status: { before: previous.status.toLowerCase(), after: details.outcome ?? "queued" } },
+    details: { ...details, previous },
+  });
 }
 
 export async function rerunSubmission(
@@ -62,7 +65,7 @@ export async function rerunSubmission(
     await sql.transaction(async (tx) => {
       // Conditional on the status read above, so two organizers cannot queue it twice.
       const updated = await tx.query(
-        `UPDATE submissions SET status = 'QUEUED', dataset_version_id = $2, error = NULL, started_at = NULL, finished_at = NULL WHERE id = $1 AND status = $3::"SubmissionStatus" RETURNING id`,
+        `UPDATE submissions SET status = 'QUEUED', dataset_version_id = $2, error = NULL, failure_code = NULL, started_at = NULL, finished_at = NULL WHERE id = $1 AND status = $3::"SubmissionStatus" RETURNING id`,
         [id, version.id, submission.status],
       );
       if (updated.length === 0) throw new AppError("CONFLICT", `submission ${id} changed meanwhile; reload and try again`);

@@ -7,6 +7,9 @@ import { activateDatasetVersion } from "@/lib/datasets/dataset-versions";
 import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import { revealPrivateLeaderboard } from "@/lib/leaderboards/get-leaderboard";
+import { REVEAL_CONFIRMATION_MESSAGE } from "@/lib/leaderboards/reveal-confirmation";
+import { jobWakeUp } from "@/lib/queue/wake-up";
+import { getBlobStore } from "@/server/storage";
 import { setFinalSelection } from "@/lib/submissions/select-final";
 import { createTeam, joinTeamByInvite, leaveTeam, rotateInviteCode } from "@/lib/teams/create-team";
 import { requirePageActor } from "@/server/page-actor";
@@ -51,8 +54,14 @@ export async function saveSettingsAction(formData: FormData) {
   const parsed = competitionUpdateSchema.safeParse(raw);
   const labelOf = (name: string) => SETTING_FORM_FIELDS.find((field) => field.name === name)?.label ?? name;
   if (!parsed.success) redirect(dashboard(slug, parsed.error.issues.map((issue) => `${labelOf(String(issue.path[0]))}: ${issue.message}`).join("; "), ""));
-  const { prisma } = await getDatabase();
-  redirect(dashboard(slug, await attempt(() => updateCompetition(prisma, actor, slug, parsed.data)), "Settings saved."));
+  const database = await getDatabase();
+  const confirmRescore = formData.get("confirmRescore") === "yes";
+  let rescored = "";
+  const failure = await attempt(async () => {
+    const updated = await updateCompetition(database.prisma, actor, slug, { ...parsed.data, confirmRescore }, { database, store: getBlobStore(), wakeUp: jobWakeUp() });
+    if (updated.rescore) rescored = ` Every entry was rescored: ${updated.rescore.rescored} at once, ${updated.rescore.queued} queued, ${updated.rescore.invalid} now invalid.`;
+  });
+  redirect(dashboard(slug, failure, `Settings saved.${rescored}`));
 }
 
 export async function addOrganizerAction(formData: FormData) {
@@ -66,8 +75,9 @@ export async function activateDatasetAction(formData: FormData) {
   const slug = String(formData.get("slug"));
   const number = Number(formData.get("number"));
   const actor = await requirePageActor(`/c/${slug}/manage`);
-  const { prisma } = await getDatabase();
-  redirect(dashboard(slug, await attempt(() => activateDatasetVersion(prisma, actor, slug, number)), `Dataset version ${number} is active.`));
+  const database = await getDatabase();
+  const confirmRescore = formData.get("confirmRescore") === "yes";
+  redirect(dashboard(slug, await attempt(() => activateDatasetVersion(database.prisma, actor, slug, number, { confirmRescore, services: { database, store: getBlobStore(), wakeUp: jobWakeUp() } })), `Dataset version ${number} is active.`));
 }
 
 export async function createTeamAction(formData: FormData) {
@@ -81,6 +91,8 @@ export async function createTeamAction(formData: FormData) {
 export async function revealLeaderboardAction(formData: FormData) {
   const slug = String(formData.get("slug"));
   const actor = await requirePageActor(`/c/${slug}/manage`);
+  // The dashboard's confirm step: the box must be ticked (a reveal is final).
+  if (formData.get("confirm") !== "yes") redirect(dashboard(slug, `Tick the confirmation box: ${REVEAL_CONFIRMATION_MESSAGE.replace(/: send .*$/, "")}.`, ""));
   const { prisma } = await getDatabase();
   redirect(dashboard(slug, await attempt(() => revealPrivateLeaderboard(prisma, actor, slug)), "The private leaderboard is revealed."));
 }

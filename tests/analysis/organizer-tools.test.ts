@@ -37,7 +37,7 @@ describe("organizer tools", () => {
     contest = await createContest(database.prisma, store, { slug, queries: 12, settings: { publicFraction: "0.5", splitSeed: "3", submissionKinds: "results,model" } });
     versionOne = (await database.prisma.competition.findUniqueOrThrow({ where: { id: contest.competition.id } })).activeDatasetVersionId!;
     for (const name of ["Alpha", "Beta"]) {
-      const user = await createUser(database.prisma, { email: `${name.toLowerCase()}@organizing.test`, password: "team password" });
+      const user = await createUser(database.prisma, { email: `${name.toLowerCase()}@organizing.test`, password: "team password 1" });
       const actor: Actor = { userId: user.id, isAdmin: false };
       teams[name] = { actor, id: (await createTeam(database.prisma, actor, slug, name)).id };
     }
@@ -121,7 +121,10 @@ describe("organizer tools", () => {
       truth.data = JSON.stringify({ ...JSON.parse(String(truth.data)), "q0.jpg": ["distractor-1.png"] });
       const started = await uploadDatasetArchive(database.prisma, store, contest.organizer, slug, "fixed.tar.gz", await tarArchive(entries, true));
       expect((await runDatasetValidation(database.prisma, store, started.versionId)).status).toBe("ready");
-      await activateDatasetVersion(database.prisma, contest.organizer, slug, 2);
+      // Scored entries exist, so switching versions needs a confirmed rescore of every entry (covered in
+      // tests/security/organizer-integrity.test.ts); here the version is switched underneath to re-run one entry.
+      await expect(activateDatasetVersion(database.prisma, contest.organizer, slug, 2)).rejects.toMatchObject({ code: "CONFLICT" });
+      await database.prisma.competition.update({ where: { id: contest.competition.id }, data: { activeDatasetVersionId: started.versionId } });
 
       const outcome = await rerunSubmission(database, store, contest.organizer, slug, id);
       expect(outcome).toMatchObject({ kind: "rescored", version: 2 });

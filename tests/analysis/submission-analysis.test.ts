@@ -31,13 +31,14 @@ describe("submission analysis", () => {
   const options = analysisOptionsSchema.parse({ pageSize: 100 });
 
   const newActor = async (email: string): Promise<Actor> => {
-    const user = await createUser(database.prisma, { email, password: "team password" });
+    const user = await createUser(database.prisma, { email, password: "team password 1" });
     return { userId: user.id, isAdmin: false };
   };
 
   beforeAll(async () => {
     ({ database, store } = await databaseAndStore("pglite", disposers));
-    contest = await createContest(database.prisma, store, { slug, queries: 12, settings: { publicFraction: "0.5", splitSeed: "7", submissionKinds: "results,model" } });
+    // Teams see their analysis during the contest here (the default waits for the end: tests/security/model-only-leaks.test.ts).
+    contest = await createContest(database.prisma, store, { slug, queries: 12, settings: { publicFraction: "0.5", splitSeed: "7", submissionKinds: "results,model", teamAnalysis: "during" } });
     const actor = await newActor("team@analysis.test");
     team = { actor, id: (await createTeam(database.prisma, actor, slug, "Lens")).id };
     otherTeam = await newActor("other@analysis.test");

@@ -67,7 +67,9 @@ describe("organizer set-up from the CLI", () => {
     expect(create.stderr).toBe("");
     expect(create.stdout).toMatch(/created competition celebs/);
     expect(create.stdout).toMatch(/split-seed\s+7/);
-    expect(create.stdout).toMatch(/starts-at\s+2026-12-01T13:00:00\.000Z/);
+    // Instants: the API's ISO 8601, then as people read it in the competition's zone (lib/time/format-time).
+    expect(create.stdout).toMatch(/starts-at\s+2026-12-01T13:00:00\.000Z \(1 Dec 2026, 14:00 CET\)/);
+    expect(create.stdout).toMatch(/ends-at\s+2026-12-01T15:00:00\.000Z \(1 Dec 2026, 16:00 CET\)/);
 
     const bad = runPodium(["competition", "update", "celebs", "--public-fraction", "2", "--legacy-endpoint", "sometimes"], env);
     expect(bad.status).toBe(2);
@@ -119,7 +121,8 @@ describe("organizer set-up from the CLI", () => {
     const results = Object.fromEntries(queries.map((query, i) => [query, i % 2 === 0 ? [`g${i}.jpg`] : gallery.filter((name) => name !== `g${i}.jpg`)]));
     writeFileSync(join(work, "results.json"), JSON.stringify(results));
     const submitted = runPodium(["submit", "--competition", "celebs", join(work, "results.json")], teamEnv);
-    expect(submitted.stderr).toBe("");
+    // Before uploading, where the team stands (daily limit 5, total 100); nothing else on stderr.
+    expect(submitted.stderr).toBe("5 of 5 entries left today; 100 of 100 left in total; this entry counts once it is scored\n");
     expect(submitted.stdout).toMatch(/submission .*: scored/);
     expect(submitted.stdout).toMatch(/public\s+\d+\.\d{2}/);
     expect(submitted.stdout).not.toMatch(/private/);
@@ -132,12 +135,45 @@ describe("organizer set-up from the CLI", () => {
     const mine = runPodium(["submissions", "--competition", "celebs"], teamEnv);
     expect(mine.stdout).toMatch(/team CLI Crew: 2 submission\(s\)/);
     expect(mine.stdout).toMatch(/invalid/);
+    // Submission times in the competition's zone (Europe/Berlin), with seconds.
+    expect(mine.stdout).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2} CES?T {2}scored/m);
     const board = runPodium(["leaderboard", "--competition", "celebs"], teamEnv);
-    expect(board.stdout).toMatch(/^\s+1\s+CLI Crew/m);
+    expect(board.stdout).toMatch(/^\s+1\s+CLI Crew.*\d{2}:\d{2}:\d{2} CES?T$/m);
     const csv = runPodium(["leaderboard", "--competition", "celebs", "--csv"], teamEnv);
     expect(csv.stdout.split("\n")[1]).toMatch(/^1,CLI Crew,/);
     const hidden = runPodium(["leaderboard", "--competition", "celebs", "--private"], teamEnv);
     expect(hidden.status).toBe(3);
     expect(hidden.stderr).toMatch(/private leaderboard of celebs is hidden/);
+  });
+
+  it("refuses to re-mean scored entries without --confirm-rescore, sets analysis and ladder, confirms the reveal and exports the audit log", async () => {
+    const refused = runPodium(["competition", "update", "celebs", "--split-seed", "8"], env);
+    expect(refused.status).toBe(5);
+    expect(refused.stderr).toMatch(/changing splitSeed changes what the 1 scored entry's score means: .*--confirm-rescore/);
+    const confirmed = runPodium(["competition", "update", "celebs", "--split-seed", "8", "--confirm-rescore"], env);
+    expect(confirmed.status).toBe(0);
+    expect(confirmed.stdout).toMatch(/every entry rescored: 1 at once, 0 queued, 0 now invalid/);
+
+    expect(runPodium(["competition", "update", "celebs", "--team-analysis", "during", "--ladder-threshold", "5"], env).status).toBe(0);
+    expect(JSON.parse(runPodium(["competition", "show", "celebs", "--json"], env).stdout)).toMatchObject({ splitSeed: "8", teamAnalysis: "during", ladderThreshold: 5 });
+    expect(runPodium(["competition", "update", "celebs", "--ladder-threshold", "off"], env).status).toBe(0);
+    expect(JSON.parse(runPodium(["competition", "show", "celebs", "--json"], env).stdout)).toMatchObject({ ladderThreshold: null });
+    expect(runPodium(["competition", "update", "celebs", "--team-analysis", "sometimes"], env).stderr).toMatch(/--team-analysis: must be off, after-end or during/);
+
+    const secret = runPodium(["admin", "token", "--email", "organizer@example.org", "--name", "audit"], env).stdout.trim();
+    const asOrganizer = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+    const unconfirmed = await fetch(`${server.url}/api/v1/competitions/celebs/reveal`, { method: "POST", headers: asOrganizer });
+    expect(unconfirmed.status).toBe(400);
+    expect((await unconfirmed.json()).error.message).toMatch(/confirm: .*\{"confirm": true\}/);
+    expect((await fetch(`${server.url}/api/v1/competitions/celebs/reveal`, { method: "POST", headers: asOrganizer, body: JSON.stringify({ confirm: true }) })).status).toBe(200);
+
+    const csv = await fetch(`${server.url}/api/v1/competitions/celebs/audit?format=csv`, { headers: asOrganizer });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    const text = await csv.text();
+    expect(text).toMatch(/organizer@example\.org,competition\.update,competition,[^,]+,splitSeed: 7 → 8,/);
+    expect(text).toContain("leaderboard.reveal");
+    const teamSecret = runPodium(["admin", "token", "--email", "team@example.org", "--name", "audit"], env).stdout.trim();
+    expect((await fetch(`${server.url}/api/v1/competitions/celebs/audit`, { headers: { authorization: `Bearer ${teamSecret}` } })).status).toBe(403);
   });
 });

@@ -6,6 +6,7 @@ import { Card, EmptyState, Field, Notice, PageShell, buttonClass, inputClass, se
 import { competitionRoleOf } from "@/lib/auth/actor";
 import { SETTING_FORM_FIELDS, presentCompetition } from "@/lib/competitions/competition-settings";
 import { listOrganizers } from "@/lib/competitions/manage-competitions";
+import { describeChanges, listAuditEvents } from "@/lib/audit/list-audit-events";
 import { listDatasetVersions } from "@/lib/datasets/dataset-versions";
 import { getDatabase } from "@/lib/db/client";
 import { LiveLeaderboard } from "@/components/live-leaderboard";
@@ -17,6 +18,7 @@ import { listCompetitionSubmissions, submissionFiltersSchema } from "@/lib/organ
 import { listCompetitionTeams } from "@/lib/organizers/list-competition-teams";
 import { disqualifyTeamAction, reinstateTeamAction, rerunSubmissionAction } from "./actions";
 import { activateDatasetAction, addOrganizerAction, revealLeaderboardAction, saveSettingsAction } from "@/server/actions/competition-actions";
+import { formatOptionalTime, formatTime } from "@/lib/time/format-time";
 import { requirePageActor } from "@/server/page-actor";
 
 export const metadata: Metadata = { title: "Organizer dashboard" };
@@ -45,12 +47,13 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
     );
   }
   const filters = submissionFiltersSchema.parse(query);
-  const [organizers, versions, queue, submissions, teams] = await Promise.all([
+  const [organizers, versions, queue, submissions, teams, auditLog] = await Promise.all([
     listOrganizers(prisma, row.id),
     listDatasetVersions(prisma, actor, slug),
     getCompetitionQueue(prisma, actor, slug),
     listCompetitionSubmissions(prisma, actor, slug, filters),
     listCompetitionTeams(prisma, actor, slug),
+    listAuditEvents(prisma, actor, slug, { limit: 200 }),
   ]);
   const anySubmissions = submissions.total > 0 || (await prisma.submission.count({ where: { competitionId: row.id } })) > 0;
   const view = presentCompetition(row, "organizer") as unknown as Record<string, unknown>;
@@ -77,6 +80,7 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
           ["leaderboards", "Leaderboards"],
           ["settings", "Settings"],
           ["organizers", "Organizers"],
+          ["audit", "Audit log"],
         ].map(([id, label]) => (
           <a key={id} href={`#${id}`} className={secondaryButtonClass}>
             {label}
@@ -98,9 +102,15 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
                     {version.active ? <span className="ml-2 rounded bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800">active</span> : null}
                   </h3>
                   {version.status === "READY" && !version.active ? (
-                    <form action={activateDatasetAction}>
+                    <form action={activateDatasetAction} className="flex flex-wrap items-center gap-3">
                       <input type="hidden" name="slug" value={slug} />
                       <input type="hidden" name="number" value={version.number} />
+                      {anySubmissions ? (
+                        <label className="flex items-center gap-2 text-sm text-slate-700">
+                          <input type="checkbox" name="confirmRescore" value="yes" />
+                          Rescore every entry against it
+                        </label>
+                      ) : null}
                       <button type="submit" className={buttonClass}>
                         Activate version {version.number}
                       </button>
@@ -151,7 +161,7 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
       </Card>
 
       <Card title="Queue" id="queue">
-        <OrganizerQueue slug={slug} initial={queue} />
+        <OrganizerQueue slug={slug} initial={queue} timeZone={row.timeZone} />
       </Card>
 
       <Card title="Submissions" id="submissions">
@@ -162,32 +172,41 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
           result={submissions}
           anySubmissions={anySubmissions}
           rerunAction={rerunSubmissionAction}
+          timeZone={row.timeZone}
         />
       </Card>
 
       <Card title="Teams" id="teams">
         <p className="mb-3 text-sm text-slate-600">A disqualified team is left off both leaderboards and cannot submit; its entries are kept, and re-instating it brings them back. Both are recorded in the audit log.</p>
-        <OrganizerTeams slug={slug} teams={teams} disqualifyAction={disqualifyTeamAction} reinstateAction={reinstateTeamAction} />
+        <OrganizerTeams slug={slug} teams={teams} disqualifyAction={disqualifyTeamAction} reinstateAction={reinstateTeamAction} timeZone={row.timeZone} />
       </Card>
 
       <Card title="Leaderboards" id="leaderboards">
         <p className="mb-3 text-sm text-slate-600">
-          You always see live scores. {row.revealedAt ? `The private leaderboard was revealed at ${row.revealedAt.toISOString()}.` : "Revealing the private leaderboard stores its snapshot and shows it to everyone; it is final."}
+          You always see live scores. {row.revealedAt ? `The private leaderboard was revealed at ${formatTime(row.revealedAt, row.timeZone, { seconds: true })}.` : "Revealing the private leaderboard stores its snapshot and shows it to everyone; it is final."}
         </p>
         {row.revealedAt ? null : (
-          <form action={revealLeaderboardAction}>
+          <form action={revealLeaderboardAction} className="flex flex-wrap items-center gap-3">
             <input type="hidden" name="slug" value={slug} />
+            <label className="flex items-center gap-2 text-sm text-slate-700">
+              <input type="checkbox" name="confirm" value="yes" required />
+              I understand the reveal is final: everyone sees this board from now on
+            </label>
             <button type="submit" className={buttonClass}>
               Reveal the private leaderboard
             </button>
           </form>
         )}
         <div className="mt-4">
-          <LiveLeaderboard slug={slug} board="private" initial={null} intervalMs={5000} />
+          <LiveLeaderboard slug={slug} board="private" initial={null} intervalMs={5000} timeZone={row.timeZone} />
         </div>
       </Card>
 
       <Card title="Settings" id="settings">
+        <p data-testid="schedule-summary" className="mb-4 text-sm text-slate-600">
+          Schedule in {row.timeZone}: starts {formatOptionalTime(row.startsAt, row.timeZone)} · ends {formatOptionalTime(row.endsAt, row.timeZone)} · the public board freezes{" "}
+          {row.leaderboardVisibility === "FROZEN" ? formatOptionalTime(row.freezeAt, row.timeZone, "never (no freeze time)") : "never (the leaderboard setting is not frozen)"}.
+        </p>
         <form action={saveSettingsAction} className="grid gap-4 sm:grid-cols-2">
           <input type="hidden" name="slug" value={slug} />
           {SETTING_FORM_FIELDS.map((setting) => (
@@ -205,7 +224,13 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
               <textarea id="rules" name="rules" rows={4} defaultValue={row.rules} className={inputClass} />
             </Field>
           </div>
-          <div className="sm:col-span-2">
+          <div className="sm:col-span-2 space-y-3">
+            {anySubmissions ? (
+              <label className="flex items-start gap-2 text-sm text-slate-700">
+                <input type="checkbox" name="confirmRescore" value="yes" className="mt-1" />
+                <span>Rescore every entry. Changing the split seed, public fraction, scoring weights or partial lists changes what every score means: such a change is refused unless every entry is rescored (quotas are untouched; models whose dataset changed are queued again).</span>
+              </label>
+            ) : null}
             <button type="submit" className={buttonClass}>
               Save settings
             </button>
@@ -228,6 +253,48 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
             Add
           </button>
         </form>
+      </Card>
+
+      <Card title="Audit log" id="audit">
+        <p className="mb-3 text-sm text-slate-600">
+          Every organizer action, newest first (the latest 200 here; all of it as{" "}
+          <a className="text-podium-700 underline" href={`/api/v1/competitions/${slug}/audit?format=csv`}>
+            CSV
+          </a>{" "}
+          or{" "}
+          <a className="text-podium-700 underline" href={`/api/v1/competitions/${slug}/audit?format=json`}>
+            JSON
+          </a>
+          ).
+        </p>
+        {auditLog.length === 0 ? (
+          <EmptyState title="Nothing recorded yet">Settings changes, dataset uploads and activations, reveals, disqualifications and re-runs appear here.</EmptyState>
+        ) : (
+          <div className="overflow-x-auto">
+            <table data-testid="audit-log" className="w-full text-left text-sm">
+              <thead className="text-slate-500">
+                <tr>
+                  <th className="py-1 pr-3 font-medium">Time</th>
+                  <th className="py-1 pr-3 font-medium">Who</th>
+                  <th className="py-1 pr-3 font-medium">Action</th>
+                  <th className="py-1 font-medium">Before → after</th>
+                </tr>
+              </thead>
+              <tbody>
+                {auditLog.map((event, i) => (
+                  <tr key={i} className="border-t border-slate-100 align-top">
+                    <td className="whitespace-nowrap py-1 pr-3">{formatTime(event.at, row.timeZone, { seconds: true })}</td>
+                    <td className="py-1 pr-3">{event.actor ?? "a deleted account"}</td>
+                    <td className="py-1 pr-3 font-mono text-xs">{event.action}</td>
+                    <td className="py-1 text-xs text-slate-700">
+                      {describeChanges(event.changes) || (Object.keys(event.details).length > 0 ? JSON.stringify(event.details) : "")}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </Card>
     </PageShell>
   );

@@ -1,8 +1,10 @@
-// GET /api/v1/competitions/{slug} — settings (the split seed only for organizers); PATCH — change settings.
+// GET /api/v1/competitions/{slug} — settings (the split seed only for organizers); PATCH — change settings (a change
+// of what scores mean under scored entries needs "confirmRescore": true, and then rescores every entry).
 import { z } from "zod";
 import { competitionRoleOf } from "@/lib/auth/actor";
 import { competitionUpdateSchema, presentCompetition } from "@/lib/competitions/competition-settings";
 import { getCompetitionOrThrow, listOrganizers, updateCompetition } from "@/lib/competitions/manage-competitions";
+import { jobWakeUp } from "@/lib/queue/wake-up";
 import { apiRoute, jsonBody } from "@/server/api-route";
 
 export const GET = apiRoute<{ slug: string }>(async ({ params, actor, database }) => {
@@ -14,8 +16,8 @@ export const GET = apiRoute<{ slug: string }>(async ({ params, actor, database }
   return presentCompetition(competition, "public");
 });
 
-export const PATCH = apiRoute<{ slug: string }>(async ({ request, params, actor, database }) => {
-  const input = await jsonBody(request, competitionUpdateSchema.extend({ legacyDefault: z.boolean().optional() }).strict());
-  const competition = await updateCompetition(database.prisma, actor, params.slug, input);
-  return presentCompetition(competition, "organizer");
+export const PATCH = apiRoute<{ slug: string }>(async ({ request, params, actor, database, store }) => {
+  const input = await jsonBody(request, competitionUpdateSchema.extend({ legacyDefault: z.boolean().optional(), confirmRescore: z.boolean().optional() }).strict());
+  const competition = await updateCompetition(database.prisma, actor, params.slug, input, { database, store, wakeUp: jobWakeUp() });
+  return { ...presentCompetition(competition, "organizer"), ...(competition.rescore && { rescore: competition.rescore }) };
 });

@@ -6,6 +6,7 @@ import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import type { ValidationError } from "@/lib/scoring";
 import { getSubmissionForActor } from "@/lib/submissions/list-submissions";
+import { formatTime } from "@/lib/time/format-time";
 import { requirePageActor } from "@/server/page-actor";
 
 export const metadata: Metadata = { title: "Submission" };
@@ -43,10 +44,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
     );
   }
   const errors = (submission.validationErrors ?? []) as ValidationError[];
+  const timeZone = (await prisma.competition.findUnique({ where: { slug }, select: { timeZone: true } }))?.timeZone ?? "UTC";
   return (
     <PageShell
       title={`Submission ${submission.id.slice(0, 8)}`}
-      subtitle={`${submission.status} · ${submission.channel} · ${new Date(submission.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC`}
+      subtitle={`${submission.status} · ${submission.channel} · ${formatTime(submission.createdAt, timeZone, { seconds: true })}`}
       actions={
         <div className="flex flex-wrap gap-2">
           {submission.status === "scored" ? (
@@ -90,6 +92,8 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
                   <a className="text-podium-700 underline" href={`/api/v1/competitions/${slug}/submissions/${submission.id}/results`}>
                     Download
                   </a>
+                ) : "generatedResultsWithheld" in submission && submission.generatedResultsWithheld ? (
+                  "after the private board is revealed (it names hidden gallery files)"
                 ) : (
                   "not yet"
                 )}
@@ -131,7 +135,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
           </ul>
         </Card>
       ) : submission.error && submission.status !== "scored" ? (
-        <Notice kind="error">{submission.error}</Notice>
+        <>
+          <Notice kind="error">{submission.error}</Notice>
+          {/* Organizers read the full reason; the team reads only the fixed text of its failure code. */}
+          {"teamError" in submission && submission.teamError ? <p className="text-xs text-slate-500">The team sees: {submission.teamError}</p> : null}
+        </>
       ) : null}
       {Object.keys(submission.scores).length > 0 ? (
         <Card title="Score">
@@ -139,11 +147,20 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
             {Object.entries(submission.scores).map(([split, score]) => (
               <section key={split} aria-label={`${split} split`}>
                 <h3 className="text-xs uppercase tracking-wide text-slate-500">{split} split</h3>
-                <p className="mt-1 font-mono text-2xl font-semibold">{score.score.toFixed(2)}</p>
-                <p className="text-xs text-slate-500">
-                  95% interval {score.ci95[0]!.toFixed(2)}–{score.ci95[1]!.toFixed(2)} · {score.evaluated} queries{score.missing ? ` (${score.missing} missing)` : ""}
-                </p>
-                <HitBars hit={score.hit as Record<string, number>} />
+                {score.ladder ? (
+                  // The ladder: the team's shown score, never this entry's exact one (lib/leaderboards/ladder.ts).
+                  <p data-testid="ladder-score" className="mt-1 text-sm text-slate-700">
+                    {score.ladder === "improved" ? <span className="font-mono text-2xl font-semibold">{score.score.toFixed(2)}</span> : `${score.ladder}: your shown score stays ${score.score.toFixed(2)}`}
+                  </p>
+                ) : (
+                  <>
+                    <p className="mt-1 font-mono text-2xl font-semibold">{score.score.toFixed(2)}</p>
+                    <p className="text-xs text-slate-500">
+                      95% interval {score.ci95[0]!.toFixed(2)}–{score.ci95[1]!.toFixed(2)} · {score.evaluated} queries{score.missing ? ` (${score.missing} missing)` : ""}
+                    </p>
+                    <HitBars hit={score.hit as Record<string, number>} />
+                  </>
+                )}
               </section>
             ))}
           </div>

@@ -48,7 +48,13 @@ export default async function AnalysisPage({ params, searchParams }: { params: P
             <VisualAnalysisSummary summary={result.analysis.summary} viewer={viewer} scores={submission.scores} />
           </Card>
           <Card title="Queries and their top 10" id="queries">
-            {result.galleryHidden ? <p className="mb-3 text-sm text-slate-600">The gallery of this competition is hidden from teams: your top 10 is shown by file name.</p> : null}
+            {result.galleryHidden ? (
+              <p className="mb-3 text-sm text-slate-600">
+                {result.galleryNamesHidden
+                  ? "The gallery of this competition is hidden from teams: your top 10 shows which ranks hit, without the gallery files' names (they appear once the private leaderboard is revealed)."
+                  : "The gallery of this competition is hidden from teams: your top 10 is shown by file name."}
+              </p>
+            ) : null}
             <VisualAnalysis slug={slug} id={id} analysis={result.analysis} galleryImages={!result.galleryHidden} />
           </Card>
         </>

@@ -1,0 +1,27 @@
+import type { PodiumPrisma } from "../db/open-database";
+import { ladderSteps, type LadderStep } from "../leaderboards/ladder";
+import { privateRevealed } from "./present-submission";
+
+// What a team sees of its own public scores while the competition runs the ladder: the same steps as the public
+// board (lib/leaderboards/get-leaderboard.ts), over the team's scored entries against the active version in time
+// order. Once private numbers are shown the contest is over and exact scores are back.
+
+type LadderCompetition = { id: string; activeDatasetVersionId: string | null; ladderThreshold: number | null; revealedAt: Date | null; endsAt: Date | null; leaderboardVisibility: string };
+
+/** The team's ladder steps by submission id, or null when the ladder does not apply. */
+export async function teamLadderOf(prisma: PodiumPrisma, competition: LadderCompetition, teamId: string, now = new Date()): Promise<Map<string, LadderStep> | null> {
+  if (competition.ladderThreshold === null || privateRevealed(competition, now)) return null;
+  const steps = new Map<string, LadderStep>();
+  if (!competition.activeDatasetVersionId) return steps;
+  const entries = await prisma.submission.findMany({
+    where: { teamId, competitionId: competition.id, status: "SCORED", datasetVersionId: competition.activeDatasetVersionId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true, scores: { where: { split: "PUBLIC", datasetVersionId: competition.activeDatasetVersionId }, select: { score: true } } },
+  });
+  const scored = entries.filter((entry) => entry.scores.length > 0);
+  ladderSteps(
+    scored.map((entry) => entry.scores[0]!.score),
+    competition.ladderThreshold,
+  ).forEach((step, i) => steps.set(scored[i]!.id, step));
+  return steps;
+}
