@@ -10,7 +10,7 @@ export async function getActor(request?: Request): Promise<Actor> {
   const header = request?.headers.get("authorization");
   if (header && /^bearer\s+/i.test(header)) {
     const owner = await authenticateApiToken(prisma, header.replace(/^bearer\s+/i, "").trim());
-    return { userId: owner.userId, isAdmin: owner.isAdmin, teamId: owner.teamId };
+    return { userId: owner.userId, isAdmin: owner.isAdmin, teamId: owner.teamId, tokenId: owner.tokenId, scopes: owner.scopes };
   }
   const session = await auth();
   if (!session?.user?.id) return null;

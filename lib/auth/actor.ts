@@ -1,8 +1,11 @@
 import type { PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
 
-/** Who is asking: a signed-in user (session or API token) or nobody. */
-export type Actor = { userId: string; isAdmin: boolean; teamId?: string | null } | null;
+/**
+ * Who is asking: a signed-in user (session or API token) or nobody. Through a token, `tokenId` and its `scopes`
+ * are set (a team token also names its team); a browser session has no scopes to check.
+ */
+export type Actor = { userId: string; isAdmin: boolean; teamId?: string | null; tokenId?: string; scopes?: readonly string[] } | null;
 
 export type CompetitionRole = "admin" | "organizer" | "participant" | "none";
 

@@ -1,7 +1,11 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { AuthError } from "next-auth";
+import { settings } from "@/lib/config/env";
+import { clientAddressOf } from "@/lib/rate-limits/client-address";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import { createUser, newUserSchema } from "@/lib/users/create-user";
@@ -17,7 +21,10 @@ export async function signInWithPasswordAction(formData: FormData) {
     await signIn("credentials", { email: formData.get("email"), password: formData.get("password"), redirectTo: next });
   } catch (error) {
     // Only Auth.js failures are handled; the redirect that signals success must propagate.
-    if (error instanceof AuthError) redirect(`/sign-in?error=credentials&next=${encodeURIComponent(next)}`);
+    if (error instanceof AuthError) {
+      const locked = error instanceof CredentialsSignin ? /^locked-(\d+)$/.exec(error.code) : null;
+      redirect(locked ? `/sign-in?error=locked&retry=${locked[1]}&next=${encodeURIComponent(next)}` : `/sign-in?error=credentials&next=${encodeURIComponent(next)}`);
+    }
     throw error;
   }
 }
@@ -34,12 +41,17 @@ export async function signUpAction(formData: FormData) {
     redirect(`/sign-up?error=${encodeURIComponent(message)}&next=${encodeURIComponent(next)}`);
   }
   const { prisma } = await getDatabase();
+  const address = clientAddressOf((await headers()).get("x-forwarded-for"), settings().env.PODIUM_TRUSTED_PROXY_HOPS);
+  const flood = await consumeRateLimit(prisma, "signUpsPerAddress", address);
+  if (!flood.allowed) redirect(`/sign-up?error=${encodeURIComponent(flood.message)}&next=${encodeURIComponent(next)}`);
   let failure: string | null = null;
   try {
     await createUser(prisma, { ...parsed.data, isAdmin: false });
   } catch (error) {
     if (!isAppError(error)) throw error;
-    failure = error.message;
+    // A taken address answers exactly like a new one (and after the same scrypt work): sign-up must not tell
+    // anyone which addresses have accounts. Its owner signs in with the password they already have.
+    if (error.code !== "CONFLICT") failure = error.message;
   }
   redirect(failure ? `/sign-up?error=${encodeURIComponent(failure)}` : `/sign-in?created=1&next=${encodeURIComponent(next)}`);
 }

@@ -83,7 +83,8 @@ describe("authorization matrix", () => {
       sessions[name] = new HttpSession(server.url);
       if (name !== "anonymous") await sessions[name].signIn(`${name.toLowerCase()}@matrix.test`, PASSWORD);
     }
-    const a = await createCompetition(database.prisma, actors.organizer, competitionCreateSchema.parse({ slug: "comp-a", title: "A", splitSeed: "secret-seed-a" }));
+    // Teams see their visual analysis during comp-a (the default waits for the end), so its doors are tried here.
+    const a = await createCompetition(database.prisma, actors.organizer, competitionCreateSchema.parse({ slug: "comp-a", title: "A", splitSeed: "secret-seed-a", teamAnalysis: "during" }));
     competitionId = a.id;
     await createCompetition(database.prisma, actors.otherOrganizer, competitionCreateSchema.parse({ slug: "comp-b", title: "B" }));
     await createCompetition(database.prisma, actors.admin, competitionCreateSchema.parse({ slug: "comp-c", title: "C" }));
@@ -174,6 +175,7 @@ describe("authorization matrix", () => {
     { door: "POST /api/v1/competitions/{slug}/datasets/{id}/complete", expected: organizersOnly(409), call: (actor) => api(actor, "POST", `${A}/datasets/${versionId}/complete`, { uploadId: "x", parts: [{ partNumber: 1, etag: "x" }] }) },
     { door: "POST /api/v1/competitions/{slug}/datasets/{id}/activate", expected: organizersOnly(), call: (actor) => api(actor, "POST", `${A}/datasets/1/activate`) },
     { door: "GET /api/v1/competitions/{slug}/bundle", expected: participantsOfA(), call: (actor) => api(actor, "GET", `${A}/bundle`) },
+    { door: "GET /api/v1/competitions/{slug}/audit", expected: organizersOnly(), call: (actor) => api(actor, "GET", `${A}/audit?format=csv`) },
     {
       door: "POST /api/v1/competitions/{slug}/teams",
       label: "in comp-b",
@@ -195,6 +197,15 @@ describe("authorization matrix", () => {
     { door: "POST /api/v1/competitions/{slug}/team/invite", expected: teamOfA(), call: (actor) => api(actor, "POST", `${A}/team/invite`) },
     // Leaving is tried in comp-c, where nobody is in a team.
     { door: "POST /api/v1/competitions/{slug}/team/leave", expected: byActor(401, 403, 403, 403, 403, 403), call: (actor) => api(actor, "POST", "/api/v1/competitions/comp-c/team/leave") },
+    { door: "GET /api/v1/competitions/{slug}/team", expected: teamOfA(), call: (actor) => api(actor, "GET", `${A}/team`) },
+    { door: "GET /api/v1/competitions/{slug}/team/tokens", expected: teamOfA(), call: (actor) => api(actor, "GET", `${A}/team/tokens`) },
+    { door: "POST /api/v1/competitions/{slug}/team/tokens", expected: teamOfA(201), call: (actor) => api(actor, "POST", `${A}/team/tokens`, { name: `by ${actor}` }) },
+    {
+      door: "DELETE /api/v1/competitions/{slug}/team/tokens/{id}",
+      label: "a token of Team A",
+      expected: teamOfA(),
+      call: async (actor) => api(actor, "DELETE", `${A}/team/tokens/${(await createApiToken(database.prisma, { userId: actors.participant!.userId, teamId, name: `target of ${actor}` })).id}`),
+    },
     { door: "POST /api/v1/competitions/{slug}/submissions", label: "an invalid file", expected: teamOfA(422), call: (actor) => api(actor, "POST", `${A}/submissions`, { "q0.jpg": [] }) },
     { door: "GET /api/v1/competitions/{slug}/submissions", expected: teamOfA(), call: (actor) => api(actor, "GET", `${A}/submissions`) },
     { door: "POST /api/v1/competitions/{slug}/models", label: "a model in a results-only contest", expected: teamOfA(400), call: (actor) => api(actor, "POST", `${A}/models`, { fileName: "m.onnx", size: 100 }) },
@@ -398,7 +409,8 @@ describe("authorization matrix", () => {
     {
       action: "revealLeaderboardAction",
       page: "/c/comp-a/manage",
-      fields: () => ({ slug: "comp-a" }),
+      // The dashboard's confirm box, ticked (without it the action asks for it and reveals nothing).
+      fields: () => ({ slug: "comp-a", confirm: "yes" }),
       expected: { anonymous: /\/sign-in/, participant: /error=only%20organizers/, otherParticipant: /error=only%20organizers/, otherOrganizer: /error=only%20organizers/, organizer: /saved=|error=the%20private%20leaderboard%20of%20comp-a%20was%20revealed/, admin: /saved=|error=the%20private%20leaderboard%20of%20comp-a%20was%20revealed/ },
     },
     {

@@ -10,6 +10,11 @@ function safeNext(value: unknown): string {
   return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
 }
 
+function waitText(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds <= 0) return "a few minutes";
+  return seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+}
+
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const params = await searchParams;
   const next = safeNext(params.next ?? params.callbackUrl);
@@ -20,8 +25,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         No account yet? <Link href={`/sign-up?next=${encodeURIComponent(next)}`} className="font-medium text-podium-700 underline">Sign up</Link>
       </p>
       <div className="mt-6 space-y-4">
-        {params.error ? <Notice kind="error">That e-mail and password do not match an account.</Notice> : null}
-        {params.created ? <Notice kind="success">Your account is ready — sign in.</Notice> : null}
+        {params.error === "locked" || params.code?.startsWith("locked-") ? (
+          <Notice kind="error">
+            Too many failed sign-ins on this account from your address: try again in {waitText(Number(params.retry ?? params.code?.slice("locked-".length)))}. Sessions
+            already open and API tokens keep working.
+          </Notice>
+        ) : params.error ? (
+          <Notice kind="error">That e-mail and password do not match an account.</Notice>
+        ) : null}
+        {params.created ? <Notice kind="success">Signed up — now sign in with your e-mail and password. (If that address already had an account, its password still applies.)</Notice> : null}
         <Card>
           <form action={signInWithPasswordAction} className="space-y-4">
             <input type="hidden" name="next" value={next} />

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, Field, Notice, buttonClass, inputClass } from "@/components/ui";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { signUpAction } from "@/server/actions/auth-actions";
 
 export const metadata: Metadata = { title: "Sign up" };
@@ -25,7 +25,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
             <Field label="E-mail" name="email">
               <input id="email" name="email" type="email" autoComplete="email" required className={inputClass} />
             </Field>
-            <Field label="Password" name="password" hint={`at least ${MIN_PASSWORD_LENGTH} characters`}>
+            <Field label="Password" name="password" hint={`at least ${MIN_PASSWORD_LENGTH} characters, not easy to guess: a few unrelated words work well`}>
               <input id="password" name="password" type="password" autoComplete="new-password" minLength={MIN_PASSWORD_LENGTH} required className={inputClass} />
             </Field>
             <button type="submit" className={`${buttonClass} w-full`}>
