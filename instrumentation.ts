@@ -1,9 +1,9 @@
 // Runs once when a Podium server starts: opens the database (so the embedded one is migrated and locked at start,
-// not on the first request), resumes dataset validations that a restart interrupted, and — unless PODIUM_WORKER=off —
-// runs queued jobs (results files, models on the CPU) in this process.
+// not on the first request), removes temporary files a killed process left, resumes dataset validations that a
+// restart interrupted, and — unless PODIUM_WORKER=off — runs queued jobs (results files, models on the CPU) here.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const [{ getDatabase }, { createBlobStore }, { resumeDatasetValidations }, { settings }, { startJobLoop }, { jobHandlers }, { jobWakeUp }] = await Promise.all([
+  const [{ getDatabase }, { createBlobStore }, { resumeDatasetValidations }, { settings }, { startJobLoop }, { jobHandlers }, { jobWakeUp }, { sweepTemporaryFiles }] = await Promise.all([
     import("./lib/db/client"),
     import("./lib/storage/create-blob-store"),
     import("./lib/datasets/dataset-versions"),
@@ -11,9 +11,12 @@ export async function register(): Promise<void> {
     import("./lib/queue/run-jobs"),
     import("./lib/worker/job-handlers"),
     import("./lib/queue/wake-up"),
+    import("./lib/storage/sweep-temporary-files"),
   ]);
   const database = await getDatabase();
   const store = createBlobStore();
+  const swept = await sweepTemporaryFiles({ folderStoreRoot: store.kind === "folder" ? settings().storage.folder : null });
+  if (swept > 0) console.error(`[podium] removed ${swept} temporary file(s) left by an earlier process`);
   // With SQS (AWS) validations are jobs that the queue pass re-announces; a web instance starting must not run them.
   if (settings().worker.queue !== "sqs") await resumeDatasetValidations(database.prisma, store);
   if (settings().env.PODIUM_WORKER === "inprocess") {
@@ -22,6 +25,7 @@ export async function register(): Promise<void> {
       handlers: jobHandlers(database, store, settings()),
       wakeUp: jobWakeUp(),
       leaseSeconds: settings().worker.leaseSeconds,
+      teamMaxRunning: settings().worker.teamMaxRunningJobs,
       log: (line) => console.error(`[worker] ${line}`),
     });
   }

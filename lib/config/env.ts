@@ -56,8 +56,16 @@ const environmentSchema = z.object({
   PODIUM_EXECUTION_PROVIDERS: z.preprocess((value) => (value === "" ? undefined : value), z.string().default("cuda,cpu")),
   /** Wall-clock limit of one model job. */
   PODIUM_MODEL_TIMEOUT_SECONDS: positiveInteger(3600),
+  /** A model job's time budget: this many times the dry run's time per image, for every query and gallery image… */
+  PODIUM_MODEL_TIME_FACTOR: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().positive().default(10)),
+  /** …but at least this long (loading, decoding, ranking) and at most PODIUM_MODEL_TIMEOUT_SECONDS. */
+  PODIUM_MODEL_TIME_FLOOR_SECONDS: positiveInteger(120),
+  /** Model jobs one team may have running while another team's job waits. */
+  PODIUM_TEAM_MAX_RUNNING_JOBS: positiveInteger(1),
   /** Memory cap of the process running a model; it is killed beyond it. */
   PODIUM_MODEL_MEMORY_MB: positiveInteger(4096),
+  /** Model sandboxes (dry runs and model jobs) one process runs at once; the rest wait for a slot. */
+  PODIUM_MAX_SANDBOXES: positiveInteger(2),
   /** Time limit of the dry run on upload (an endless Loop ends here). */
   PODIUM_DRY_RUN_TIMEOUT_SECONDS: positiveInteger(60),
   /** Memory for one chunk of the query × gallery similarity matrix. */
@@ -66,6 +74,8 @@ const environmentSchema = z.object({
   PODIUM_JOB_LEASE_SECONDS: positiveInteger(60),
   /** SQS: a job announced but still waiting after this long is announced again by the scheduled pass. */
   PODIUM_ANNOUNCE_AGAIN_MINUTES: positiveInteger(60),
+  /** Proxies in front of the web server that append the client's address to x-forwarded-for (lib/rate-limits/client-address.ts). */
+  PODIUM_TRUSTED_PROXY_HOPS: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(0).max(10).default(0)),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -92,7 +102,12 @@ export interface WorkerSettings {
   cacheDir: string;
   executionProviders: string[];
   modelTimeoutMs: number;
+  /** A model job's budget: max(floor, factor × dry-run ms per image × images), capped by modelTimeoutMs. */
+  modelTimeFactor: number;
+  modelTimeFloorSeconds: number;
+  teamMaxRunningJobs: number;
   modelMemoryBytes: number;
+  maxSandboxes: number;
   dryRunTimeoutMs: number;
   rankMemoryBytes: number;
   leaseSeconds: number;
@@ -160,7 +175,11 @@ export function readSettings(source: Record<string, string | undefined> = proces
       cacheDir: env.PODIUM_WORKER_CACHE_DIR ? resolve(/* turbopackIgnore: true */ env.PODIUM_WORKER_CACHE_DIR) : join(dataDir, "worker-cache"),
       executionProviders: env.PODIUM_EXECUTION_PROVIDERS.split(",").map((item) => item.trim().toLowerCase()).filter(Boolean),
       modelTimeoutMs: env.PODIUM_MODEL_TIMEOUT_SECONDS * 1000,
+      modelTimeFactor: env.PODIUM_MODEL_TIME_FACTOR,
+      modelTimeFloorSeconds: env.PODIUM_MODEL_TIME_FLOOR_SECONDS,
+      teamMaxRunningJobs: env.PODIUM_TEAM_MAX_RUNNING_JOBS,
       modelMemoryBytes: env.PODIUM_MODEL_MEMORY_MB * 1024 * 1024,
+      maxSandboxes: env.PODIUM_MAX_SANDBOXES,
       dryRunTimeoutMs: env.PODIUM_DRY_RUN_TIMEOUT_SECONDS * 1000,
       rankMemoryBytes: env.PODIUM_RANK_MEMORY_MB * 1024 * 1024,
       leaseSeconds: env.PODIUM_JOB_LEASE_SECONDS,
@@ -179,9 +198,14 @@ export function settings(): Settings {
   return holder.podiumSettings;
 }
 
-/** The environment a child process of ours inherits, with some variables replaced. */
-export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, ...overrides };
+/**
+ * The whole environment of a model's sandbox process. A participant's graph runs there, and everything in its
+ * environment is within reach of anything that escapes onnxruntime: so no database URL, no secrets, no S3 or AWS
+ * credentials, no settings — only what Node, onnxruntime and libvips need to run (the task carries the rest).
+ */
+export function sandboxEnvironment(): NodeJS.ProcessEnv {
+  const kept = ["PATH", "TMPDIR", "TMP", "TEMP", "LANG", "LC_ALL", "TZ", "NODE_ENV", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
+  return Object.fromEntries(kept.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]]))) as NodeJS.ProcessEnv;
 }
 
 /** DATABASE_URL from an RDS secret's JSON; `host` (the RDS Proxy) wins over the secret's own. */

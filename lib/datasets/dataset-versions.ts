@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import yazl from "yazl";
 import { requireOrganizer, competitionRoleOf, requireSignedIn, type Actor } from "../auth/actor";
-import { getCompetitionOrThrow } from "../competitions/manage-competitions";
+import { recordAuditEvent } from "../audit/record-audit-event";
+import { getCompetitionOrThrow, refuseSilentRescore } from "../competitions/manage-competitions";
+import { rescoreEveryEntry, type RescoreServices } from "../organizers/rescore-entries";
 import type { Database, PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
 import { announceJob } from "../queue/announce-jobs";
@@ -28,6 +30,19 @@ export function datasetKeys(competitionId: string, versionId: string, archiveNam
     names: `${base}/hidden/names.json`,
     bundle: `bundles/${competitionId}/${versionId}/participant-bundle.zip`,
   };
+}
+
+/**
+ * The storage key of one dataset file, `files/<folder>/<name>`. Names are the organizer's (spaces, accents, any
+ * script); storage keys take only a few safe characters, so every other byte of the UTF-8 name — and "(" and ")",
+ * which mark the escapes — is written as "(hh)". The mapping is one-to-one; participants only ever see the names.
+ */
+export function datasetFileKey(filesPrefix: string, path: string): string {
+  const escaped = path
+    .split("/")
+    .map((segment) => [...Buffer.from(segment, "utf8")].map((byte) => (/[A-Za-z0-9!_.*'-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `(${byte.toString(16).padStart(2, "0")})`)).join(""))
+    .join("/");
+  return `${filesPrefix}/${escaped}`;
 }
 
 
@@ -73,7 +88,7 @@ export async function completeDatasetUpload(prisma: PodiumPrisma, store: BlobSto
   return prisma.$transaction(async (tx) => {
     const updated = await tx.datasetVersion.update({ where: { id: version.id }, data: { status: "VALIDATING", archiveSize: BigInt(head.size) } });
     await tx.job.create({ data: { kind: "VALIDATE_DATASET", competitionId: competition.id, datasetVersionId: version.id } });
-    await tx.auditEvent.create({ data: { actorId: actor!.userId, competitionId: competition.id, action: "dataset.upload", targetType: "dataset_version", targetId: version.id } });
+    await recordAuditEvent(tx, { actorId: actor!.userId, competitionId: competition.id, action: "dataset.upload", target: { type: "dataset_version", id: version.id }, details: { number: version.number, bytes: head.size } });
     return updated;
   });
 }
@@ -90,7 +105,7 @@ export async function runDatasetValidation(prisma: PodiumPrisma, store: BlobStor
     kind,
     limits,
     storeFile: async (path, bytes) => {
-      await store.put(`${keys.files}/${path}`, bytes);
+      await store.put(datasetFileKey(keys.files, path), bytes);
     },
   });
   const { report } = result;
@@ -143,7 +158,7 @@ async function buildParticipantBundle(store: BlobStore, filesPrefix: string, bun
   const zip = new yazl.ZipFile();
   for (const [folder, names] of Object.entries(files)) {
     for (const name of [...names].sort()) {
-      const key = `${filesPrefix}/${folder}/${name}`;
+      const key = datasetFileKey(filesPrefix, `${folder}/${name}`);
       zip.addReadStreamLazy(`${folder}/${name}`, { compress: false }, (callback) => {
         store.stream(key).then((stream) => callback(null, stream), (error: Error) => callback(error, undefined as never));
       });
@@ -153,16 +168,33 @@ async function buildParticipantBundle(store: BlobStore, filesPrefix: string, bun
   await store.put(bundleKey, Readable.from(zip.outputStream), { contentType: "application/zip" });
 }
 
-export async function activateDatasetVersion(prisma: PodiumPrisma, actor: Actor, slug: string, number: number) {
+/**
+ * Makes a READY version the one entries are scored against. Under scored entries that changes what their scores
+ * mean, so it needs `confirmRescore` (and `services`), and then rescores every entry against the new version.
+ */
+export async function activateDatasetVersion(prisma: PodiumPrisma, actor: Actor, slug: string, number: number, options: { confirmRescore?: boolean; services?: RescoreServices } = {}) {
   const competition = await getCompetitionOrThrow(prisma, slug);
   await requireOrganizer(prisma, actor, competition);
   const version = await prisma.datasetVersion.findUnique({ where: { competitionId_number: { competitionId: competition.id, number } } });
   if (!version) throw new AppError("NOT_FOUND", `${slug} has no dataset version ${number}`);
   if (version.status !== "READY") throw new AppError("CONFLICT", `dataset version ${number} is ${version.status.toLowerCase()}, not ready: only a validated version can be activated`);
-  await prisma.$transaction([
-    prisma.competition.update({ where: { id: competition.id }, data: { activeDatasetVersionId: version.id } }),
-    prisma.auditEvent.create({ data: { actorId: actor!.userId, competitionId: competition.id, action: "dataset.activate", targetType: "dataset_version", targetId: version.id, data: { number } } }),
-  ]);
+  const previous = competition.activeDatasetVersionId ? await prisma.datasetVersion.findUnique({ where: { id: competition.activeDatasetVersionId }, select: { number: true } }) : null;
+  const changing = competition.activeDatasetVersionId !== version.id;
+  const scored = changing ? await refuseSilentRescore(prisma, competition.id, ["the active dataset version"], options.confirmRescore) : 0;
+  if (scored > 0 && !options.services) throw new AppError("INTERNAL", "a rescore needs the blob store: call activateDatasetVersion with its services");
+  const updated = await prisma.$transaction(async (tx) => {
+    const row = await tx.competition.update({ where: { id: competition.id }, data: { activeDatasetVersionId: version.id } });
+    await recordAuditEvent(tx, {
+      actorId: actor!.userId,
+      competitionId: competition.id,
+      action: "dataset.activate",
+      target: { type: "dataset_version", id: version.id },
+      changes: { activeDatasetVersion: { before: previous?.number ?? null, after: number } },
+      ...(scored > 0 && { details: { rescoreConfirmed: true } }),
+    });
+    return row;
+  });
+  if (scored > 0 && options.services) return { ...version, rescore: await rescoreEveryEntry(options.services, updated, actor!.userId, { settings: ["activeDatasetVersion"], version: number }) };
   return version;
 }
 

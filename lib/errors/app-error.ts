@@ -5,6 +5,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, exit: 3 },
   NOT_FOUND: { status: 404, exit: 4 },
   CONFLICT: { status: 409, exit: 5 },
+  PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
   INVALID_SUBMISSION: { status: 422, exit: 1 },
   QUOTA_EXCEEDED: { status: 429, exit: 6 },
   UNAVAILABLE: { status: 503, exit: 7 },

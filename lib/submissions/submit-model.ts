@@ -8,7 +8,9 @@ import { AppError } from "../errors/app-error";
 import { checkModelAgainstManifest, inspectModel, ModelCheckError, resolveManifest } from "../models/check-model";
 import { ModelFault } from "../models/embed-images";
 import { runInSandbox, type SandboxLimits } from "../models/model-sandbox";
+import { consumeRateLimit } from "../rate-limits/rate-limits";
 import type { DryRunResult } from "../models/sandbox-protocol";
+import { jobTimeBudgetSeconds, type TimeBudgetSettings } from "../models/time-budget";
 import { announceJob } from "../queue/announce-jobs";
 import type { JobWakeUp } from "../queue/wake-up";
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
@@ -32,6 +34,8 @@ export type ModelOutcome =
 export interface ModelCheckSettings {
   dryRun: SandboxLimits;
   wakeUp: JobWakeUp;
+  /** How the job's time budget follows from the dry run's speed; without it the job has the full model timeout. */
+  timeBudget?: TimeBudgetSettings;
 }
 
 function formatBytes(bytes: number | bigint): string {
@@ -91,6 +95,9 @@ export async function startModelUpload(database: SubmitDatabase, store: BlobStor
   const { competition, team } = await teamForModel(database, actor, slug, now);
   checkFileName(input.fileName);
   checkSize(input.size, competition.modelSizeLimitBytes);
+  // Each start reserves storage for a multipart upload of up to the model size limit: a flood of starts is refused.
+  const flood = await consumeRateLimit(database.prisma, "modelUploadsPerTeam", team.id);
+  if (!flood.allowed) throw new AppError("QUOTA_EXCEEDED", flood.message);
   const id = randomUUID();
   await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.size, manifest: input.manifest, now });
   const uploadId = await store.createMultipartUpload(modelKey(competition.id, team.id, id), { contentType: "application/octet-stream" });
@@ -171,6 +178,7 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
   const manifestInput = (givenManifest ?? submission.manifest ?? null) as Record<string, unknown> | null;
   let manifest;
   let dimension: number;
+  let msPerImage: number;
   const scratch = mkdtempSync(join(tmpdir(), "podium-model-check-"));
   try {
     const summary = inspectModel(bytes);
@@ -180,6 +188,7 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
     writeFileSync(modelPath, bytes);
     const dry = await runInSandbox<DryRunResult>({ kind: "dry-run", modelPath, manifest }, checks.dryRun).result;
     dimension = dry.dimension;
+    msPerImage = dry.msPerImage;
   } catch (error) {
     if (error instanceof ModelCheckError) return markInvalid(database, submissionId, { code: error.code, message: error.message, sha256, size: bytes.length });
     if (error instanceof ModelFault) return markInvalid(database, submissionId, { code: "DRY_RUN", message: error.message, sha256, size: bytes.length });
@@ -190,25 +199,28 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
   const versionId = submission.datasetVersionId ?? competition.activeDatasetVersionId;
   if (!versionId) throw new AppError("UNAVAILABLE", `${competition.slug} has no active dataset`);
   const jobId = randomUUID();
+  let timeBudgetSeconds: number | null = null;
+  if (checks.timeBudget) {
+    const version = await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId }, select: { queryCount: true, galleryCount: true } });
+    timeBudgetSeconds = jobTimeBudgetSeconds(msPerImage, version.queryCount + version.galleryCount, checks.timeBudget);
+  }
   const outcome = await database.sql.transaction(async (tx): Promise<ModelOutcome> => {
     const refusal = await quotaRefusal(tx, competition, submission.teamId, submission.quotaDay, submission.createdAt);
     if (refusal) {
       await tx.query(`UPDATE submissions SET status = 'CANCELLED', counts_toward_quota = false, error = $2, sha256 = $3, size_bytes = $4, finished_at = now() WHERE id = $1`, [submissionId, refusal.message, sha256, bytes.length]);
       return { kind: "quota", submissionId, ...refusal };
     }
-    await tx.query(`UPDATE submissions SET status = 'QUEUED', counts_toward_quota = true, sha256 = $2, size_bytes = $3, manifest = $4::jsonb, dataset_version_id = $5, error = NULL WHERE id = $1`, [
-      submissionId,
-      sha256,
-      bytes.length,
-      JSON.stringify(manifest),
-      versionId,
-    ]);
-    await tx.query(`INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id) VALUES ($1, 'SCORE_MODEL', 'QUEUED', $2, $3, $4, $5)`, [
+    await tx.query(
+      `UPDATE submissions SET status = 'QUEUED', counts_toward_quota = true, sha256 = $2, size_bytes = $3, manifest = $4::jsonb, dataset_version_id = $5, dry_run_ms_per_image = $6, error = NULL WHERE id = $1`,
+      [submissionId, sha256, bytes.length, JSON.stringify(manifest), versionId, msPerImage],
+    );
+    await tx.query(`INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id, time_budget_seconds) VALUES ($1, 'SCORE_MODEL', 'QUEUED', $2, $3, $4, $5, $6)`, [
       jobId,
       competition.id,
       submission.teamId,
       submissionId,
       versionId,
+      timeBudgetSeconds,
     ]);
     return { kind: "queued", submissionId, dimension };
   });

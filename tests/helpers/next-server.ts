@@ -24,12 +24,15 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-/** Starts the production build (`npm start`) on a free port with the given settings and waits until it answers. */
-export async function startNextServer(env: Record<string, string>): Promise<RunningServer> {
+/**
+ * Starts the production build (`npm start`) with the given settings and waits until it answers: on a free port, or
+ * on `options.port` (a server restarted where its clients expect it).
+ */
+export async function startNextServer(env: Record<string, string>, options: { port?: number } = {}): Promise<RunningServer> {
   if (!existsSync(join(process.cwd(), ".next", "BUILD_ID"))) {
     throw new Error("no production build: run `npm run build` first (`npm test` does)");
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   let output = "";
   // Idle sockets stay open longer than the tests' HTTP clients keep them (undici: 4 s), so a pooled connection is

@@ -1,7 +1,10 @@
-// POST /api/v1/competitions/{slug}/submissions — submit a results file (multipart "file" or the raw JSON body);
+// POST /api/v1/competitions/{slug}/submissions — submit a results file (multipart "file" or the raw JSON body), with
+// an optional Idempotency-Key header (a retry with it returns the first attempt's entry);
 // GET — the caller's team's submissions.
+import { createHash } from "node:crypto";
 import { getCompetitionOrThrow } from "@/lib/competitions/manage-competitions";
 import { getSubmissionForActor, listTeamSubmissions } from "@/lib/submissions/list-submissions";
+import { claimIdempotencyKey, idempotencyKeyOf, recordIdempotentEntry } from "@/lib/submissions/idempotent-submission";
 import { submitResults } from "@/lib/submissions/submit-results";
 import { AppError } from "@/lib/errors/app-error";
 import { teamOfActorOrThrow } from "@/lib/teams/create-team";
@@ -14,7 +17,9 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, 
   let bytes: Uint8Array;
   let fileName: string | null = null;
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
-    const form = await request.formData();
+    // Bounded before it is buffered: the file's limit plus room for the multipart framing.
+    const body = await readBodyLimited(request, MAX_RESULTS_FILE_BYTES + 64 * 1024);
+    const form = await new Response(new Blob([body as Uint8Array<ArrayBuffer>]), { headers: { "content-type": request.headers.get("content-type")! } }).formData();
     const file = form.get("file");
     if (!(file instanceof Blob)) throw new AppError("BAD_REQUEST", 'send the results file in a multipart field named "file"');
     if (file.size > MAX_RESULTS_FILE_BYTES) throw new AppError("BAD_REQUEST", `the file is ${file.size} bytes; at most ${MAX_RESULTS_FILE_BYTES} are accepted`);
@@ -23,9 +28,16 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, 
   } else {
     bytes = await readBodyLimited(request, MAX_RESULTS_FILE_BYTES);
   }
+  // A retry with the Idempotency-Key of an attempt that recorded its entry gets that entry back, and costs nothing.
+  const idempotencyKey = idempotencyKeyOf(request.headers);
+  if (idempotencyKey) {
+    const claim = await claimIdempotencyKey(database.prisma, { teamId: team.id, key: idempotencyKey, requestSha256: createHash("sha256").update(bytes).digest("hex") });
+    if (claim.kind === "replay") return replayedEntry(await getSubmissionForActor(database.prisma, actor, params.slug, claim.submissionId));
+  }
   const client = request.headers.get("x-podium-client");
   const channel = client === "cli" ? "CLI" : client === "web" ? "WEB" : "API";
   const outcome = await submitResults(database, store, { competitionId: competition.id, competition, teamId: team.id, userId: actor!.userId, channel, bytes, fileName });
+  if (idempotencyKey) await recordIdempotentEntry(database.prisma, { teamId: team.id, key: idempotencyKey, submissionId: outcome.submissionId });
   const submission = await getSubmissionForActor(database.prisma, actor, params.slug, outcome.submissionId);
   switch (outcome.kind) {
     case "scored":
@@ -38,5 +50,21 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, 
       return Response.json({ submission, message: outcome.message }, { status: 202 });
   }
 });
+
+/** The first attempt's entry, answered with the status that attempt got (header Idempotent-Replayed: true). */
+function replayedEntry(submission: Awaited<ReturnType<typeof getSubmissionForActor>>): Response {
+  const headers = { "idempotent-replayed": "true" };
+  const error = (code: string) => ({ code, message: submission.error ?? "" });
+  switch (submission.status) {
+    case "scored":
+      return Response.json({ submission }, { status: 201, headers });
+    case "invalid":
+      return Response.json({ error: error("INVALID_SUBMISSION"), submission }, { status: 422, headers });
+    case "cancelled":
+      return Response.json({ error: error("QUOTA_EXCEEDED"), submission }, { status: 429, headers });
+    default:
+      return Response.json({ submission, message: "received earlier with this Idempotency-Key; see its status" }, { status: 202, headers });
+  }
+}
 
 export const GET = apiRoute<{ slug: string }>(async ({ params, actor, database }) => listTeamSubmissions(database.prisma, actor, params.slug));
