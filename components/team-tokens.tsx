@@ -2,17 +2,9 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { Field, Notice, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
+import type { TeamTokenView } from "@/lib/teams/team-tokens";
 import { formatTime } from "@/lib/time/format-time";
 
-interface TeamToken {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdBy: string;
-}
 
 /**
  * The team's tokens (GET/POST/DELETE /api/v1/competitions/{slug}/team/tokens): create one (its secret shown once, in
@@ -20,7 +12,7 @@ interface TeamToken {
  */
 export function TeamTokens({ slug, timeZone, retrievalUrl }: { slug: string; timeZone: string; retrievalUrl: string | null }) {
   const base = `/api/v1/competitions/${encodeURIComponent(slug)}/team/tokens`;
-  const [tokens, setTokens] = useState<TeamToken[] | null>(null);
+  const [tokens, setTokens] = useState<TeamTokenView[] | null>(null);
   const [name, setName] = useState("");
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);

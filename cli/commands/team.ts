@@ -4,6 +4,7 @@ import { formatTime } from "../../lib/time/format-time";
 import { ApiClient } from "../api-client";
 import { parseCommandArgs } from "../args";
 import type { CliIO } from "../podium";
+import type { TeamTokenView } from "../../lib/teams/team-tokens";
 
 export const usage = `Usage:
   podium team create --competition S NAME      create a team (NAME is also its legacy groupname); you are its captain
@@ -24,15 +25,6 @@ export interface TeamView {
   quota: { dailyLimit: number | null; usedToday: number; leftToday: number | null; totalLimit: number | null; usedTotal: number; leftTotal: number | null; resetsAt: string | null };
 }
 
-interface TokenRow {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdBy: string;
-}
 
 const teamPath = (slug: string, rest = "") => `/api/v1/competitions/${encodeURIComponent(slug)}${rest}`;
 
@@ -65,7 +57,7 @@ async function tokenCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (sub === "list") {
     const args = parseCommandArgs(rest, { competition: { type: "string" }, json: { type: "boolean" } }, z.object({ competition, json: z.boolean().optional(), positionals: noArguments }), usage);
-    const listed = await client.request<{ team: string; tokens: TokenRow[] }>("GET", teamPath(args.competition, "/team/tokens"));
+    const listed = await client.request<{ team: string; tokens: TeamTokenView[] }>("GET", teamPath(args.competition, "/team/tokens"));
     if (args.json) {
       io.stdout(JSON.stringify(listed, null, 2));
       return 0;

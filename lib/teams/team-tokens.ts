@@ -31,6 +31,17 @@ export async function createTeamToken(prisma: PodiumPrisma, actor: Actor, slug: 
   return { ...created, team: team.name };
 }
 
+/** A team token as the API lists it (JSON, so times are ISO strings): what the team card and the CLI show. */
+export interface TeamTokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdBy: string;
+}
+
 /** The team's tokens (never their secrets), newest first, with who created each. */
 export async function listTeamTokens(prisma: PodiumPrisma, actor: Actor, slug: string) {
   const team = await memberTeamOrThrow(prisma, actor, slug);

@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
-import { openDatabase, type Database } from "../../lib/db/open-database";
-import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
+import { type Database } from "../../lib/db/open-database";
 import { createUser } from "../../lib/users/create-user";
 import { createContest, resultsFor } from "../helpers/contest";
-import { startNextServer, type RunningServer } from "../helpers/next-server";
+import type { RunningServer } from "../helpers/next-server";
+import { startServerWorld, type ServerWorld } from "../helpers/server-world";
 import { runPodium } from "../helpers/run-cli";
-import { createPostgresDatabase } from "../helpers/services";
 
 // A team's life from the CLI against a running server: podium team create / join / show / token, and podium
 // submit telling what is left before it uploads anything.
@@ -17,19 +15,16 @@ describe("podium team and the quota before submit", () => {
   let server: RunningServer;
   let database: Database;
   let work: string;
-  let drop: () => Promise<void>;
+  let world: ServerWorld;
   let contest: Awaited<ReturnType<typeof createContest>>;
   const slug = "cli-teams";
   const env: Record<"captain" | "member", Record<string, string>> = { captain: {}, member: {} };
   let inviteCode = "";
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "podium-team-cli-"));
-    const created = await createPostgresDatabase();
-    drop = created.drop;
-    database = await openDatabase({ database: { kind: "postgres", url: created.url, dataDir: "" }, migrate: true });
-    server = await startNextServer({ DATABASE_URL: created.url, PODIUM_DATA_DIR: join(work, "data"), PODIUM_SECRET: "team-cli-secret", S3_BUCKET: "" });
-    const store = new FolderBlobStore({ root: join(work, "data", "blobs"), baseUrl: server.url, secret: "team-cli-secret" });
+    world = await startServerWorld("team-cli");
+    ({ server, database, work } = world);
+    const store = world.store;
     contest = await createContest(database.prisma, store, { slug, settings: { legacyEndpoint: "token", dailyLimit: "2", totalLimit: "10", submissionKinds: "results,model" } });
     for (const name of ["captain", "member"] as const) {
       const user = await createUser(database.prisma, { email: `${name}@cli-teams.test`, password: `${name} password 1` });
@@ -41,10 +36,7 @@ describe("podium team and the quota before submit", () => {
     writeFileSync(join(work, "model.onnx"), Buffer.alloc(4 * 1024 * 1024, 7));
   });
   afterAll(async () => {
-    await server?.stop();
-    await database?.close();
-    await drop?.();
-    rmSync(work, { recursive: true, force: true });
+    await world?.dispose();
   });
 
   it("creates a team, joins it with the invite code and shows members, invite code and entries left", () => {

@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import { competitionCreateSchema } from "../../lib/competitions/competition-settings";
 import { createCompetition } from "../../lib/competitions/manage-competitions";
-import { openDatabase, type Database } from "../../lib/db/open-database";
+import { type Database } from "../../lib/db/open-database";
 import { createUser } from "../../lib/users/create-user";
 import { HttpSession } from "../helpers/http-session";
-import { startNextServer, type RunningServer } from "../helpers/next-server";
-import { createPostgresDatabase } from "../helpers/services";
+import type { RunningServer } from "../helpers/next-server";
+import { startServerWorld, type ServerWorld } from "../helpers/server-world";
 
 // Attacks on accounts (THREATS.md, "anyone on the internet"): a stolen session cookie replayed after sign-out, a
 // token that mints a stronger token or outlives its revocation, a cross-site page riding the session cookie,
@@ -20,24 +17,17 @@ const PASSWORD = "accounts password 1";
 describe("accounts under attack", () => {
   let server: RunningServer;
   let database: Database;
-  let work: string;
-  let dropDatabase: () => Promise<void>;
+  let world: ServerWorld;
   let userId = "";
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "podium-accounts-"));
-    const created = await createPostgresDatabase();
-    dropDatabase = created.drop;
-    database = await openDatabase({ database: { kind: "postgres", url: created.url, dataDir: "" }, migrate: true });
-    server = await startNextServer({ DATABASE_URL: created.url, PODIUM_DATA_DIR: join(work, "data"), PODIUM_SECRET: "accounts-secret", S3_BUCKET: "" });
+    world = await startServerWorld("accounts");
+    ({ server, database } = world);
     userId = (await createUser(database.prisma, { email: "owner@accounts.test", password: PASSWORD })).id;
     await createCompetition(database.prisma, { userId, isAdmin: false }, competitionCreateSchema.parse({ slug: "acc", title: "Accounts" }));
   });
   afterAll(async () => {
-    await server?.stop();
-    await database?.close();
-    await dropDatabase?.();
-    rmSync(work, { recursive: true, force: true });
+    await world?.dispose();
   });
 
   const bearer = (token: string, method: string, path: string, body?: unknown) =>

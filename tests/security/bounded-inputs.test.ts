@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import { competitionCreateSchema } from "../../lib/competitions/competition-settings";
 import { createCompetition } from "../../lib/competitions/manage-competitions";
-import { openDatabase, type Database } from "../../lib/db/open-database";
 import { createUser } from "../../lib/users/create-user";
-import { freePort, startNextServer, type RunningServer } from "../helpers/next-server";
-import { createPostgresDatabase } from "../helpers/services";
+import { freePort, type RunningServer } from "../helpers/next-server";
+import { startServerWorld, type ServerWorld } from "../helpers/server-world";
 
 // Every input bounded before it is parsed or buffered, and the cheapest refusal first (THREATS.md invariant 3);
 // an unreachable database answered as a retryable 503, not a 500; nothing a killed server wrote half-way kept.
@@ -44,38 +42,35 @@ async function cuttableRelay(target: URL): Promise<{ port: number; cut: () => vo
 
 describe("bounded inputs", () => {
   let server: RunningServer;
-  let database: Database;
-  let work: string;
-  let dropDatabase: () => Promise<void>;
+  let world: ServerWorld;
   let relay: Awaited<ReturnType<typeof cuttableRelay>>;
   let token = "";
   let leftBehind = "";
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "podium-bounds-"));
-    const created = await createPostgresDatabase();
-    dropDatabase = created.drop;
-    database = await openDatabase({ database: { kind: "postgres", url: created.url, dataDir: "" }, migrate: true });
-    const user = await createUser(database.prisma, { email: "organizer@bounds.test", password: "bounds password 1" });
-    token = (await createApiToken(database.prisma, { userId: user.id, name: "bounds" })).token;
-    await createCompetition(database.prisma, { userId: user.id, isAdmin: false }, competitionCreateSchema.parse({ slug: "bounds", title: "Bounds" }));
-    relay = await cuttableRelay(new URL(created.url));
-    const relayed = new URL(created.url);
-    relayed.hostname = "127.0.0.1";
-    relayed.port = String(relay.port);
-    // What a server killed mid-write leaves in the folder store: a half-written blob, an hour old.
-    mkdirSync(join(work, "data", "blobs", "tmp"), { recursive: true });
-    leftBehind = join(work, "data", "blobs", "tmp", randomUUID());
-    writeFileSync(leftBehind, "half a results file");
-    utimesSync(leftBehind, Date.now() / 1000 - 3600, Date.now() / 1000 - 3600);
-    server = await startNextServer({ DATABASE_URL: relayed.toString(), PODIUM_DATA_DIR: join(work, "data"), PODIUM_SECRET: "bounds-secret", S3_BUCKET: "" });
+    world = await startServerWorld("bounds", {
+      async beforeStart({ database, work, databaseUrl }) {
+        const user = await createUser(database.prisma, { email: "organizer@bounds.test", password: "bounds password 1" });
+        token = (await createApiToken(database.prisma, { userId: user.id, name: "bounds" })).token;
+        await createCompetition(database.prisma, { userId: user.id, isAdmin: false }, competitionCreateSchema.parse({ slug: "bounds", title: "Bounds" }));
+        // What a server killed mid-write leaves in the folder store: a half-written blob, an hour old.
+        mkdirSync(join(work, "data", "blobs", "tmp"), { recursive: true });
+        leftBehind = join(work, "data", "blobs", "tmp", randomUUID());
+        writeFileSync(leftBehind, "half a results file");
+        utimesSync(leftBehind, Date.now() / 1000 - 3600, Date.now() / 1000 - 3600);
+        // The server reaches PostgreSQL through a relay the test can cut.
+        relay = await cuttableRelay(new URL(databaseUrl));
+        const relayed = new URL(databaseUrl);
+        relayed.hostname = "127.0.0.1";
+        relayed.port = String(relay.port);
+        return { DATABASE_URL: relayed.toString() };
+      },
+    });
+    server = world.server;
   });
   afterAll(async () => {
-    await server?.stop();
+    await world?.dispose();
     await relay?.close();
-    await database?.close();
-    await dropDatabase?.();
-    rmSync(work, { recursive: true, force: true });
   });
 
   const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(new URL(path, server.url), { method: "POST", headers: { "content-type": "application/json", ...headers }, body });

@@ -1,21 +1,19 @@
 import { spawn } from "node:child_process";
 import { createServer as createHttpServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
-import { openDatabase, type Database } from "../../lib/db/open-database";
-import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
+import { type Database } from "../../lib/db/open-database";
 import { claimIdempotencyKey, IN_FLIGHT_MS } from "../../lib/submissions/idempotent-submission";
 import { submitResults } from "../../lib/submissions/submit-results";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { createContest, resultsFor } from "../helpers/contest";
-import { startNextServer, type RunningServer } from "../helpers/next-server";
-import { createPostgresDatabase } from "../helpers/services";
+import type { RunningServer } from "../helpers/next-server";
+import { startServerWorld, type ServerWorld } from "../helpers/server-world";
 
 // Nothing lost, nothing counted twice: a client that lost the answer to a submission (a dropped connection, a server
 // killed after recording the entry) retries with the same Idempotency-Key and gets the first entry back, without
@@ -25,7 +23,7 @@ describe("Idempotency-Key on submissions", () => {
   let server: RunningServer;
   let database: Database;
   let work: string;
-  let dropDatabase: () => Promise<void>;
+  let world: ServerWorld;
   let token = "";
   let teamId = "";
   let competitionId = "";
@@ -33,12 +31,9 @@ describe("Idempotency-Key on submissions", () => {
   let file = (rank: number) => new TextEncoder().encode(String(rank));
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "podium-idempotency-"));
-    const created = await createPostgresDatabase();
-    dropDatabase = created.drop;
-    database = await openDatabase({ database: { kind: "postgres", url: created.url, dataDir: "" }, migrate: true });
-    server = await startNextServer({ DATABASE_URL: created.url, PODIUM_DATA_DIR: join(work, "data"), PODIUM_SECRET: "idem-secret", S3_BUCKET: "", PODIUM_WORKER: "off" });
-    const store = new FolderBlobStore({ root: join(work, "data", "blobs"), baseUrl: server.url, secret: "idem-secret" });
+    world = await startServerWorld("idempotency", { env: { PODIUM_WORKER: "off" } });
+    ({ server, database, work } = world);
+    const store = world.store;
     const contest = await createContest(database.prisma, store, { slug: "idem", queries: 6, settings: { dailyLimit: 2 } });
     competitionId = contest.competition.id;
     const user = await createUser(database.prisma, { email: "team@idem.test", password: "idempotent password 1" });
@@ -48,10 +43,7 @@ describe("Idempotency-Key on submissions", () => {
     file = (rank: number) => new TextEncoder().encode(JSON.stringify(resultsFor(contest.queries, contest.gallery, [rank])));
   });
   afterAll(async () => {
-    await server?.stop();
-    await database?.close();
-    await dropDatabase?.();
-    rmSync(work, { recursive: true, force: true });
+    await world?.dispose();
   });
 
   const submit = (bytes: Uint8Array, key?: string) =>
@@ -93,7 +85,7 @@ describe("Idempotency-Key on submissions", () => {
   it("finds the entry of an attempt that died after recording it, and takes over a key whose attempt recorded none", async () => {
     const bytes = file(5);
     const sha = createHash("sha256").update(bytes).digest("hex");
-    const store = new FolderBlobStore({ root: join(work, "data", "blobs"), baseUrl: server.url, secret: "idem-secret" });
+    const store = world.store;
     await database.prisma.competition.update({ where: { id: competitionId }, data: { dailyLimit: null } });
     // The attempt claimed the key and recorded its entry, then the server was killed before it linked the two.
     expect(await claimIdempotencyKey(database.prisma, { teamId, key: "died-after-record", requestSha256: sha })).toEqual({ kind: "new" });

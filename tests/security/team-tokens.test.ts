@@ -1,49 +1,29 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/auth/actor";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import { competitionUpdateSchema } from "../../lib/competitions/competition-settings";
 import { updateCompetition } from "../../lib/competitions/manage-competitions";
-import { openDatabase, type Database } from "../../lib/db/open-database";
-import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
+import { type Database } from "../../lib/db/open-database";
 import { createTeam, joinTeamByInvite } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
+import { ORIGINAL_CLIENT, pythonWithRequests } from "../helpers/original-client";
 import { createContest, publicScoreOf, resultsFor } from "../helpers/contest";
-import { startNextServer, type RunningServer } from "../helpers/next-server";
-import { createPostgresDatabase } from "../helpers/services";
+import type { RunningServer } from "../helpers/next-server";
+import { startServerWorld, type ServerWorld } from "../helpers/server-world";
 
 // Team tokens over HTTP (THREATS.md: another team's tokens are that team's only), the legacy endpoint's token
 // mode with the unmodified original client, and the team's quota as the API reports it.
 
-const ORIGINAL_CLIENT = `
-import json, sys, requests
-def submit(results, groupname, url):
-    res = {"groupname": groupname, "images": results}
-    response = requests.post(url, json.dumps(res))
-    try:
-        result = json.loads(response.text)
-    except ValueError:
-        print(f"ERROR: {response.text}")
-        return
-    print(f"accuracy is {result['accuracy']}")
-submit(json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3])
-`;
 
-function pythonWithRequests(): string {
-  for (const candidate of ["python3", "/usr/bin/python3"]) {
-    if (spawnSync(candidate, ["-c", "import requests"]).status === 0) return candidate;
-  }
-  throw new Error("no python3 with the requests module: install python3-requests (npm test does)");
-}
 
 describe("team tokens over HTTP on PostgreSQL", () => {
   let server: RunningServer;
   let database: Database;
   let work: string;
-  let drop: () => Promise<void>;
+  let world: ServerWorld;
   let contest: Awaited<ReturnType<typeof createContest>>;
   const slug = "team-tokens";
   const personal: Record<"alpha1" | "alpha2" | "beta" | "organizer", string> = { alpha1: "", alpha2: "", beta: "", organizer: "" };
@@ -66,12 +46,9 @@ describe("team tokens over HTTP on PostgreSQL", () => {
   };
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "podium-team-tokens-"));
-    const created = await createPostgresDatabase();
-    drop = created.drop;
-    database = await openDatabase({ database: { kind: "postgres", url: created.url, dataDir: "" }, migrate: true });
-    server = await startNextServer({ DATABASE_URL: created.url, PODIUM_DATA_DIR: join(work, "data"), PODIUM_SECRET: "tokens-secret", S3_BUCKET: "" });
-    const store = new FolderBlobStore({ root: join(work, "data", "blobs"), baseUrl: server.url, secret: "tokens-secret" });
+    world = await startServerWorld("team-tokens");
+    ({ server, database, work } = world);
+    const store = world.store;
     contest = await createContest(database.prisma, store, { slug, settings: { legacyEndpoint: "token", dailyLimit: "3" } });
     const actors: Record<string, Actor> = {};
     for (const name of ["alpha1", "alpha2", "beta"] as const) {
@@ -85,10 +62,7 @@ describe("team tokens over HTTP on PostgreSQL", () => {
     await createTeam(database.prisma, actors.beta!, slug, "Beta");
   });
   afterAll(async () => {
-    await server?.stop();
-    await database?.close();
-    await drop?.();
-    rmSync(work, { recursive: true, force: true });
+    await world?.dispose();
   });
 
   it("lets a member create a team token, shown once, that every member lists and nobody else sees", async () => {

@@ -1,71 +1,33 @@
 import { spawnSync } from "node:child_process";
-import { request as httpRequest } from "node:http";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import { competitionUpdateSchema } from "../../lib/competitions/competition-settings";
 import { updateCompetition } from "../../lib/competitions/manage-competitions";
-import { openDatabase, type Database } from "../../lib/db/open-database";
-import { FolderBlobStore } from "../../lib/storage/folder-blob-store";
+import { type Database } from "../../lib/db/open-database";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
+import { rawPost, ORIGINAL_CLIENT, pythonWithRequests } from "../helpers/original-client";
 import { createContest, publicScoreOf, resultsFor } from "../helpers/contest";
-import { startNextServer, type RunningServer } from "../helpers/next-server";
-import { createPostgresDatabase } from "../helpers/services";
+import type { RunningServer } from "../helpers/next-server";
+import { startServerWorld, type ServerWorld } from "../helpers/server-world";
 
-/** A POST exactly as the original client sends it: raw JSON, no Content-Type header. */
-function rawPost(url: string, body: string): Promise<{ status: number; contentType: string | undefined; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: "POST", headers: { "content-length": Buffer.byteLength(body) } }, (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk) => (text += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, contentType: response.headers["content-type"], text }));
-    });
-    request.on("error", reject);
-    request.end(body);
-  });
-}
 
-/** The original course client, unmodified in what it sends (PRODUCT.md). */
-const ORIGINAL_CLIENT = `
-import json, sys, requests
-def submit(results, groupname, url):
-    res = {"groupname": groupname, "images": results}   # images: {query_file: [10 gallery files]}
-    response = requests.post(url, json.dumps(res))      # raw JSON body, no Content-Type header
-    try:
-        result = json.loads(response.text)
-    except ValueError:
-        print(f"ERROR: {response.text}")
-        return
-    print(f"accuracy is {result['accuracy']}")
-submit(json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3])
-`;
 
-function pythonWithRequests(): string {
-  for (const candidate of ["python3", "/usr/bin/python3"]) {
-    if (spawnSync(candidate, ["-c", "import requests"]).status === 0) return candidate;
-  }
-  throw new Error("no python3 with the requests module: install python3-requests (npm test does)");
-}
 
 describe("submissions over HTTP on PostgreSQL", () => {
   let server: RunningServer;
   let database: Database;
   let work: string;
-  let drop: () => Promise<void>;
+  let world: ServerWorld;
   let contest: Awaited<ReturnType<typeof createContest>>;
   let teamToken = "";
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "podium-http-submit-"));
-    const created = await createPostgresDatabase();
-    drop = created.drop;
-    database = await openDatabase({ database: { kind: "postgres", url: created.url, dataDir: "" }, migrate: true });
-    server = await startNextServer({ DATABASE_URL: created.url, PODIUM_DATA_DIR: join(work, "data"), PODIUM_SECRET: "http-secret", S3_BUCKET: "" });
-    const store = new FolderBlobStore({ root: join(work, "data", "blobs"), baseUrl: server.url, secret: "http-secret" });
+    world = await startServerWorld("http-submit");
+    ({ server, database, work } = world);
+    const store = world.store;
     contest = await createContest(database.prisma, store, { slug: "legacy", settings: { legacyEndpoint: "open", dailyLimit: "5" } });
     const admin = await createUser(database.prisma, { email: "admin@http.test", password: "admin password", isAdmin: true });
     await updateCompetition(database.prisma, { userId: admin.id, isAdmin: true }, "legacy", { legacyDefault: true });
@@ -74,10 +36,7 @@ describe("submissions over HTTP on PostgreSQL", () => {
     teamToken = (await createApiToken(database.prisma, { userId: user.id, name: "api" })).token;
   });
   afterAll(async () => {
-    await server?.stop();
-    await database?.close();
-    await drop?.();
-    rmSync(work, { recursive: true, force: true });
+    await world?.dispose();
   });
 
   it("answers the original client's raw request (no Content-Type) with {accuracy}", async () => {
