@@ -12,11 +12,10 @@ import { rerunSubmission } from "../../lib/organizers/rerun-submission";
 import { claimNextJob, completeJob, heartbeatJob } from "../../lib/queue/jobs";
 import type { JobNotice } from "../../lib/queue/wake-up";
 import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
-import { submitResults } from "../../lib/submissions/submit-results";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { tarArchive, validDatasetEntries } from "../helpers/archives";
-import { createContest, resultsFor } from "../helpers/contest";
+import { createContest, submitRanks } from "../helpers/contest";
 import { databaseAndStore } from "../helpers/test-world";
 import { uploadDatasetArchive } from "../helpers/upload";
 
@@ -46,18 +45,7 @@ describe("organizer tools", () => {
     for (const dispose of disposers.reverse()) await dispose();
   });
 
-  const submit = async (team: string, ranks: number[]) => {
-    const outcome = await submitResults(database, store, {
-      competitionId: contest.competition.id,
-      teamId: teams[team]!.id,
-      userId: teams[team]!.actor!.userId,
-      channel: "API",
-      bytes: new TextEncoder().encode(JSON.stringify(resultsFor(contest.queries, contest.gallery, ranks))),
-      fileName: null,
-    });
-    if (outcome.kind !== "scored") throw new Error(outcome.kind);
-    return outcome.submissionId;
-  };
+  const submit = async (team: string, ranks: number[]) => (await submitRanks(database, store, contest, teams[team]!, ranks)).submissionId;
   const auditActions = async (targetId: string) => (await database.prisma.auditEvent.findMany({ where: { targetId }, orderBy: { createdAt: "asc" } })).map((event) => event.action);
   const modelEntry = (team: string, status: "SCORED" | "FAILED" | "QUEUED", countsTowardQuota: boolean) =>
     database.prisma.submission.create({

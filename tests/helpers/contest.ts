@@ -5,6 +5,8 @@ import { activateDatasetVersion, runDatasetValidation } from "../../lib/datasets
 import type { PodiumPrisma } from "../../lib/db/open-database";
 import { DEFAULT_WEIGHTS, queryValue, splitQueries } from "../../lib/scoring";
 import type { BlobStore } from "../../lib/storage/blob-store";
+import type { SubmitDatabase } from "../../lib/submissions/submit-results";
+import { submitResults } from "../../lib/submissions/submit-results";
 import { createUser } from "../../lib/users/create-user";
 import { tarArchive, validDatasetEntries, type FixtureEntry } from "./archives";
 import { uploadDatasetArchive } from "./upload";
@@ -68,4 +70,29 @@ export function publicScoreOf(competition: { publicFraction: number; splitSeed: 
   const isPublic = splitQueries(queries, { seed: competition.splitSeed, publicFraction: competition.publicFraction });
   const values = queries.flatMap((_, i) => (isPublic[i] === 1 ? [queryValue(ranks[i % ranks.length]!, DEFAULT_WEIGHTS)] : []));
   return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/**
+ * Submits `resultsFor(contest's queries, gallery, ranks)` for a team through the API's channel and returns the
+ * scored outcome (anything else throws): what most tests of boards and settings need of an entry.
+ */
+export async function submitRanks(
+  database: SubmitDatabase,
+  store: BlobStore,
+  contest: { competition: { id: string }; queries: string[]; gallery: string[] },
+  team: { id: string; actor: Actor },
+  ranks: number[],
+  options: { now?: Date } = {},
+) {
+  const outcome = await submitResults(database, store, {
+    competitionId: contest.competition.id,
+    teamId: team.id,
+    userId: team.actor!.userId,
+    channel: "API",
+    bytes: new TextEncoder().encode(JSON.stringify(resultsFor(contest.queries, contest.gallery, ranks))),
+    fileName: null,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if (outcome.kind !== "scored") throw new Error(`expected a scored entry, got ${outcome.kind}`);
+  return outcome;
 }

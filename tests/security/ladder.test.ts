@@ -7,10 +7,9 @@ import { getLeaderboard, leaderboardCsv } from "../../lib/leaderboards/get-leade
 import { splitQueries } from "../../lib/scoring";
 import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { getSubmissionForActor, listTeamSubmissions } from "../../lib/submissions/list-submissions";
-import { submitResults } from "../../lib/submissions/submit-results";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
-import { createContest, resultsFor } from "../helpers/contest";
+import { createContest, submitRanks } from "../helpers/contest";
 import { databaseAndStore } from "../helpers/test-world";
 
 // THREATS.md, the adaptive prober: many entries that differ slightly reveal the public labels a bit at a time, and
@@ -41,18 +40,7 @@ describe("the ladder on the public board", () => {
     }
     const isPublic = splitQueries(contest.queries, { seed: "fixture", publicFraction: 0.5 });
     const firstPublic = isPublic.indexOf(1);
-    const submit = async (team: string, ranks: number[]) => {
-      const outcome = await submitResults(database, store, {
-        competitionId: contest.competition.id,
-        teamId: teams[team]!.id,
-        userId: teams[team]!.actor!.userId,
-        channel: "API",
-        bytes: new TextEncoder().encode(JSON.stringify(resultsFor(contest.queries, contest.gallery, ranks))),
-        fileName: null,
-      });
-      if (outcome.kind !== "scored") throw new Error(outcome.kind);
-      return outcome;
-    };
+    const submit = async (team: string, ranks: number[]) => submitRanks(database, store, contest, teams[team]!, ranks);
     // Alpha's public scores: 100 (every query at rank 10), 150 (one public query at 5), 250 (one public query at 1).
     for (const ranks of [ranksWith([], 10), ranksWith([firstPublic], 5), ranksWith([firstPublic], 1)]) alphaEntries.push((await submit("Alpha", ranks)).submissionId);
     await submit("Beta", [5]); // every query at rank 5: 400

@@ -13,11 +13,10 @@ import { reinstateTeam } from "../../lib/organizers/reinstate-team";
 import { rerunSubmission } from "../../lib/organizers/rerun-submission";
 import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { setFinalSelection } from "../../lib/submissions/select-final";
-import { submitResults } from "../../lib/submissions/submit-results";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { tarArchive, validDatasetEntries } from "../helpers/archives";
-import { createContest, publicScoreOf, resultsFor } from "../helpers/contest";
+import { createContest, publicScoreOf, submitRanks } from "../helpers/contest";
 import { databaseAndStore } from "../helpers/test-world";
 import { uploadDatasetArchive } from "../helpers/upload";
 
@@ -54,18 +53,7 @@ describe("organizer integrity", () => {
   });
 
   const services = () => ({ database, store });
-  const submit = async (team: string, ranks: number[]) => {
-    const outcome = await submitResults(database, store, {
-      competitionId: contest.competition.id,
-      teamId: teams[team]!.id,
-      userId: teams[team]!.actor!.userId,
-      channel: "API",
-      bytes: new TextEncoder().encode(JSON.stringify(resultsFor(contest.queries, contest.gallery, ranks))),
-      fileName: null,
-    });
-    if (outcome.kind !== "scored") throw new Error(outcome.kind);
-    return outcome.submissionId;
-  };
+  const submit = async (team: string, ranks: number[]) => (await submitRanks(database, store, contest, teams[team]!, ranks)).submissionId;
   const publicScore = async (submissionId: string) => {
     const row = await database.prisma.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { scores: true } });
     return row.scores.find((score) => score.split === "PUBLIC" && score.datasetVersionId === row.datasetVersionId)!.score;

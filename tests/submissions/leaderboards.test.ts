@@ -6,10 +6,9 @@ import type { Database } from "../../lib/db/open-database";
 import { getLeaderboard, leaderboardCsv, revealPrivateLeaderboard } from "../../lib/leaderboards/get-leaderboard";
 import { type FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { setFinalSelection } from "../../lib/submissions/select-final";
-import { submitResults } from "../../lib/submissions/submit-results";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
-import { createContest, resultsFor } from "../helpers/contest";
+import { createContest, submitRanks } from "../helpers/contest";
 import { databaseAndStore } from "../helpers/test-world";
 
 describe("leaderboards", () => {
@@ -33,19 +32,7 @@ describe("leaderboards", () => {
     for (const dispose of disposers.reverse()) await dispose();
   });
 
-  const submit = async (team: string, ranks: number[], minutesAgo: number) => {
-    const outcome = await submitResults(database, store, {
-      competitionId: contest.competition.id,
-      teamId: teams[team]!.id,
-      userId: teams[team]!.actor!.userId,
-      channel: "API",
-      bytes: new TextEncoder().encode(JSON.stringify(resultsFor(contest.queries, contest.gallery, ranks))),
-      fileName: null,
-      now: new Date(Date.now() - minutesAgo * 60_000),
-    });
-    if (outcome.kind !== "scored") throw new Error(outcome.kind);
-    return outcome;
-  };
+  const submit = (team: string, ranks: number[], minutesAgo: number) => submitRanks(database, store, contest, teams[team]!, ranks, { now: new Date(Date.now() - minutesAgo * 60_000) });
 
   it("hides a hidden-until-reveal board from participants but not from organizers", async () => {
     await submit("alpha", [1], 50); // 1000 on every split
