@@ -4,6 +4,7 @@ import { AppError } from "../../lib/errors/app-error";
 import { formatTime } from "../../lib/time/format-time";
 import { ApiClient } from "../api-client";
 import type { CliIO } from "../podium";
+import { describeRescore } from "../../lib/organizers/describe-rescore";
 
 const settingFlags = COMPETITION_SETTING_NAMES.map((name) => `  --${kebabCase(name)}`).join("\n");
 
@@ -92,8 +93,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const { rescore, ...updated } = await client.request<Record<string, unknown>>("PATCH", `/api/v1/competitions/${encodeURIComponent(slug)}`, { ...body, ...confirm });
       io.stdout(`updated ${slug}: ${Object.keys(body).map(kebabCase).join(", ")}`);
       if (rescore) {
-        const counts = rescore as { rescored: number; queued: number; invalid: number };
-        io.stdout(`every entry rescored: ${counts.rescored} at once, ${counts.queued} queued, ${counts.invalid} now invalid`);
+        io.stdout(describeRescore(rescore as { queued: number; modelRuns: number }));
       }
       printCompetition(io, updated, values.json === true);
     }

@@ -13,6 +13,7 @@ import { parseCommandArgs } from "../args";
 import type { CliIO } from "../podium";
 import { uploadInParts } from "../multipart-upload";
 import { formatSize } from "../progress";
+import { describeRescore } from "../../lib/organizers/describe-rescore";
 
 export const usage = `Usage:
   podium dataset upload --competition S PATH [--activate]   PATH: a folder in the dataset layout, or .zip/.tar/.tar.gz
@@ -147,9 +148,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (sub === "activate") {
     const number = Number(args.positionals[0]);
     if (!Number.isInteger(number) || number < 1) throw new AppError("BAD_REQUEST", "give the version number to activate (see podium dataset list)");
-    const activated = await client.request<{ rescore?: { rescored: number; queued: number; invalid: number } }>("POST", `${base}/${number}/activate`, { confirmRescore: args["confirm-rescore"] === true });
+    const activated = await client.request<{ rescore?: { queued: number; modelRuns: number } }>("POST", `${base}/${number}/activate`, { confirmRescore: args["confirm-rescore"] === true });
     io.stdout(`dataset version ${number} of ${args.competition} is now active`);
-    if (activated.rescore) io.stdout(`every entry rescored: ${activated.rescore.rescored} at once, ${activated.rescore.queued} queued, ${activated.rescore.invalid} now invalid`);
+    if (activated.rescore) io.stdout(describeRescore(activated.rescore));
     return 0;
   }
   io.stderr(usage);

@@ -6,7 +6,7 @@ import { failureCode } from "../models/failure-vocabulary";
 // because the fault was ours). Claims are fair: the competition and team with the least work running, and the
 // competition served least recently, come first — not first-in-first-out.
 
-export type JobKind = "VALIDATE_DATASET" | "SCORE_RESULTS" | "SCORE_MODEL";
+export type JobKind = "VALIDATE_DATASET" | "SCORE_RESULTS" | "SCORE_MODEL" | "RESCORE_ENTRY";
 
 /** A job failure that retrying cannot cure; the handler has already recorded the outcome on the submission. */
 export class FinalJobError extends Error {

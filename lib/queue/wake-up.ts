@@ -1,3 +1,4 @@
+import type { JobKind } from "./jobs";
 import { EventEmitter } from "node:events";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { settings, type Settings } from "../config/env";
@@ -7,7 +8,7 @@ import { settings, type Settings } from "../config/env";
 // becomes an AWS Batch job through the EventBridge Pipe that infra/ defines).
 
 export interface JobNotice {
-  kind: "SCORE_MODEL" | "SCORE_RESULTS" | "VALIDATE_DATASET";
+  kind: JobKind;
   jobId: string;
   submissionId: string | null;
   competitionId: string;
@@ -39,7 +40,7 @@ export function localWakeUp(): JobWakeUp {
 export interface SqsQueues {
   /** SCORE_MODEL → the GPU Batch queue (the pipe passes $.body.submissionId). */
   jobs: string;
-  /** VALIDATE_DATASET, SCORE_RESULTS → the Fargate Batch queue (the pipe passes $.body.jobId). */
+  /** VALIDATE_DATASET, SCORE_RESULTS, RESCORE_ENTRY → the Fargate Batch queue (the pipe passes $.body.jobId). */
   tasks: string;
 }
 

@@ -6,17 +6,19 @@ import { runDatasetValidation } from "../datasets/dataset-versions";
 import type { BlobStore } from "../storage/blob-store";
 import { scoreModelSubmission } from "../submissions/score-model-submission";
 import { finishQueuedSubmission } from "../submissions/submit-results";
+import { rescoreEntry } from "../organizers/rescore-entries";
 
 // What each kind of job does; shared by the in-process worker of the embedded server and `npm run worker` /
 // `podium-worker --submission ID` / `--job ID` (gpu-worker/). Dataset validations are jobs only where they are
 // announced on SQS (AWS); elsewhere the web process validates right after the upload (lib/datasets).
 
-export function jobHandlers(database: Database, store: BlobStore, config: Settings, kinds: JobKind[] = ["SCORE_RESULTS", "SCORE_MODEL"]): Partial<Record<JobKind, JobHandler>> {
+export function jobHandlers(database: Database, store: BlobStore, config: Settings, kinds: JobKind[] = ["SCORE_RESULTS", "SCORE_MODEL", "RESCORE_ENTRY"]): Partial<Record<JobKind, JobHandler>> {
   const all: Partial<Record<JobKind, JobHandler>> = {
     SCORE_RESULTS: async (job) => {
       await finishQueuedSubmission(database, store, job.submissionId!);
     },
     SCORE_MODEL: (job, context) => scoreModelSubmission(database, store, job, context, config.worker),
+    RESCORE_ENTRY: async (job) => void (await rescoreEntry({ database, store }, job.submissionId!, job.datasetVersionId!)),
     // A fault (S3, the network) throws into the job's attempts; after the last one the version is REJECTED with the
     // reason (lib/queue/jobs.ts failForGood), so an organizer's 2 GiB upload survives a transient error.
     VALIDATE_DATASET: async (job) => void (await runDatasetValidation(database.prisma, store, job.datasetVersionId!)),

@@ -8,6 +8,7 @@ import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import { revealPrivateLeaderboard } from "@/lib/leaderboards/get-leaderboard";
 import { REVEAL_CONFIRMATION_MESSAGE } from "@/lib/leaderboards/reveal-confirmation";
+import { describeRescore } from "@/lib/organizers/describe-rescore";
 import { jobWakeUp } from "@/lib/queue/wake-up";
 import { getBlobStore } from "@/server/storage";
 import { setFinalSelection } from "@/lib/submissions/select-final";
@@ -59,7 +60,7 @@ export async function saveSettingsAction(formData: FormData) {
   let rescored = "";
   const failure = await attempt(async () => {
     const updated = await updateCompetition(database.prisma, actor, slug, { ...parsed.data, confirmRescore }, { database, store: getBlobStore(), wakeUp: jobWakeUp() });
-    if (updated.rescore) rescored = ` Every entry was rescored: ${updated.rescore.rescored} at once, ${updated.rescore.queued} queued, ${updated.rescore.invalid} now invalid.`;
+    if (updated.rescore) rescored = ` ${describeRescore(updated.rescore)}`;
   });
   redirect(dashboard(slug, failure, `Settings saved.${rescored}`));
 }

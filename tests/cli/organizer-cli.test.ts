@@ -152,7 +152,7 @@ describe("organizer set-up from the CLI", () => {
     expect(refused.stderr).toMatch(/changing splitSeed changes what the 1 scored entry's score means: .*--confirm-rescore/);
     const confirmed = runPodium(["competition", "update", "celebs", "--split-seed", "8", "--confirm-rescore"], env);
     expect(confirmed.status).toBe(0);
-    expect(confirmed.stdout).toMatch(/every entry rescored: 1 at once, 0 queued, 0 now invalid/);
+    expect(confirmed.stdout).toMatch(/1 entry is queued for rescoring; each is off the boards until its job has run \(quotas untouched\)/);
 
     expect(runPodium(["competition", "update", "celebs", "--team-analysis", "during", "--ladder-threshold", "5"], env).status).toBe(0);
     expect(JSON.parse(runPodium(["competition", "show", "celebs", "--json"], env).stdout)).toMatchObject({ splitSeed: "8", teamAnalysis: "during", ladderThreshold: 5 });

@@ -8,7 +8,10 @@ import { activateDatasetVersion, runDatasetValidation } from "../../lib/datasets
 import type { Database } from "../../lib/db/open-database";
 import { revealPrivateLeaderboard } from "../../lib/leaderboards/get-leaderboard";
 import { requireRevealConfirmation } from "../../lib/leaderboards/reveal-confirmation";
+import { settings } from "../../lib/config/env";
 import { disqualifyTeam } from "../../lib/organizers/disqualify-team";
+import { runOneJob } from "../../lib/queue/run-jobs";
+import { jobHandlers } from "../../lib/worker/job-handlers";
 import { reinstateTeam } from "../../lib/organizers/reinstate-team";
 import { rerunSubmission } from "../../lib/organizers/rerun-submission";
 import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
@@ -53,6 +56,12 @@ describe("organizer integrity", () => {
   });
 
   const services = () => ({ database, store });
+  /** Runs the queued rescore jobs as a worker would; how many ran. */
+  const runRescoreJobs = async () => {
+    let ran = 0;
+    while (await runOneJob({ sql: database.sql, workerId: "integrity-worker", leaseSeconds: 30, handlers: jobHandlers(database, store, settings(), ["RESCORE_ENTRY"]) })) ran++;
+    return ran;
+  };
   const submit = async (team: string, ranks: number[]) => (await submitRanks(database, store, contest, teams[team]!, ranks)).submissionId;
   const publicScore = async (submissionId: string) => {
     const row = await database.prisma.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { scores: true } });
@@ -96,13 +105,17 @@ describe("organizer integrity", () => {
     const ids = [await submit("Alpha", [1, 0]), await submit("Beta", [5])];
     const quotaBefore = await database.prisma.submission.findMany({ where: { competitionId: contest.competition.id }, select: { id: true, countsTowardQuota: true, quotaDay: true }, orderBy: { id: "asc" } });
     const updated = await updateCompetition(database.prisma, contest.organizer, slug, { ...competitionUpdateSchema.parse({ splitSeed: "re-rolled" }), confirmRescore: true }, services());
-    expect(updated.rescore).toMatchObject({ rescored: 4, queued: 0, invalid: 0 });
+    expect(updated.rescore).toEqual({ queued: 4, modelRuns: 0 });
+    // Until their jobs have run, the entries are off the boards: no score of the old meaning stays shown.
+    expect(await database.prisma.submission.count({ where: { competitionId: contest.competition.id, status: "QUEUED" } })).toBe(4);
+    expect(await database.prisma.score.count({ where: { competitionId: contest.competition.id } })).toBe(0);
+    expect(await runRescoreJobs()).toBe(4);
     const split = { splitSeed: "re-rolled", publicFraction: 0.5 };
     expect(await publicScore(ids[0]!)).toBeCloseTo(publicScoreOf(split, contest.queries, [1, 0]), 9);
     expect(await publicScore(ids[1]!)).toBeCloseTo(publicScoreOf(split, contest.queries, [5]), 9);
     expect(await database.prisma.submission.findMany({ where: { competitionId: contest.competition.id }, select: { id: true, countsTowardQuota: true, quotaDay: true }, orderBy: { id: "asc" } })).toEqual(quotaBefore);
     const [rescore, update] = await listAuditEvents(database.prisma, contest.organizer, slug, { limit: 2 });
-    expect(rescore).toMatchObject({ action: "competition.rescore", actor: "organizer-integrity@contest.test", details: { settings: ["splitSeed"], rescored: 4 } });
+    expect(rescore).toMatchObject({ action: "competition.rescore", actor: "organizer-integrity@contest.test", details: { settings: ["splitSeed"], queued: 4 } });
     expect(update).toMatchObject({ action: "competition.update", changes: { splitSeed: { before: "fixture", after: "re-rolled" } }, details: { rescoreConfirmed: true } });
   });
 
@@ -119,7 +132,8 @@ describe("organizer integrity", () => {
     expect((await competitionRow()).activeDatasetVersionId).not.toBe(started.versionId);
 
     const activated = await activateDatasetVersion(database.prisma, contest.organizer, slug, 2, { confirmRescore: true, services: services() });
-    expect(activated).toMatchObject({ rescore: { rescored: 4, queued: 0, invalid: 0 } });
+    expect(activated).toMatchObject({ rescore: { queued: 4, modelRuns: 0 } });
+    expect(await runRescoreJobs()).toBe(4);
     const scored = await database.prisma.submission.findMany({ where: { competitionId: contest.competition.id, status: "SCORED" } });
     expect(scored.every((row) => row.datasetVersionId === started.versionId)).toBe(true);
     const [, activation] = await listAuditEvents(database.prisma, contest.organizer, slug, { limit: 2 });

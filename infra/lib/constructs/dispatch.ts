@@ -29,7 +29,7 @@ export const TASK_JOB_NAME = "podium-run-job";
 export class Dispatch extends Construct {
   /** SCORE_MODEL messages → GPU Batch jobs. */
   public readonly queue: sqs.Queue;
-  /** VALIDATE_DATASET and SCORE_RESULTS messages → Fargate Batch jobs (a pipe passes every message it reads on). */
+  /** VALIDATE_DATASET, SCORE_RESULTS and RESCORE_ENTRY messages → Fargate Batch jobs (a pipe passes every message it reads on). */
   public readonly taskQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly maxReceiveCount: number;
@@ -70,7 +70,7 @@ export class Dispatch extends Construct {
 
   /** Connects the task queue to Batch: one message, one Fargate job of `jobDefinition` for `$.body.jobId`. */
   submitTasksTo(jobQueue: batch.IJobQueue, jobDefinition: batch.EcsJobDefinition): pipes.CfnPipe {
-    return this.pipe({ pipeId: "TasksToBatch", roleId: "TaskPipeRole", source: this.taskQueue, jobQueue, jobDefinition, jobName: TASK_JOB_NAME, parameters: { jobId: "$.body.jobId" }, description: "Podium: one VALIDATE_DATASET or SCORE_RESULTS message → one AWS Batch Fargate job" });
+    return this.pipe({ pipeId: "TasksToBatch", roleId: "TaskPipeRole", source: this.taskQueue, jobQueue, jobDefinition, jobName: TASK_JOB_NAME, parameters: { jobId: "$.body.jobId" }, description: "Podium: one CPU job message (dataset validation, results scoring, rescore) → one AWS Batch Fargate job" });
   }
 
   private pipe(options: { pipeId: string; roleId: string; source: sqs.Queue; jobQueue: batch.IJobQueue; jobDefinition: batch.EcsJobDefinition; jobName: string; parameters: Record<string, string>; description: string }): pipes.CfnPipe {

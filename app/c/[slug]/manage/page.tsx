@@ -228,7 +228,7 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
             {anySubmissions ? (
               <label className="flex items-start gap-2 text-sm text-slate-700">
                 <input type="checkbox" name="confirmRescore" value="yes" className="mt-1" />
-                <span>Rescore every entry. Changing the split seed, public fraction, scoring weights or partial lists changes what every score means: such a change is refused unless every entry is rescored (quotas are untouched; models whose dataset changed are queued again).</span>
+                <span>Rescore every entry. Changing the split seed, public fraction, scoring weights or partial lists changes what every score means: such a change is refused unless every entry is rescored (each entry is queued for rescoring and off the boards until its job has run; quotas are untouched; models whose dataset changed run again).</span>
               </label>
             ) : null}
             <button type="submit" className={buttonClass}>
