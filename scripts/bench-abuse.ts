@@ -246,9 +246,10 @@ async function pixelBombArchive() {
     for (let i = 0; i < 120 && running(); i++) {
       const version = (await fetch(`${base}/api/v1/competitions/abuse/datasets/${created.versionId}`, { headers: auth })
         .then((response) => response.json())
-        .catch(() => ({}))) as { version?: { status: string } };
-      if (version.version && version.version.status !== "VALIDATING" && version.version.status !== "UPLOADING") {
-        note("abuse: pixel-bomb dataset archive", `validation ended ${version.version.status}`);
+        .catch(() => ({}))) as { status?: string; validationReport?: { problems?: { message: string }[] } | null; error?: string | null };
+      const status = version.status?.toUpperCase();
+      if (status && status !== "VALIDATING" && status !== "UPLOADING") {
+        note("abuse: pixel-bomb dataset archive", `validation ended ${status}${version.error ? `: ${version.error.slice(0, 120)}` : ""}`, performance.now() - started);
         return;
       }
       await sleep(500);
