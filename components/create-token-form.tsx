@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Field, Notice, buttonClass, inputClass } from "@/components/ui";
+import { NewTokenNotice, TokenNameForm } from "@/components/token-parts";
+import { Notice } from "@/components/ui";
 
 /** Creates a token through the API and shows its secret once, in this page's memory only (never in a URL). */
 export function CreateTokenForm() {
@@ -30,23 +31,9 @@ export function CreateTokenForm() {
 
   return (
     <div className="mb-6 space-y-4">
-      {token ? (
-        <Notice kind="success">
-          New token — copy it now, it will not be shown again:
-          <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs text-slate-900">
-            {token}
-          </code>
-        </Notice>
-      ) : null}
+      <NewTokenNotice token={token} label="New token" testId="new-token" />
       {error ? <Notice kind="error">{error}</Notice> : null}
-      <form onSubmit={submit} className="flex flex-wrap items-end gap-3">
-        <Field label="Token name" name="token-name">
-          <input id="token-name" value={name} onChange={(event) => setName(event.target.value)} placeholder="laptop" maxLength={80} className={inputClass} />
-        </Field>
-        <button type="submit" disabled={busy} className={buttonClass}>
-          {busy ? "Creating…" : "Create token"}
-        </button>
-      </form>
+      <TokenNameForm inputId="token-name" placeholder="laptop" name={name} onName={setName} busy={busy} busyLabel="Creating…" buttonLabel="Create token" onSubmit={submit} />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { Field, Notice, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
+import { NewTokenNotice, TokenNameForm } from "@/components/token-parts";
+import { Notice, secondaryButtonClass } from "@/components/ui";
 import type { TeamTokenView } from "@/lib/teams/team-tokens";
 import { formatTime } from "@/lib/time/format-time";
 
@@ -58,23 +59,9 @@ export function TeamTokens({ slug, timeZone, retrievalUrl }: { slug: string; tim
       <p className="text-sm text-slate-600">
         A team token submits for this team only. {retrievalUrl ? <>The original client needs one: post to <code className="rounded bg-slate-100 px-1">{retrievalUrl}?token=…</code></> : null}
       </p>
-      {created ? (
-        <Notice kind="success">
-          New team token — copy it now, it will not be shown again:
-          <code data-testid="new-team-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs text-slate-900">
-            {created}
-          </code>
-        </Notice>
-      ) : null}
+      <NewTokenNotice token={created} label="New team token" testId="new-team-token" />
       {error ? <Notice kind="error">{error}</Notice> : null}
-      <form onSubmit={create} className="flex flex-wrap items-end gap-3">
-        <Field label="Token name" name="team-token-name">
-          <input id="team-token-name" value={name} onChange={(event) => setName(event.target.value)} placeholder="notebook" maxLength={80} className={inputClass} />
-        </Field>
-        <button type="submit" disabled={busy} className={buttonClass}>
-          {busy ? "Working…" : "Create team token"}
-        </button>
-      </form>
+      <TokenNameForm inputId="team-token-name" placeholder="notebook" name={name} onName={setName} busy={busy} busyLabel="Working…" buttonLabel="Create team token" onSubmit={create} />
       {tokens && tokens.length > 0 ? (
         <ul className="divide-y divide-slate-100 text-sm" data-testid="team-tokens">
           {tokens.map((token) => (

@@ -9,7 +9,7 @@ import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { submitResults } from "../../lib/submissions/submit-results";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
-import { createContest } from "../helpers/contest";
+import { createContest, scoredModelEntry } from "../helpers/contest";
 import { databaseAndStore } from "../helpers/test-world";
 
 // The visual analysis end to end on PGlite and a folder store: the team sees its public queries only, the
@@ -136,25 +136,8 @@ describe("submission analysis", () => {
   });
 
   it("analyses a model entry from its generated top-10 file", async () => {
-    const resultsKey = `submissions/${contest.competition.id}/${team.id}/model-entry.top10.json`;
     // Every query's generated list puts its match third.
-    await store.put(resultsKey, JSON.stringify(Object.fromEntries(contest.queries.map((query, i) => [query, ["distractor-1.png", "distractor-2.jpg", `g${i}.jpg`]]))));
-    const model = await database.prisma.submission.create({
-      data: {
-        competitionId: contest.competition.id,
-        teamId: team.id,
-        datasetVersionId: (await database.prisma.competition.findUniqueOrThrow({ where: { id: contest.competition.id } })).activeDatasetVersionId,
-        kind: "MODEL",
-        channel: "WEB",
-        status: "SCORED",
-        storageKey: `submissions/${contest.competition.id}/${team.id}/model-entry.onnx`,
-        sha256: "0".repeat(64),
-        sizeBytes: 1n,
-        quotaDay: "2026-12-01",
-        resultsKey,
-        finishedAt: new Date(),
-      },
-    });
+    const model = await scoredModelEntry(database.prisma, store, contest.competition.id, team.id, Object.fromEntries(contest.queries.map((query, i) => [query, ["distractor-1.png", "distractor-2.jpg", `g${i}.jpg`]])));
     const result = await getSubmissionAnalysis(database.prisma, store, team.actor, slug, model.id, options);
     if (!result.available) throw new Error(result.reason);
     expect(result.analysis.rows.map((row) => row.firstHitRank)).toEqual(publicQueries.map(() => 3));

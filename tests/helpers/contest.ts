@@ -96,3 +96,30 @@ export async function submitRanks(
   if (outcome.kind !== "scored") throw new Error(`expected a scored entry, got ${outcome.kind}`);
   return outcome;
 }
+
+/**
+ * A model entry recorded as scored, with `lists` as its generated top-10 file, without running a model: for tests of
+ * what is shown of a model entry (downloads, analysis), not of how it is run.
+ */
+export async function scoredModelEntry(prisma: PodiumPrisma, store: BlobStore, competitionId: string, teamId: string, lists: Record<string, string[]>) {
+  const base = `submissions/${competitionId}/${teamId}/${Math.random().toString(36).slice(2)}`;
+  const resultsKey = `${base}.top10.json`;
+  await store.put(resultsKey, JSON.stringify(lists));
+  const { activeDatasetVersionId } = await prisma.competition.findUniqueOrThrow({ where: { id: competitionId } });
+  return prisma.submission.create({
+    data: {
+      competitionId,
+      teamId,
+      datasetVersionId: activeDatasetVersionId,
+      kind: "MODEL",
+      channel: "API",
+      status: "SCORED",
+      storageKey: `${base}.onnx`,
+      sha256: "0".repeat(64),
+      sizeBytes: 1n,
+      quotaDay: "2026-12-01",
+      resultsKey,
+      finishedAt: new Date(),
+    },
+  });
+}

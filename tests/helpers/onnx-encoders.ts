@@ -58,15 +58,21 @@ export function nanEncoder(): Uint8Array {
   });
 }
 
+/** A Loop body that keeps its condition and adds `step` to an [N, 3] accumulator each iteration. */
+function accumulatingLoopBody(name: string, step: number) {
+  const boolScalar = (tensor: string) => ({ name: tensor, type: { tensorType: { elemType: 9, shape: { dim: [] } } } });
+  return {
+    name,
+    node: [node("Identity", ["cond_in"], ["cond_out"]), node("Add", ["acc_in", "step"], ["acc_out"])],
+    input: [valueInfo("iteration", "int64", []), boolScalar("cond_in"), valueInfo("acc_in", "float", ["N", 3])],
+    output: [boolScalar("cond_out"), valueInfo("acc_out", "float", ["N", 3])],
+    initializer: [floatTensor("step", [1], [step])],
+  };
+}
+
 /** A Loop whose condition never turns false and whose trip count is unbounded. */
 export function endlessLoopEncoder(): Uint8Array {
-  const body = {
-    name: "forever",
-    node: [node("Identity", ["cond_in"], ["cond_out"]), node("Add", ["acc_in", "one"], ["acc_out"])],
-    input: [valueInfo("iteration", "int64", []), { name: "cond_in", type: { tensorType: { elemType: 9, shape: { dim: [] } } } }, valueInfo("acc_in", "float", ["N", 3])],
-    output: [{ name: "cond_out", type: { tensorType: { elemType: 9, shape: { dim: [] } } } }, valueInfo("acc_out", "float", ["N", 3])],
-    initializer: [floatTensor("one", [1], [1])],
-  };
+  const body = accumulatingLoopBody("forever", 1);
   return buildModel({
     nodes: [
       node("GlobalAveragePool", ["image"], ["pooled"]),
@@ -206,13 +212,7 @@ export function shapeFromPixelsEncoder(): Uint8Array {
  * practically endless on bright ones — fast at upload, hung on the hidden data.
  */
 export function slowOnBrightEncoder(): Uint8Array {
-  const body = {
-    name: "spin",
-    node: [node("Identity", ["cond_in"], ["cond_out"]), node("Add", ["acc_in", "zero"], ["acc_out"])],
-    input: [valueInfo("iteration", "int64", []), { name: "cond_in", type: { tensorType: { elemType: 9, shape: { dim: [] } } } }, valueInfo("acc_in", "float", ["N", 3])],
-    output: [{ name: "cond_out", type: { tensorType: { elemType: 9, shape: { dim: [] } } } }, valueInfo("acc_out", "float", ["N", 3])],
-    initializer: [floatTensor("zero", [1], [0])],
-  };
+  const body = accumulatingLoopBody("spin", 0);
   return buildModel({
     nodes: [
       node("GlobalAveragePool", ["image"], ["pooled"]),

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readSettings, type Settings } from "../../lib/config/env";
 import type { Database } from "../../lib/db/open-database";
 import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { servedFolderStore } from "./serve-request-handler";
@@ -10,4 +14,11 @@ export async function databaseAndStore(kind: DatabaseKind, disposers: (() => Pro
   const served = await servedFolderStore();
   disposers.push(served.dispose);
   return { database: db.database, store: served.store };
+}
+
+/** Worker settings with a fresh worker cache folder (removed through `disposers`) and the test's own `env`. */
+export function workerSettings(disposers: (() => Promise<void> | void)[], env: Record<string, string> = {}): Settings {
+  const cacheDir = mkdtempSync(join(tmpdir(), "podium-worker-cache-"));
+  disposers.push(() => rmSync(cacheDir, { recursive: true, force: true }));
+  return readSettings({ PODIUM_WORKER_CACHE_DIR: cacheDir, ...env });
 }

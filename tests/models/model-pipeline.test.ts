@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/auth/actor";
-import { readSettings, type Settings } from "../../lib/config/env";
+import { type Settings } from "../../lib/config/env";
 import type { Database } from "../../lib/db/open-database";
 import { runOneJob } from "../../lib/queue/run-jobs";
 import { localWakeUp, type JobNotice } from "../../lib/queue/wake-up";
@@ -18,7 +18,7 @@ import { jobHandlers } from "../../lib/worker/job-handlers";
 import { createContest } from "../helpers/contest";
 import { colourDataset, expectedScore, meanColourEncoder, meanColourManifest, memoryHogEncoder, nanEncoder, nanOnBrightEncoder, slowEncoder } from "../helpers/onnx-encoders";
 import { runPodium } from "../helpers/run-cli";
-import { databaseAndStore } from "../helpers/test-world";
+import { databaseAndStore, workerSettings } from "../helpers/test-world";
 import { DATABASE_KINDS } from "../helpers/services";
 
 // Model entries end to end through lib/: upload checks, the queue, the worker's sandboxed onnxruntime run, the
@@ -40,9 +40,7 @@ describe.each(DATABASE_KINDS)("model submissions on %s", (kind) => {
 
   beforeAll(async () => {
     ({ database, store } = await databaseAndStore(kind, disposers));
-    const cacheDir = mkdtempSync(join(tmpdir(), "podium-worker-cache-"));
-    disposers.push(() => rmSync(cacheDir, { recursive: true, force: true }));
-    config = readSettings({ PODIUM_WORKER_CACHE_DIR: cacheDir, PODIUM_MODEL_MEMORY_MB: "400", PODIUM_MODEL_TIMEOUT_SECONDS: "60" });
+    config = workerSettings(disposers, { PODIUM_MODEL_MEMORY_MB: "400", PODIUM_MODEL_TIMEOUT_SECONDS: "60" });
     slug = `models-${kind}`;
     const { entries } = await colourDataset({ ranks: RANKS });
     await createContest(database.prisma, store, { slug, entries, settings: { submissionKinds: "results,model", dailyLimit: 10 } });

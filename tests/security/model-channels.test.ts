@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/auth/actor";
-import { readSettings, type Settings } from "../../lib/config/env";
+import { type Settings } from "../../lib/config/env";
 import type { Database } from "../../lib/db/open-database";
 import { runOneJob } from "../../lib/queue/run-jobs";
 import { localWakeUp } from "../../lib/queue/wake-up";
@@ -15,7 +12,7 @@ import { createUser } from "../../lib/users/create-user";
 import { jobHandlers } from "../../lib/worker/job-handlers";
 import { createContest } from "../helpers/contest";
 import { meanColourEncoder, meanColourManifest, nanOnBrightEncoder, shapeFromPixelsEncoder, solidColourDataset } from "../helpers/onnx-encoders";
-import { databaseAndStore } from "../helpers/test-world";
+import { databaseAndStore, workerSettings } from "../helpers/test-world";
 
 // A participant's model sees every hidden image: whatever the worker lets out about a run is a channel from the
 // hidden set to the team (THREATS.md). The team is told a fixed text per failure, a coarse progress, and every run
@@ -44,9 +41,7 @@ describe("what a team learns from its model's run on hidden data", () => {
 
   beforeAll(async () => {
     ({ database, store } = await databaseAndStore("postgres", disposers));
-    const cacheDir = mkdtempSync(join(tmpdir(), "podium-channels-cache-"));
-    disposers.push(() => rmSync(cacheDir, { recursive: true, force: true }));
-    config = readSettings({ PODIUM_WORKER_CACHE_DIR: cacheDir, PODIUM_MODEL_MEMORY_MB: "600", PODIUM_MODEL_TIMEOUT_SECONDS: "120" });
+    config = workerSettings(disposers, { PODIUM_MODEL_MEMORY_MB: "600", PODIUM_MODEL_TIMEOUT_SECONDS: "120" });
     const { entries } = await solidColourDataset(QUERIES, GALLERY);
     ({ organizer } = await createContest(database.prisma, store, { slug, entries, settings: { submissionKinds: "results,model", dailyLimit: 20, publicFraction: 0.5 } }));
   }, 120_000);

@@ -9,7 +9,7 @@ import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { generatedResultsDownload } from "../../lib/submissions/list-submissions";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
-import { createContest } from "../helpers/contest";
+import { createContest, scoredModelEntry } from "../helpers/contest";
 import { databaseAndStore } from "../helpers/test-world";
 
 // Issue 12, item 2: in a model-only contest the whole gallery is hidden, yet a team could download its model's
@@ -37,25 +37,8 @@ describe("model entries and the hidden gallery", () => {
       const user = await createUser(database.prisma, { email: `team@${slug}.test`, password: "team password 1" });
       const actor: Actor = { userId: user.id, isAdmin: false };
       const team = { actor, id: (await createTeam(database.prisma, actor, slug, "Lens")).id };
-      const resultsKey = `submissions/${contest.competition.id}/${team.id}/entry.top10.json`;
       // Every query's generated list: a distractor, then its match.
-      await store.put(resultsKey, JSON.stringify(Object.fromEntries(contest.queries.map((query, i) => [query, ["distractor-2.jpg", `g${i}.jpg`]]))));
-      const entry = await database.prisma.submission.create({
-        data: {
-          competitionId: contest.competition.id,
-          teamId: team.id,
-          datasetVersionId: (await database.prisma.competition.findUniqueOrThrow({ where: { id: contest.competition.id } })).activeDatasetVersionId,
-          kind: "MODEL",
-          channel: "API",
-          status: "SCORED",
-          storageKey: `submissions/${contest.competition.id}/${team.id}/entry.onnx`,
-          sha256: "0".repeat(64),
-          sizeBytes: 1n,
-          quotaDay: "2026-12-01",
-          resultsKey,
-          finishedAt: new Date(),
-        },
-      });
+      const entry = await scoredModelEntry(database.prisma, store, contest.competition.id, team.id, Object.fromEntries(contest.queries.map((query, i) => [query, ["distractor-2.jpg", `g${i}.jpg`]])));
       contests[slug] = { ...contest, team, entryId: entry.id };
     }
   });

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../lib/auth/actor";
-import { readSettings, type Settings } from "../../lib/config/env";
+import { type Settings } from "../../lib/config/env";
 import type { Database } from "../../lib/db/open-database";
 import { runOneJob } from "../../lib/queue/run-jobs";
 import { localWakeUp } from "../../lib/queue/wake-up";
@@ -15,7 +12,7 @@ import { createUser } from "../../lib/users/create-user";
 import { jobHandlers } from "../../lib/worker/job-handlers";
 import { createContest } from "../helpers/contest";
 import { meanColourManifest, slowOnBrightEncoder, solidColourDataset } from "../helpers/onnx-encoders";
-import { databaseAndStore } from "../helpers/test-world";
+import { databaseAndStore, workerSettings } from "../helpers/test-world";
 
 // A model that is fast on the dry run's generated images and hangs on the hidden ones holds a worker only for its
 // time budget (a multiple of its dry-run speed, at least a floor), not for the full model timeout.
@@ -33,9 +30,7 @@ describe("a model's time budget", () => {
 
   beforeAll(async () => {
     ({ database, store } = await databaseAndStore("postgres", disposers));
-    const cacheDir = mkdtempSync(join(tmpdir(), "podium-budget-cache-"));
-    disposers.push(() => rmSync(cacheDir, { recursive: true, force: true }));
-    config = readSettings({ PODIUM_WORKER_CACHE_DIR: cacheDir, PODIUM_MODEL_TIMEOUT_SECONDS: "120", PODIUM_MODEL_TIME_FLOOR_SECONDS: "6", PODIUM_MODEL_TIME_FACTOR: "10" });
+    config = workerSettings(disposers, { PODIUM_MODEL_TIMEOUT_SECONDS: "120", PODIUM_MODEL_TIME_FLOOR_SECONDS: "6", PODIUM_MODEL_TIME_FACTOR: "10" });
     const { entries } = await solidColourDataset(BRIGHT.slice(0, 4), BRIGHT);
     await createContest(database.prisma, store, { slug, entries, settings: { submissionKinds: "results,model", dailyLimit: 10 } });
     const user = await createUser(database.prisma, { email: "budget@budget.test", password: "team password 1" });
