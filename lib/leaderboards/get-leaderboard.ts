@@ -6,6 +6,7 @@ import { privateRevealed } from "../submissions/present-submission";
 import { csvCell } from "../api/csv";
 import { formatTime } from "../time/format-time";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { ladderThresholdFor } from "../submissions/team-ladder";
 import { ladderBoardEntries } from "./ladder";
 import { finalEntriesOf, rankTeams, type LeaderboardEntry, type LeaderboardRow } from "./rank-teams";
 
@@ -119,7 +120,7 @@ export async function getLeaderboard(prisma: PodiumPrisma, actor: Actor, slug: s
     const entries = await scoredEntries(prisma, competition, cutoff);
     // With the ladder on, participants see each team's ladder value (organizers the true scores).
     const exact = toBoardEntries(entries, "public");
-    const ladder = competition.ladderThreshold !== null && !organizer && !privateRevealed(competition, now) ? competition.ladderThreshold : null;
+    const ladder = organizer ? null : ladderThresholdFor(competition, now);
     const boardEntries = ladder !== null ? ladderBoardEntries(exact, ladder) : exact;
     const rows = rankTeams(boardEntries, countsOf(entries));
     return { ...base, ...(ladder !== null && { ladderThreshold: ladder }), frozenAt: frozen ? competition.freezeAt!.toISOString() : null, organizerView: organizer && frozen, rows, history: historyOf(boardEntries, rows) };

@@ -8,9 +8,15 @@ import { privateRevealed } from "./present-submission";
 
 type LadderCompetition = { id: string; activeDatasetVersionId: string | null; ladderThreshold: number | null; revealedAt: Date | null; endsAt: Date | null; leaderboardVisibility: string };
 
+/** The threshold participants' public scores move by, or null when they see exact scores (ladder off, or private numbers shown). */
+export function ladderThresholdFor(competition: Omit<LadderCompetition, "id" | "activeDatasetVersionId">, now = new Date()): number | null {
+  return competition.ladderThreshold !== null && !privateRevealed(competition, now) ? competition.ladderThreshold : null;
+}
+
 /** The team's ladder steps by submission id, or null when the ladder does not apply. */
 export async function teamLadderOf(prisma: PodiumPrisma, competition: LadderCompetition, teamId: string, now = new Date()): Promise<Map<string, LadderStep> | null> {
-  if (competition.ladderThreshold === null || privateRevealed(competition, now)) return null;
+  const threshold = ladderThresholdFor(competition, now);
+  if (threshold === null) return null;
   const steps = new Map<string, LadderStep>();
   if (!competition.activeDatasetVersionId) return steps;
   const entries = await prisma.submission.findMany({
@@ -21,7 +27,7 @@ export async function teamLadderOf(prisma: PodiumPrisma, competition: LadderComp
   const scored = entries.filter((entry) => entry.scores.length > 0);
   ladderSteps(
     scored.map((entry) => entry.scores[0]!.score),
-    competition.ladderThreshold,
+    threshold,
   ).forEach((step, i) => steps.set(scored[i]!.id, step));
   return steps;
 }
