@@ -10,7 +10,7 @@ import { isDatabaseUnreachable } from "@/lib/db/database-unreachable";
 import { AppError, isAppError } from "@/lib/errors/app-error";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import { getActor } from "@/server/actor";
-import { MAX_JSON_BODY_BYTES, readBodyLimited } from "@/server/read-body";
+import { MAX_JSON_BODY_BYTES, readBodyLimited } from "@/lib/api/read-body";
 import { getBlobStore } from "@/server/storage";
 
 export interface ApiContext<P> {

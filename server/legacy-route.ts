@@ -5,7 +5,7 @@ import { isDatabaseUnreachable } from "@/lib/db/database-unreachable";
 import { isAppError } from "@/lib/errors/app-error";
 import { clientAddressOf } from "@/lib/rate-limits/client-address";
 import { handleLegacySubmission } from "@/lib/submissions/legacy-endpoint";
-import { MAX_RESULTS_FILE_BYTES, readBodyLimited } from "@/server/read-body";
+import { MAX_RESULTS_FILE_BYTES, readBodyLimited } from "@/lib/api/read-body";
 import { getBlobStore } from "@/server/storage";
 
 const plain = (status: number, text: string) => new Response(`${text}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });

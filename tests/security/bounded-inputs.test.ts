@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import { competitionCreateSchema } from "../../lib/competitions/competition-settings";
 import { createCompetition } from "../../lib/competitions/manage-competitions";
+import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { freePort, type RunningServer } from "../helpers/next-server";
 import { startServerWorld, type ServerWorld } from "../helpers/server-world";
@@ -45,6 +46,7 @@ describe("bounded inputs", () => {
   let world: ServerWorld;
   let relay: Awaited<ReturnType<typeof cuttableRelay>>;
   let token = "";
+  let participantToken = "";
   let leftBehind = "";
 
   beforeAll(async () => {
@@ -53,6 +55,9 @@ describe("bounded inputs", () => {
         const user = await createUser(database.prisma, { email: "organizer@bounds.test", password: "bounds password 1" });
         token = (await createApiToken(database.prisma, { userId: user.id, name: "bounds" })).token;
         await createCompetition(database.prisma, { userId: user.id, isAdmin: false }, competitionCreateSchema.parse({ slug: "bounds", title: "Bounds" }));
+        const participant = await createUser(database.prisma, { email: "participant@bounds.test", password: "bounds password 2" });
+        await createTeam(database.prisma, { userId: participant.id, isAdmin: false }, "bounds", "Bounders");
+        participantToken = (await createApiToken(database.prisma, { userId: participant.id, name: "bounds" })).token;
         // What a server killed mid-write leaves in the folder store: a half-written blob, an hour old.
         mkdirSync(join(work, "data", "blobs", "tmp"), { recursive: true });
         leftBehind = join(work, "data", "blobs", "tmp", randomUUID());
@@ -99,6 +104,33 @@ describe("bounded inputs", () => {
     const response = await post("/api/v1/competitions/bounds/organizers", `${"[".repeat(50_000)}${"]".repeat(50_000)}`, { authorization: `Bearer ${token}` });
     expect(response.status).toBe(400);
     expect((await response.json()).error.message).toBe("the request body nests deeper than 32 levels");
+  });
+
+  it("refuses a streamed multipart results file over 64 MiB while it arrives, with no Content-Length to go by", async () => {
+    const boundary = "bounds-boundary";
+    let sent = 0;
+    const total = 256 * 1024 * 1024;
+    const chunk = new Uint8Array(256 * 1024).fill(0x20);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ranks.json"\r\n\r\n`));
+      },
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const response = await fetch(new URL("/api/v1/competitions/bounds/submissions", server.url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${participantToken}`, "content-type": `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.message).toBe("the file is larger than the 64 MiB accepted here");
+    // The server stopped reading near the limit: the client never had to produce the 256 MiB.
+    expect(sent).toBeLessThan(160 * 1024 * 1024);
   });
 
   it("answers 503 with Retry-After while the database is unreachable, and recovers", async () => {

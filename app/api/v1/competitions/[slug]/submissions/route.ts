@@ -9,7 +9,8 @@ import { submitResults } from "@/lib/submissions/submit-results";
 import { AppError } from "@/lib/errors/app-error";
 import { teamOfActorOrThrow } from "@/lib/teams/create-team";
 import { apiRoute } from "@/server/api-route";
-import { MAX_RESULTS_FILE_BYTES, readBodyLimited } from "@/server/read-body";
+import { readMultipartFile } from "@/lib/api/read-multipart-file";
+import { MAX_RESULTS_FILE_BYTES, readBodyLimited } from "@/lib/api/read-body";
 
 export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, database, store }) => {
   const competition = await getCompetitionOrThrow(database.prisma, params.slug);
@@ -17,14 +18,7 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, 
   let bytes: Uint8Array;
   let fileName: string | null = null;
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
-    // Bounded before it is buffered: the file's limit plus room for the multipart framing.
-    const body = await readBodyLimited(request, MAX_RESULTS_FILE_BYTES + 64 * 1024);
-    const form = await new Response(new Blob([body as Uint8Array<ArrayBuffer>]), { headers: { "content-type": request.headers.get("content-type")! } }).formData();
-    const file = form.get("file");
-    if (!(file instanceof Blob)) throw new AppError("BAD_REQUEST", 'send the results file in a multipart field named "file"');
-    if (file.size > MAX_RESULTS_FILE_BYTES) throw new AppError("BAD_REQUEST", `the file is ${file.size} bytes; at most ${MAX_RESULTS_FILE_BYTES} are accepted`);
-    bytes = new Uint8Array(await file.arrayBuffer());
-    fileName = "name" in file && typeof file.name === "string" ? file.name : null;
+    ({ bytes, fileName } = await readMultipartFile(request, { field: "file", limit: MAX_RESULTS_FILE_BYTES }));
   } else {
     bytes = await readBodyLimited(request, MAX_RESULTS_FILE_BYTES);
   }

@@ -1,7 +1,6 @@
-import "server-only";
-import { AppError } from "@/lib/errors/app-error";
+import { AppError } from "../errors/app-error";
 
-const describeBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`);
+export const describeBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`);
 
 /** The request body, refusing (413) more than `limit` bytes: from Content-Length before reading, else while reading. */
 export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array> {
