@@ -49,7 +49,7 @@ export class ApiClient {
   }
 }
 
-const KNOWN_CODES = new Set<ErrorCode>(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "INVALID_SUBMISSION", "QUOTA_EXCEEDED", "UNAVAILABLE"]);
+const KNOWN_CODES = new Set<ErrorCode>(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "INVALID_SUBMISSION", "QUOTA_EXCEEDED", "RATE_LIMITED", "PAYLOAD_TOO_LARGE", "UNAVAILABLE"]);
 const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 422: "INVALID_SUBMISSION", 429: "QUOTA_EXCEEDED", 503: "UNAVAILABLE" };
 
 /** The server's error as an AppError with its code (so the CLI's exit status matches) and message. */

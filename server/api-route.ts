@@ -32,7 +32,8 @@ const RETRY_AFTER_SECONDS = 5;
  */
 export function errorResponse(error: unknown): Response {
   if (isAppError(error)) {
-    const headers: HeadersInit = error.code === "UNAVAILABLE" ? { "retry-after": String(RETRY_AFTER_SECONDS) } : {};
+    const retryAfter = error.retryAfterSeconds ?? (error.code === "UNAVAILABLE" ? RETRY_AFTER_SECONDS : undefined);
+    const headers: HeadersInit = retryAfter ? { "retry-after": String(retryAfter) } : {};
     return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
   }
   if (isDatabaseUnreachable(error)) {

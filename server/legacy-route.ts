@@ -24,7 +24,11 @@ export async function legacyRetrievalPost(request: Request, slug: string | null)
     if (reply.retryAfterSeconds) response.headers.set("retry-after", String(reply.retryAfterSeconds));
     return response;
   } catch (error) {
-    if (isAppError(error)) return plain(error.status, error.message);
+    if (isAppError(error)) {
+      const refusal = plain(error.status, error.message);
+      if (error.retryAfterSeconds) refusal.headers.set("retry-after", String(error.retryAfterSeconds));
+      return refusal;
+    }
     if (isDatabaseUnreachable(error)) {
       const retry = plain(503, "the database cannot be reached just now; try again in a few seconds (an entry recorded before the failure is on your team's page)");
       retry.headers.set("retry-after", "5");

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2 },
   INVALID_SUBMISSION: { status: 422, exit: 1 },
   QUOTA_EXCEEDED: { status: 429, exit: 6 },
+  RATE_LIMITED: { status: 429, exit: 6 },
   UNAVAILABLE: { status: 503, exit: 7 },
   INTERNAL: { status: 500, exit: 10 },
 } as const;
@@ -17,11 +18,14 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 /** An expected failure with a message fit for the user; `cause` keeps the internal detail for logs. */
 export class AppError extends Error {
   readonly code: ErrorCode;
+  /** When the caller may usefully try again (a Retry-After header), for refusals that end by themselves. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
     this.name = "AppError";
     this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   get status(): number {

@@ -1,5 +1,6 @@
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 import type { PodiumPrisma } from "../db/open-database";
+import { AppError } from "../errors/app-error";
 
 // Named rate limits, counted in the database (table rate_limits, Prisma model RateLimiterFlexible) so that every
 // web process — and the embedded PGlite server alike — shares one count. Add a limit here by name; callers only
@@ -27,6 +28,11 @@ export const RATE_LIMITS = {
   tokensPerUser: { points: 30, durationSeconds: 60 * 60, what: "new API tokens" },
   /** Model uploads one team starts (each may reserve gigabytes of storage until it completes or expires). */
   modelUploadsPerTeam: { points: 20, durationSeconds: 60 * 60, what: "model uploads started by your team" },
+  /**
+   * Refused entries (invalid results files, models that fail their checks) of one team: they use no quota, so this
+   * is what bounds the scoring work and storage a team can spend on them, and probing by invalid files.
+   */
+  failedSubmissionsPerTeam: { points: 30, durationSeconds: 60 * 60, what: "refused entries from your team" },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -69,6 +75,11 @@ function refusal(name: RateLimitName, msBeforeNext: number): RateLimitVerdict {
 export async function rateLimitExhausted(prisma: PodiumPrisma, name: RateLimitName, key: string): Promise<RateLimitVerdict> {
   const state = await limiterFor(prisma, name).get(key);
   return state && state.consumedPoints >= RATE_LIMITS[name].points ? refusal(name, state.msBeforeNext) : { allowed: true };
+}
+
+/** Throws a 429 RATE_LIMITED AppError, with Retry-After, for a refused verdict. */
+export function throwIfRefused(verdict: RateLimitVerdict): void {
+  if (!verdict.allowed) throw new AppError("RATE_LIMITED", verdict.message, { retryAfterSeconds: verdict.retryAfterSeconds });
 }
 
 /** Counts one use of `name` for `key`; refused (with when to retry) once the window's points are spent. */

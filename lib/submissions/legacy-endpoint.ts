@@ -87,7 +87,7 @@ export async function handleLegacySubmission(database: SubmitDatabase, store: Bl
         return text(202, `received, ${outcome.message}; see your score on the competition page`);
     }
   } catch (error) {
-    if (isAppError(error)) return text(error.status, error.message);
+    if (isAppError(error)) return { status: error.status, text: error.message, retryAfterSeconds: error.retryAfterSeconds };
     throw error;
   }
 }

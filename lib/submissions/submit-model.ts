@@ -8,7 +8,7 @@ import { AppError } from "../errors/app-error";
 import { checkModelAgainstManifest, inspectModel, ModelCheckError, resolveManifest } from "../models/check-model";
 import { ModelFault } from "../models/embed-images";
 import { runInSandbox, type SandboxLimits } from "../models/model-sandbox";
-import { consumeRateLimit } from "../rate-limits/rate-limits";
+import { consumeRateLimit, rateLimitExhausted, throwIfRefused } from "../rate-limits/rate-limits";
 import type { DryRunResult } from "../models/sandbox-protocol";
 import { jobTimeBudgetSeconds, type TimeBudgetSettings } from "../models/time-budget";
 import { announceJob } from "../queue/announce-jobs";
@@ -96,8 +96,8 @@ export async function startModelUpload(database: SubmitDatabase, store: BlobStor
   checkFileName(input.fileName);
   checkSize(input.size, competition.modelSizeLimitBytes);
   // Each start reserves storage for a multipart upload of up to the model size limit: a flood of starts is refused.
-  const flood = await consumeRateLimit(database.prisma, "modelUploadsPerTeam", team.id);
-  if (!flood.allowed) throw new AppError("QUOTA_EXCEEDED", flood.message);
+  throwIfRefused(await rateLimitExhausted(database.prisma, "failedSubmissionsPerTeam", team.id));
+  throwIfRefused(await consumeRateLimit(database.prisma, "modelUploadsPerTeam", team.id));
   const id = randomUUID();
   await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.size, manifest: input.manifest, now });
   const uploadId = await store.createMultipartUpload(modelKey(competition.id, team.id, id), { contentType: "application/octet-stream" });
@@ -157,6 +157,8 @@ export async function submitModelBytes(
 }
 
 async function markInvalid(database: SubmitDatabase, submissionId: string, values: { code: string; message: string; sha256?: string; size?: number }): Promise<ModelOutcome> {
+  const { team_id: teamId } = (await database.sql.query<{ team_id: string }>(`SELECT team_id FROM submissions WHERE id = $1`, [submissionId]))[0]!;
+  await consumeRateLimit(database.prisma, "failedSubmissionsPerTeam", teamId);
   await database.sql.query(
     `UPDATE submissions SET status = 'INVALID', counts_toward_quota = false, error = $2, validation_errors = $3::jsonb, sha256 = COALESCE($4, sha256), size_bytes = COALESCE($5, size_bytes), finished_at = now() WHERE id = $1`,
     [submissionId, values.message, JSON.stringify([{ code: values.code, message: values.message, count: 1, examples: [] }]), values.sha256 ?? null, values.size ?? null],

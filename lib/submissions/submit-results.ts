@@ -5,6 +5,7 @@ import type { BlobStore } from "../storage/blob-store";
 import { checkWeights, scoreSubmission, type ScoredSubmission, type SplitScore, type ValidationError, type WeightTerm } from "../scoring";
 import { formatInZone, nextQuotaReset, quotaDayOf } from "./quota-day";
 import { scoringIndexFor } from "./scoring-index-cache";
+import { consumeRateLimit, rateLimitExhausted, throwIfRefused } from "../rate-limits/rate-limits";
 import type { SqlExecutor } from "../db/sql-executor";
 
 // The one pipeline of results files, whatever the door (browser, API, CLI, legacy endpoint): store the exact bytes,
@@ -92,6 +93,8 @@ export async function submitResults(database: SubmitDatabase, store: BlobStore, 
   if (!team) throw new AppError("NOT_FOUND", `no team ${input.teamId} in ${competition.slug}`);
   if (team.disqualified_at) throw new AppError("FORBIDDEN", `team "${team.name}" was disqualified${team.disqualified_reason ? `: ${team.disqualified_reason}` : ""}`);
   const versionId = competition.activeDatasetVersionId!;
+  // A team that has sent too many refused files lately waits before anything more is stored or parsed.
+  throwIfRefused(await rateLimitExhausted(prisma, "failedSubmissionsPerTeam", input.teamId));
 
   // 1. The exact bytes go to storage first; scoring runs while they travel, and nothing is recorded before they
   // are stored. Every outcome then writes the submission's row once (a scored one in the same transaction as its
@@ -138,6 +141,7 @@ export async function submitResults(database: SubmitDatabase, store: BlobStore, 
   await storing;
   if (!scored.ok) {
     await insertSubmission(sql, row, { status: "INVALID", counts: false, error: scored.error[0]?.message ?? "invalid", validationErrors: scored.error, finished: true });
+    await consumeRateLimit(prisma, "failedSubmissionsPerTeam", input.teamId);
     return { kind: "invalid", submissionId: id, errors: scored.error };
   }
   return recordScoredSubmission(sql, { row, competition, scored: scored.value });
