@@ -3,7 +3,7 @@ import type { PodiumPrisma } from "../db/open-database";
 
 // Browser sessions are JWTs in a cookie (Auth.js with the credentials provider), which on their own stay valid until
 // they expire, whatever happens on the server. Each one therefore names a row of `sessions`, checked on every
-// request: signing out deletes the row, changing the password deletes all of the user's rows, and a stolen cookie
+// request: signing out deletes the row, changing the password deletes all of the user's rows (lib/users/change-password.ts), and a stolen cookie
 // then opens nothing.
 
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
@@ -24,9 +24,4 @@ export async function isBrowserSessionOpen(prisma: PodiumPrisma, sessionToken: u
 
 export async function endBrowserSession(prisma: PodiumPrisma, sessionToken: unknown): Promise<void> {
   if (typeof sessionToken === "string") await prisma.session.deleteMany({ where: { sessionToken } });
-}
-
-/** Ends every browser session of the user (on a password change). */
-export async function endAllBrowserSessions(prisma: PodiumPrisma, userId: string): Promise<number> {
-  return (await prisma.session.deleteMany({ where: { userId } })).count;
 }

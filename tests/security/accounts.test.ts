@@ -52,6 +52,33 @@ describe("accounts under attack", () => {
     expect((await other.fetch("/api/v1/me")).status).toBe(200);
   });
 
+  it("ends every other session at a password change, and keeps the one that changed it", async () => {
+    const email = "changer@accounts.test";
+    const first = "accounts password 2";
+    const second = "a different phrase entirely 3";
+    await createUser(database.prisma, { email, password: first });
+    const changer = new HttpSession(server.url);
+    await changer.signIn(email, first);
+    const thief = new HttpSession(server.url);
+    await thief.signIn(email, first);
+    expect((await thief.fetch("/api/v1/me")).status).toBe(200);
+
+    // A wrong current password, or a weak new one, changes nothing.
+    const wrong = await changer.action("/account", "changePasswordAction", { currentPassword: "not it", newPassword: second, confirmPassword: second });
+    expect(decodeURIComponent(wrong.headers.get("location") ?? "")).toContain("the current password is not right; nothing was changed");
+    const weak = await changer.action("/account", "changePasswordAction", { currentPassword: first, newPassword: "password123", confirmPassword: "password123" });
+    expect(decodeURIComponent(weak.headers.get("location") ?? "")).toMatch(/new password: /);
+    expect((await thief.fetch("/api/v1/me")).status).toBe(200);
+
+    const changed = await changer.action("/account", "changePasswordAction", { currentPassword: first, newPassword: second, confirmPassword: second });
+    expect(changed.status).toBe(303);
+    expect(changed.headers.get("location")).toMatch(/\/account\?password=changed$/);
+    expect((await thief.fetch("/api/v1/me")).status).toBe(401);
+    expect((await changer.fetch("/api/v1/me")).status).toBe(200);
+    await expect(new HttpSession(server.url).signIn(email, first)).rejects.toThrow(/sign-in as changer@accounts.test failed/);
+    await new HttpSession(server.url).signIn(email, second);
+  });
+
   it("never lets a token mint a token with more scopes than it has", async () => {
     const submitOnly = await createApiToken(database.prisma, { userId, name: "ci job", scopes: ["read", "submit"] });
     const stronger = await bearer(submitOnly.token, "POST", "/api/v1/tokens", { name: "escalate", scopes: ["manage"] });

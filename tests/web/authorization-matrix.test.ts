@@ -433,6 +433,13 @@ describe("authorization matrix", () => {
       expected: { anonymous: /\/sign-in/, participant: /error=only%20organizers/, otherParticipant: /error=only%20organizers/, otherOrganizer: /error=only%20organizers/, organizer: /saved=/, admin: /error=team%20%22Team%20A%22%20is%20not%20disqualified/ },
     },
     {
+      // Acts only on the caller's own account: a wrong current password changes nothing, for anyone.
+      action: "changePasswordAction",
+      page: "/account",
+      fields: () => ({ currentPassword: "not the password", newPassword: "an unguessable phrase 42", confirmPassword: "an unguessable phrase 42" }),
+      expected: { anonymous: /\/sign-in/, participant: /error=the%20current%20password/, otherParticipant: /error=the%20current%20password/, otherOrganizer: /error=the%20current%20password/, organizer: /error=the%20current%20password/, admin: /error=the%20current%20password/ },
+    },
+    {
       action: "revokeTokenAction",
       page: "/account",
       fields: () => ({ id: "not-a-token-of-yours" }),
