@@ -1,6 +1,6 @@
 // Runs once when a Podium server starts: opens the database (so the embedded one is migrated and locked at start,
-// not on the first request), removes temporary files a killed process left, resumes dataset validations that a
-// restart interrupted, and — unless PODIUM_WORKER=off — runs queued jobs (results files, models on the CPU) here.
+// not on the first request), removes temporary files a killed process left, puts back in the queue dataset validations
+// that a restart interrupted, and — unless PODIUM_WORKER=off — runs queued jobs (results files, models on the CPU) here.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const [{ getDatabase }, { createBlobStore }, { resumeDatasetValidations }, { settings }, { startJobLoop }, { jobHandlers }, { jobWakeUp }, { sweepTemporaryFiles }] = await Promise.all([
@@ -17,8 +17,7 @@ export async function register(): Promise<void> {
   const store = createBlobStore();
   const swept = await sweepTemporaryFiles({ folderStoreRoot: store.kind === "folder" ? settings().storage.folder : null });
   if (swept > 0) console.error(`[podium] removed ${swept} temporary file(s) left by an earlier process`);
-  // With SQS (AWS) validations are jobs that the queue pass re-announces; a web instance starting must not run them.
-  if (settings().worker.queue !== "sqs") await resumeDatasetValidations(database.prisma, store);
+  await resumeDatasetValidations(database.prisma);
   if (settings().env.PODIUM_WORKER === "inprocess") {
     startJobLoop({
       sql: database.sql,

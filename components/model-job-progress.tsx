@@ -35,7 +35,7 @@ export function ModelJobProgress({ slug, id, initial }: { slug: string; id: stri
       if (!response?.ok || stopped) return;
       const { submission } = (await response.json()) as { submission: { status: string; job: JobView | null } };
       setJob(submission.job);
-      if (!["queued", "running", "received"].includes(submission.status)) {
+      if (!["checking", "queued", "running", "received"].includes(submission.status)) {
         stopped = true;
         clearInterval(timer);
         router.refresh();

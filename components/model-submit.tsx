@@ -14,11 +14,13 @@ const MANIFEST_TEMPLATE = JSON.stringify(
   2,
 );
 
+type CheckedSubmission = { status: string; error?: string | null };
+
 type Outcome = { kind: "queued" | "invalid" | "quota" | "error"; message: string; submissionId?: string };
 
 /**
- * Uploads an ONNX encoder straight to storage (parts, progress, resumable) with its manifest; the server checks it
- * and queues it, and the submission page then follows the worker's progress.
+ * Uploads an ONNX encoder straight to storage (parts, progress, resumable) with its manifest; a worker checks it and
+ * queues it (or refuses it, with the reason), and the submission page then follows the worker's progress.
  */
 export function ModelSubmit({ slug }: { slug: string }) {
   const router = useRouter();
@@ -54,8 +56,19 @@ export function ModelSubmit({ slug }: { slug: string }) {
       });
       setPhase("Checking the model (format, operators, input and output, a dry run)…");
       try {
-        await postJson(`${base}/${upload.id}/complete`, { uploadId: upload.uploadId, parts, manifest: parsed });
-        setOutcome({ kind: "queued", message: "Checked and queued: follow the worker's progress on the submission's page.", submissionId: upload.id });
+        let { submission } = await postJson<{ submission: CheckedSubmission }>(`${base}/${upload.id}/complete`, { uploadId: upload.uploadId, parts, manifest: parsed });
+        // The checks run as a job on a worker: follow the entry until they queue it or refuse it.
+        while (submission.status === "checking") {
+          await new Promise((wake) => setTimeout(wake, 1000));
+          ({ submission } = await postJson<{ submission: CheckedSubmission }>(`/api/v1/competitions/${slug}/submissions/${upload.id}`));
+        }
+        setOutcome(
+          submission.status === "invalid"
+            ? { kind: "invalid", message: submission.error ?? "The model was refused.", submissionId: upload.id }
+            : submission.status === "cancelled"
+              ? { kind: "quota", message: submission.error ?? "No entries left.", submissionId: upload.id }
+              : { kind: "queued", message: "Checked and queued: follow the worker's progress on the submission's page.", submissionId: upload.id },
+        );
       } catch (error) {
         const status = (error as { status?: number }).status;
         setOutcome({ kind: status === 422 ? "invalid" : status === 429 ? "quota" : "error", message: error instanceof Error ? error.message : String(error), submissionId: status === 422 ? upload.id : undefined });

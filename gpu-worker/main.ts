@@ -46,8 +46,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const log = (line: string) => console.error(`[podium-worker ${workerId}] ${line}`);
   const leaseSeconds = config.worker.leaseSeconds;
   const target: JobTarget | null = args.values.submission ? { submissionId: args.values.submission } : args.values.job ? { jobId: args.values.job } : null;
-  // A dataset validation is a job only when it was announced (--job on AWS); the loop leaves it to the web process.
-  const handlers = jobHandlers(database, store, config, target ? ["SCORE_RESULTS", "SCORE_MODEL", "VALIDATE_DATASET", "RESCORE_ENTRY"] : undefined);
+  const handlers = jobHandlers(database, store, config);
   try {
     if (target) {
       const job = await claimAnnouncedJob({ sql: database.sql, wakeUp: jobWakeUp(config), log, workerId, target, leaseSeconds });

@@ -58,7 +58,7 @@ export function describeSubmission(submission: SubmissionView): string {
   return lines.join("\n");
 }
 
-const PENDING = new Set(["queued", "running", "received"]);
+const PENDING = new Set(["checking", "queued", "running", "received"]);
 
 /** Polls a submission until it leaves the queue, drawing the worker's progress for models. */
 export async function waitForSubmission(client: ApiClient, path: string, first: SubmissionView, io: CliIO): Promise<SubmissionView> {
@@ -119,7 +119,18 @@ async function submitModel(client: ApiClient, slug: string, path: string, manife
   io.stderr("checking the model (format, operators, input/output, a dry run)…");
   const response = await client.raw("POST", `${base}/${upload.id}/complete`, JSON.stringify({ uploadId: upload.uploadId, parts, manifest }), { "content-type": "application/json" });
   done();
-  return { status: response.status, body: (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null };
+  const body = (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null;
+  if (response.status !== 202 || !body?.submission) return { status: response.status, body };
+  // The checks run as a job on a worker; wait for their verdict so a refused model still ends this command with it.
+  let submission = body.submission;
+  const submissionPath = `/api/v1/competitions/${encodeURIComponent(slug)}/submissions/${submission.id}`;
+  while (submission.status === "checking") {
+    await new Promise((wake) => setTimeout(wake, 1000));
+    submission = (await client.request<{ submission: SubmissionView }>("GET", submissionPath)).submission;
+  }
+  if (submission.status === "invalid") return { status: 422, body: { submission, error: { message: submission.error ?? "the model was refused" } } };
+  if (submission.status === "cancelled") return { status: 429, body: { submission, error: { message: submission.error ?? "no entries left" } } };
+  return { status: 202, body: { submission } };
 }
 
 /** How long the CLI keeps retrying a results file whose answer it lost (a dropped connection, a restart, a 503). */

@@ -45,7 +45,7 @@ export function openApiDocument(serverUrl: string) {
             id: { type: "string" },
             kind: { enum: ["results", "model"] },
             channel: { enum: ["web", "api", "cli", "legacy"] },
-            status: { enum: ["received", "queued", "running", "scored", "invalid", "failed", "cancelled"] },
+            status: { enum: ["received", "checking", "queued", "running", "scored", "invalid", "failed", "cancelled"] },
             sha256: { type: "string" },
             size: { type: "integer" },
             error: { type: ["string", "null"] },
@@ -208,7 +208,7 @@ export function openApiDocument(serverUrl: string) {
           summary: "Organizers: every submission, newest first, with every split's score",
           parameters: [
             slug,
-            { name: "status", in: "query", schema: { enum: ["received", "queued", "running", "scored", "invalid", "failed", "cancelled"] } },
+            { name: "status", in: "query", schema: { enum: ["received", "checking", "queued", "running", "scored", "invalid", "failed", "cancelled"] } },
             { name: "kind", in: "query", schema: { enum: ["results", "model"] } },
             { name: "team", in: "query", description: "a team id", schema: { type: "string" } },
             { name: "q", in: "query", description: "text in the team's name (case-insensitive)", schema: { type: "string" } },

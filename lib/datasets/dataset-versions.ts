@@ -256,23 +256,21 @@ export async function validateDatasetVersionSafely(prisma: PodiumPrisma, store: 
 }
 
 /**
- * Starts validating a completed upload. Where jobs are announced on SQS (AWS), its VALIDATE_DATASET job goes to a CPU
- * task (`podium-worker --job`): a Lambda function stops working once it has answered, and a 2 GiB archive outlasts
- * a request. Elsewhere this process validates it at once, in the background.
+ * Starts validating a completed upload: its VALIDATE_DATASET job is announced — to the in-process worker's loop on
+ * the embedded defaults (or a separate `npm run worker`), to a CPU task (`podium-worker --job`) through SQS on AWS.
+ * Never in the web request: a 2 GiB archive of large images is minutes of CPU, and a Lambda stops once it answered.
  */
 export async function startDatasetValidation(database: Pick<Database, "prisma" | "sql">, store: BlobStore, versionId: string, wakeUp: JobWakeUp): Promise<void> {
-  if (wakeUp.kind !== "sqs") {
-    void validateDatasetVersionSafely(database.prisma, store, versionId);
-    return;
-  }
   const job = await database.prisma.job.findFirst({ where: { datasetVersionId: versionId, kind: "VALIDATE_DATASET", state: "QUEUED" }, orderBy: { createdAt: "desc" } });
-  // A lost announcement is sent again by the scheduled queue pass.
+  // A lost announcement only delays it: local workers poll, and the scheduled queue pass announces again on AWS.
   if (job) await announceJob(database.sql, wakeUp, { kind: "VALIDATE_DATASET", jobId: job.id, submissionId: null, competitionId: job.competitionId });
 }
 
-/** At start: validations interrupted by a restart run again (where they run in the web process). */
-export async function resumeDatasetValidations(prisma: PodiumPrisma, store: BlobStore): Promise<number> {
-  const pending = await prisma.datasetVersion.findMany({ where: { status: "VALIDATING" }, select: { id: true } });
-  for (const version of pending) void validateDatasetVersionSafely(prisma, store, version.id);
-  return pending.length;
+/**
+ * At start: a validation that an earlier process ran outside the queue (the demo's seeding, or a version of Podium
+ * that validated in the web process) and that a restart interrupted goes back to the queue, where a worker takes it.
+ */
+export async function resumeDatasetValidations(prisma: PodiumPrisma): Promise<number> {
+  const { count } = await prisma.job.updateMany({ where: { kind: "VALIDATE_DATASET", state: "RUNNING", leaseExpiresAt: null, datasetVersion: { status: "VALIDATING" } }, data: { state: "QUEUED" } });
+  return count;
 }

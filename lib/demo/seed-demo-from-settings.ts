@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join, parse, relative, resolve } from "node:path";
+import { modelCheckSettings } from "../models/model-check-settings";
 import { settings } from "../config/env";
 import { acquireDataDirLock } from "../db/data-dir-lock";
 import { openDatabase } from "../db/open-database";
-import { jobWakeUp } from "../queue/wake-up";
 import { createBlobStore } from "../storage/create-blob-store";
 import { seedDemo, type DemoSummary, type SeedDemoOptions } from "./seed-demo";
 
@@ -65,11 +65,7 @@ export async function seedDemoFromSettings(log: (line: string) => void, dataset?
   const database = await openDatabase({ purpose: "npm run demo (seeding)" });
   try {
     return await seedDemo(database, createBlobStore(config), {
-      checks: {
-        dryRun: { timeoutMs: config.worker.dryRunTimeoutMs, memoryLimitBytes: config.worker.modelMemoryBytes },
-        wakeUp: jobWakeUp(config),
-        timeBudget: { factor: config.worker.modelTimeFactor, floorSeconds: config.worker.modelTimeFloorSeconds, maxSeconds: config.worker.modelTimeoutMs / 1000 },
-      },
+      checks: modelCheckSettings(config),
       examplesDir: join(config.dataDir, "demo"),
       dataset,
       log,

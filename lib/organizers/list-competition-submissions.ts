@@ -7,7 +7,7 @@ import { rerunRefusal } from "./rerun-refusal";
 // Every submission of a competition for its organizers, filtered and paginated: status, kind, team, and a search
 // on the team's name. Organizers see every split's score.
 
-const STATUSES = ["received", "queued", "running", "scored", "invalid", "failed", "cancelled"] as const;
+const STATUSES = ["received", "checking", "queued", "running", "scored", "invalid", "failed", "cancelled"] as const;
 export const SUBMISSION_STATUSES = STATUSES;
 export const SUBMISSIONS_PAGE_SIZE = 25;
 

@@ -6,7 +6,7 @@ import { failureCode } from "../models/failure-vocabulary";
 // because the fault was ours). Claims are fair: the competition and team with the least work running, and the
 // competition served least recently, come first — not first-in-first-out.
 
-export type JobKind = "VALIDATE_DATASET" | "SCORE_RESULTS" | "SCORE_MODEL" | "RESCORE_ENTRY";
+export type JobKind = "VALIDATE_DATASET" | "SCORE_RESULTS" | "SCORE_MODEL" | "RESCORE_ENTRY" | "CHECK_MODEL";
 
 /** A job failure that retrying cannot cure; the handler has already recorded the outcome on the submission. */
 export class FinalJobError extends Error {
@@ -143,7 +143,7 @@ async function failForGood(tx: SqlExecutor, jobId: string, reason: string): Prom
   }
   if (job?.submission_id) {
     await tx.query(
-      `UPDATE submissions SET status = 'FAILED', counts_toward_quota = false, failure_code = $3, error = $2, finished_at = now() WHERE id = $1 AND status IN ('QUEUED', 'RUNNING', 'RECEIVED')`,
+      `UPDATE submissions SET status = 'FAILED', counts_toward_quota = false, failure_code = $3, error = $2, finished_at = now() WHERE id = $1 AND status IN ('QUEUED', 'RUNNING', 'RECEIVED', 'CHECKING')`,
       [job.submission_id, `failed after every attempt (not counted toward your quota): ${reason}`, failureCode("run", "platform")],
     );
   }

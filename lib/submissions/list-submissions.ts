@@ -55,7 +55,8 @@ export async function getSubmissionForActor(prisma: PodiumPrisma, actor: Actor, 
 export async function modelJobStatus(prisma: PodiumPrisma, submissionId: string, options: { organizer: boolean }) {
   const job = await prisma.job.findFirst({ where: { submissionId }, orderBy: { createdAt: "desc" } });
   if (!job) return null;
-  const queue = job.state === "QUEUED" ? await queuePositionOf(prisma, submissionId) : null;
+  // The place in the line of model runs; a CHECK_MODEL job (the checks before it) has none.
+  const queue = job.state === "QUEUED" && job.kind === "SCORE_MODEL" ? await queuePositionOf(prisma, submissionId) : null;
   return { state: jobDisplayState(job), attempts: job.attempts, maxAttempts: job.maxAttempts, progress: presentJobProgress(job.progress, options.organizer), queue };
 }
 

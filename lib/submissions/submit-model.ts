@@ -122,7 +122,11 @@ export async function presignModelParts(database: SubmitDatabase, store: BlobSto
   return partNumbers.map((partNumber, i) => ({ partNumber, url: urls[i]! }));
 }
 
-/** Completes the upload, then checks and queues the model. */
+/**
+ * Completes the upload and queues the model's checks as a CHECK_MODEL job: the static checks and the dry run run on
+ * a worker, never in the web request (a model may be gigabytes and its dry run a minute). The entry is CHECKING
+ * until the job ends it INVALID (no quota used) or QUEUED for scoring.
+ */
 export async function completeModelUpload(
   database: SubmitDatabase,
   store: BlobStore,
@@ -130,11 +134,35 @@ export async function completeModelUpload(
   slug: string,
   submissionId: string,
   input: { uploadId: string; parts: CompletedPart[]; manifest?: unknown },
-  checks: ModelCheckSettings,
-): Promise<ModelOutcome> {
+  wakeUp: JobWakeUp,
+): Promise<{ kind: "checking"; submissionId: string }> {
   const { submission } = await receivedModelOrThrow(database, actor, slug, submissionId);
   await store.completeMultipartUpload(submission.storageKey, input.uploadId, input.parts);
-  return checkAndQueueModel(database, store, submissionId, input.manifest, checks);
+  const jobId = randomUUID();
+  await database.sql.transaction(async (tx) => {
+    const moved = await tx.query<{ id: string }>(`UPDATE submissions SET status = 'CHECKING', manifest = COALESCE($2::jsonb, manifest) WHERE id = $1 AND status = 'RECEIVED' RETURNING id`, [
+      submissionId,
+      input.manifest === undefined ? null : JSON.stringify(input.manifest),
+    ]);
+    if (moved.length === 0) throw new AppError("CONFLICT", `model ${submissionId} was already uploaded`);
+    await tx.query(`INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id) VALUES ($1, 'CHECK_MODEL', 'QUEUED', $2, $3, $4, $5)`, [
+      jobId,
+      submission.competitionId,
+      submission.teamId,
+      submissionId,
+      submission.datasetVersionId,
+    ]);
+  });
+  // The row is the truth; a lost wake-up only delays the check until the next poll (or the scheduled announcer).
+  await announceJob(database.sql, wakeUp, { kind: "CHECK_MODEL", jobId, submissionId, competitionId: submission.competitionId });
+  return { kind: "checking", submissionId };
+}
+
+/** The CHECK_MODEL job: checks a CHECKING model and queues it (or refuses it); a repeated job finds it done. */
+export async function runQueuedModelCheck(database: SubmitDatabase, store: BlobStore, submissionId: string, checks: ModelCheckSettings): Promise<ModelOutcome | null> {
+  const submission = await database.prisma.submission.findUnique({ where: { id: submissionId }, select: { status: true } });
+  if (submission?.status !== "CHECKING") return null;
+  return checkAndQueueModel(database, store, submissionId, null, checks);
 }
 
 /** One request with the whole model (API multipart, tests, the demo): the same checks as an upload. */
@@ -212,10 +240,12 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
       await tx.query(`UPDATE submissions SET status = 'CANCELLED', counts_toward_quota = false, error = $2, sha256 = $3, size_bytes = $4, finished_at = now() WHERE id = $1`, [submissionId, refusal.message, sha256, bytes.length]);
       return { kind: "quota", submissionId, ...refusal };
     }
-    await tx.query(
-      `UPDATE submissions SET status = 'QUEUED', counts_toward_quota = true, sha256 = $2, size_bytes = $3, manifest = $4::jsonb, dataset_version_id = $5, dry_run_ms_per_image = $6, error = NULL WHERE id = $1`,
+    const moved = await tx.query(
+      `UPDATE submissions SET status = 'QUEUED', counts_toward_quota = true, sha256 = $2, size_bytes = $3, manifest = $4::jsonb, dataset_version_id = $5, dry_run_ms_per_image = $6, error = NULL WHERE id = $1 AND status IN ('RECEIVED', 'CHECKING') RETURNING id`,
       [submissionId, sha256, bytes.length, JSON.stringify(manifest), versionId, msPerImage],
     );
+    // A second check of the same entry (a job taken over after its lease ran out) finds it queued already.
+    if (moved.length === 0) return { kind: "queued", submissionId, dimension };
     await tx.query(`INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id, time_budget_seconds) VALUES ($1, 'SCORE_MODEL', 'QUEUED', $2, $3, $4, $5, $6)`, [
       jobId,
       competition.id,

@@ -6,18 +6,23 @@ import { runDatasetValidation } from "../datasets/dataset-versions";
 import type { BlobStore } from "../storage/blob-store";
 import { scoreModelSubmission } from "../submissions/score-model-submission";
 import { finishQueuedSubmission } from "../submissions/submit-results";
+import { runQueuedModelCheck } from "../submissions/submit-model";
+import { modelCheckSettings } from "../models/model-check-settings";
+import type { JobWakeUp } from "../queue/wake-up";
 import { rescoreEntry } from "../organizers/rescore-entries";
 
 // What each kind of job does; shared by the in-process worker of the embedded server and `npm run worker` /
-// `podium-worker --submission ID` / `--job ID` (gpu-worker/). Dataset validations are jobs only where they are
-// announced on SQS (AWS); elsewhere the web process validates right after the upload (lib/datasets).
+// `podium-worker --submission ID` / `--job ID` (gpu-worker/). Dataset validations and model checks are jobs too: the
+// web request only queues them.
 
-export function jobHandlers(database: Database, store: BlobStore, config: Settings, kinds: JobKind[] = ["SCORE_RESULTS", "SCORE_MODEL", "RESCORE_ENTRY"]): Partial<Record<JobKind, JobHandler>> {
+export function jobHandlers(database: Database, store: BlobStore, config: Settings, kinds: JobKind[] = ["SCORE_RESULTS", "SCORE_MODEL", "RESCORE_ENTRY", "CHECK_MODEL", "VALIDATE_DATASET"], wakeUp?: JobWakeUp): Partial<Record<JobKind, JobHandler>> {
   const all: Partial<Record<JobKind, JobHandler>> = {
     SCORE_RESULTS: async (job) => {
       await finishQueuedSubmission(database, store, job.submissionId!);
     },
     SCORE_MODEL: (job, context) => scoreModelSubmission(database, store, job, context, config.worker),
+    // The model's checks end it INVALID or QUEUED with a SCORE_MODEL job, announced with the given wake-up.
+    CHECK_MODEL: async (job) => void (await runQueuedModelCheck(database, store, job.submissionId!, modelCheckSettings(config, wakeUp))),
     RESCORE_ENTRY: async (job) => void (await rescoreEntry({ database, store }, job.submissionId!, job.datasetVersionId!)),
     // A fault (S3, the network) throws into the job's attempts; after the last one the version is REJECTED with the
     // reason (lib/queue/jobs.ts failForGood), so an organizer's 2 GiB upload survives a transient error.

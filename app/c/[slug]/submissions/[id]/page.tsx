@@ -100,7 +100,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
               </dd>
             </div>
           </dl>
-          {["queued", "running", "received"].includes(submission.status) && "job" in submission ? (
+          {["checking", "queued", "running", "received"].includes(submission.status) && "job" in submission ? (
             <ModelJobProgress slug={slug} id={submission.id} initial={submission.job as Parameters<typeof ModelJobProgress>[0]["initial"]} />
           ) : null}
         </Card>

@@ -1,16 +1,17 @@
-// POST /api/v1/competitions/{slug}/models/{id}/complete — finish the upload; the model is checked (static checks
-// and a dry run) and queued, or refused with the reason, before any quota is used.
+// POST /api/v1/competitions/{slug}/models/{id}/complete — finish the upload; the model's checks (static checks and
+// a dry run) are queued as a job, and the entry is "checking" until they queue it for scoring or refuse it (no quota
+// used). Poll GET …/submissions/{id}.
 import { z } from "zod";
+import { jobWakeUp } from "@/lib/queue/wake-up";
 import { getSubmissionForActor } from "@/lib/submissions/list-submissions";
 import { completeModelUpload } from "@/lib/submissions/submit-model";
 import { apiRoute, jsonBody } from "@/server/api-route";
-import { modelCheckSettings, modelOutcomeResponse } from "@/server/model-checks";
 
 export const POST = apiRoute<{ slug: string; id: string }>(async ({ request, params, actor, database, store }) => {
   const input = await jsonBody(
     request,
     z.object({ uploadId: z.string().min(1), parts: z.array(z.object({ partNumber: z.number().int().min(1), etag: z.string().min(1) })).min(1), manifest: z.record(z.string(), z.unknown()).optional() }),
   );
-  const outcome = await completeModelUpload(database, store, actor, params.slug, params.id, input, modelCheckSettings());
-  return modelOutcomeResponse(outcome, await getSubmissionForActor(database.prisma, actor, params.slug, outcome.submissionId));
+  const outcome = await completeModelUpload(database, store, actor, params.slug, params.id, input, jobWakeUp());
+  return Response.json({ submission: await getSubmissionForActor(database.prisma, actor, params.slug, outcome.submissionId) }, { status: 202 });
 });
