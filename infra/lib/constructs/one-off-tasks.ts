@@ -95,10 +95,10 @@ export class OneOffTasks extends Construct {
       container: new batch.EcsFargateContainerDefinition(this, "RunJobContainer", {
         image: props.image,
         command: RUN_JOB_COMMAND,
-        // Validation streams the archive and decodes each image once: two cores, and room for a 2 GiB archive's
-        // largest files in memory.
+        // Validation streams the archive and decodes each image once; a model check holds the model and runs its dry
+        // run in a sandbox capped at the worker's model memory (4 GiB by default): two cores and 8 GiB.
         cpu: 2,
-        memory: Size.gibibytes(4),
+        memory: Size.gibibytes(8),
         environment: props.environment,
         jobRole: this.runnerRole,
         logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: "run-job" }),
