@@ -37,9 +37,10 @@ describe("model checks off the web request", () => {
     await world?.dispose();
   });
 
+  type Answer = { submission: { status: string; error: string | null }; submissionId: string; uploadId: string; parts: { url: string }[] };
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(new URL(path, server.url), { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as Answer };
   };
 
   /** The browser's and the CLI's upload: start, PUT the one part to its presigned URL, complete. */
@@ -47,8 +48,8 @@ describe("model checks off the web request", () => {
     const base = "/api/v1/competitions/checks/models";
     const started = await api("POST", base, { fileName: "encoder.onnx", size: bytes.length, manifest });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const { submissionId, uploadId } = started.body as { submissionId: string; uploadId: string };
-    const { parts } = (await api("POST", `${base}/${submissionId}/parts`, { uploadId, partNumbers: [1] })).body as { parts: { url: string }[] };
+    const { submissionId, uploadId } = started.body;
+    const { parts } = (await api("POST", `${base}/${submissionId}/parts`, { uploadId, partNumbers: [1] })).body;
     const put = await fetch(parts[0]!.url, { method: "PUT", body: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
     expect(put.status).toBe(200);
     const completed = await api("POST", `${base}/${submissionId}/complete`, { uploadId, parts: [{ partNumber: 1, etag: put.headers.get("etag") }] });

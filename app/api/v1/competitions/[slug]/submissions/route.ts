@@ -6,7 +6,6 @@ import { getCompetitionOrThrow } from "@/lib/competitions/manage-competitions";
 import { getSubmissionForActor, listTeamSubmissions } from "@/lib/submissions/list-submissions";
 import { claimIdempotencyKey, idempotencyKeyOf, recordIdempotentEntry } from "@/lib/submissions/idempotent-submission";
 import { submitResults } from "@/lib/submissions/submit-results";
-import { AppError } from "@/lib/errors/app-error";
 import { teamOfActorOrThrow } from "@/lib/teams/create-team";
 import { apiRoute } from "@/server/api-route";
 import { readMultipartFile } from "@/lib/api/read-multipart-file";
