@@ -142,14 +142,25 @@ function compatible(dim: number | string, expected: number): boolean {
   return typeof dim === "string" || dim === expected;
 }
 
-/** The declared input and output exist, with element types and shapes the worker can feed and read. */
-export function checkModelAgainstManifest(summary: ModelSummary, manifest: ModelManifest): void {
+const INPUT_TYPES = ["float32", "float16", "uint8"] as const;
+const OUTPUT_TYPES = ["float32", "float16"] as const;
+
+/** What the worker reads from the model itself to feed it and read it (stored in the entry's manifest). */
+export type ModelIo = Pick<ModelManifest, "inputType" | "outputType" | "fixedBatch">;
+
+/**
+ * The declared input and output exist, with element types and shapes the worker can feed and read. Returns what the
+ * model's own signature decides: the input's element type (float32, float16, or uint8 pixels for a graph that does
+ * its own preprocessing), the output's, and the batch size when the export fixed one.
+ */
+export function checkModelAgainstManifest(summary: ModelSummary, manifest: ModelManifest): ModelIo {
   const input = summary.inputs.find((value) => value.name === manifest.input);
   const names = (values: { name: string }[]) => values.map((value) => `"${value.name}"`).join(", ") || "none";
   if (!input) throw new ModelCheckError("INPUT", `the manifest's input "${manifest.input}" is not an input of the model (its inputs: ${names(summary.inputs)})`);
   const extra = summary.inputs.filter((value) => value.name !== manifest.input);
   if (extra.length > 0) throw new ModelCheckError("INPUT", `the model has inputs the worker cannot feed: ${names(extra)} (only "${manifest.input}" receives the images)`);
-  if (input.elementType !== "float32") throw new ModelCheckError("INPUT", `input "${input.name}" has element type ${input.elementType}; the worker feeds float32`);
+  const inputType = INPUT_TYPES.find((type) => type === input.elementType);
+  if (!inputType) throw new ModelCheckError("INPUT", `input "${input.name}" has element type ${input.elementType}; the worker feeds float32, float16 or uint8 (pixels 0–255)`);
   const [height, width] = inputSize(manifest);
   const expected = manifest.layout === "NCHW" ? [null, 3, height, width] : [null, height, width, 3];
   if (input.dims.length !== 4) throw new ModelCheckError("INPUT", `input "${input.name}" has rank ${input.dims.length} (${input.dims.join("×")}); a ${manifest.layout} image batch has rank 4`);
@@ -158,10 +169,19 @@ export function checkModelAgainstManifest(summary: ModelSummary, manifest: Model
       throw new ModelCheckError("INPUT", `input "${input.name}" has shape [${input.dims.join(", ")}] but the manifest declares ${manifest.layout} [N, ${expected.slice(1).join(", ")}]`);
     }
   }
+  const batchDim = input.dims[0]!;
+  const fixedBatch = typeof batchDim === "number" && batchDim > 0 ? batchDim : null;
+  if (typeof batchDim === "number" && (batchDim < 1 || batchDim > 1024)) {
+    throw new ModelCheckError("INPUT", `input "${input.name}" fixes its batch size at ${batchDim}; a fixed batch size must be 1 to 1024 (or export it dynamic)`);
+  }
   const output = summary.outputs.find((value) => value.name === manifest.output);
   if (!output) throw new ModelCheckError("OUTPUT", `the manifest's output "${manifest.output}" is not an output of the model (its outputs: ${names(summary.outputs)})`);
-  if (output.elementType !== "float32") throw new ModelCheckError("OUTPUT", `output "${output.name}" has element type ${output.elementType}; embeddings must be float32`);
-  if (output.dims.length !== 0 && output.dims.length !== 2) {
-    throw new ModelCheckError("OUTPUT", `output "${output.name}" has rank ${output.dims.length} (${output.dims.join("×")}); embeddings must be [N, D]`);
+  const outputType = OUTPUT_TYPES.find((type) => type === output.elementType);
+  if (!outputType) throw new ModelCheckError("OUTPUT", `output "${output.name}" has element type ${output.elementType}; embeddings must be float32 or float16`);
+  // [N, D], or with axes of size 1 the worker squeezes ([N, 1, D]); rank 0 means the export declared no shape.
+  const kept = output.dims.slice(1).filter((dim) => dim !== 1);
+  if (output.dims.length !== 0 && (output.dims.length < 2 || kept.length > 1)) {
+    throw new ModelCheckError("OUTPUT", `output "${output.name}" has shape [${output.dims.join(", ")}]; embeddings must be [N, D] (axes of size 1, as in [N, 1, D], are squeezed)`);
   }
+  return { inputType, outputType, fixedBatch };
 }

@@ -24,6 +24,11 @@ export const modelManifestSchema = z
     resize: z.enum(["center-crop", "squash", "pad"]).default("center-crop"),
     similarity: z.enum(["cosine", "dot"]).default("cosine"),
     batchSize: z.number().int().min(1).max(256).default(16),
+    // Read from the model by its check, never taken from a team (lib/models/model-io.ts): what its input takes,
+    // what its output holds, and its batch size when the export fixed one.
+    inputType: z.enum(["float32", "float16", "uint8"]).default("float32"),
+    outputType: z.enum(["float32", "float16"]).default("float32"),
+    fixedBatch: z.number().int().min(1).max(1024).nullable().default(null),
   })
   .strict();
 
@@ -41,5 +46,14 @@ export function inputSize(manifest: ModelManifest): [number, number] {
  */
 export function preprocessingSignature(manifest: ModelManifest): string {
   const [height, width] = inputSize(manifest);
-  return [`${height}x${width}`, manifest.layout, manifest.channelOrder, manifest.resize, manifest.scale, manifest.mean.join(","), manifest.std.join(",")].join("|");
+  const { scale, mean, std } = pixelNormalisation(manifest);
+  return [`${height}x${width}`, manifest.layout, manifest.channelOrder, manifest.resize, scale, mean.join(","), std.join(",")].join("|");
+}
+
+/**
+ * How pixel bytes become input values: the manifest's scale, mean and std — except for a uint8 input, whose graph
+ * does its own preprocessing and is fed the resized bytes as they are.
+ */
+export function pixelNormalisation(manifest: ModelManifest): { scale: number; mean: readonly number[]; std: readonly number[] } {
+  return manifest.inputType === "uint8" ? { scale: 1, mean: [0, 0, 0], std: [1, 1, 1] } : manifest;
 }

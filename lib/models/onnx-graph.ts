@@ -8,10 +8,11 @@ const { onnx } = onnxProto;
 // and the tests' encoders are all written with it. Only standard-domain operators.
 
 export type Dimension = number | string;
-export type ElementType = "float" | "int64" | "uint8";
+export type ElementType = "float" | "float16" | "int64" | "uint8";
 
 const ELEMENT_TYPES: Record<ElementType, Onnx.TensorProto.DataType> = {
   float: onnx.TensorProto.DataType.FLOAT,
+  float16: onnx.TensorProto.DataType.FLOAT16,
   int64: onnx.TensorProto.DataType.INT64,
   uint8: onnx.TensorProto.DataType.UINT8,
 };

@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { createHash } from "node:crypto";
-import { inputSize, preprocessingSignature, type ModelManifest } from "./manifest";
+import { inputSize, pixelNormalisation, preprocessingSignature, type ModelManifest } from "./manifest";
 
 // Images become model input in two steps: decoding and resizing gives 8-bit RGB pixels of the model's input size;
 // normalising those pixels into a float tensor in the model's layout and channel order follows. The worker caches the
@@ -33,9 +33,10 @@ export async function decodeToPixels(image: Buffer | string, manifest: ModelMani
 
 /** Per channel (in the model's channel order): a 256-entry table of (byte · scale − mean) / std. */
 function normalisationTables(manifest: ModelManifest): Float32Array[] {
+  const { scale, mean, std } = pixelNormalisation(manifest);
   return [0, 1, 2].map((channel) => {
     const table = new Float32Array(256);
-    for (let value = 0; value < 256; value++) table[value] = (value * manifest.scale - manifest.mean[channel]!) / manifest.std[channel]!;
+    for (let value = 0; value < 256; value++) table[value] = (value * scale - mean[channel]!) / std[channel]!;
     return table;
   });
 }

@@ -213,7 +213,8 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
   try {
     const summary = inspectModel(bytes);
     manifest = resolveManifest(summary, manifestInput);
-    checkModelAgainstManifest(summary, manifest);
+    // The model's own signature decides how it is fed and read, whatever a manifest says about it.
+    manifest = { ...manifest, ...checkModelAgainstManifest(summary, manifest) };
     const modelPath = join(scratch, "model.onnx");
     writeFileSync(modelPath, bytes);
     const dry = await runInSandbox<DryRunResult>({ kind: "dry-run", modelPath, manifest }, checks.dryRun).result;

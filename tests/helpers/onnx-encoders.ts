@@ -21,6 +21,60 @@ export function meanColourEncoder(extra: Partial<ModelSpec> = {}): Uint8Array {
   });
 }
 
+/** The forms real exports take (torch.onnx.export without dynamic axes, .half(), preprocessing in the graph …). */
+export type ExportedForm = "fixed-batch-1" | "fixed-batch-16" | "float16" | "uint8-nhwc" | "n-1-d";
+
+/**
+ * The mean-colour encoder as each exported form: same embedding (up to float16 rounding and a positive scale, which
+ * cosine ranking ignores), so each must score exactly like the float32 original.
+ */
+export function exportedFormEncoder(form: ExportedForm): { model: Uint8Array; manifest: ModelManifestInput } {
+  const pool = (from: string) => [node("GlobalAveragePool", [from], ["pooled"]), node("Flatten", ["pooled"], ["flat"], { axis: attr.int(1) })];
+  switch (form) {
+    case "fixed-batch-1":
+    case "fixed-batch-16": {
+      const batch = form === "fixed-batch-1" ? 1 : 16;
+      const model = buildModel({
+        nodes: [node("GlobalAveragePool", ["image"], ["pooled"]), node("Flatten", ["pooled"], ["embedding"], { axis: attr.int(1) })],
+        inputs: [valueInfo("image", "float", [batch, 3, ENCODER_SIZE, ENCODER_SIZE])],
+        outputs: [valueInfo("embedding", "float", [batch, 3])],
+      });
+      // The manifest's batchSize (4) is not the model's: the worker follows the model.
+      return { model, manifest: meanColourManifest };
+    }
+    case "float16":
+      return {
+        model: buildModel({
+          nodes: [node("Cast", ["image"], ["image32"], { to: attr.int(1) }), ...pool("image32"), node("Cast", ["flat"], ["embedding"], { to: attr.int(10) })],
+          inputs: [valueInfo("image", "float16", ["N", 3, ENCODER_SIZE, ENCODER_SIZE])],
+          outputs: [valueInfo("embedding", "float16", ["N", 3])],
+        }),
+        manifest: meanColourManifest,
+      };
+    case "uint8-nhwc":
+      // Bytes in, NHWC; the graph scales and transposes them itself, so the manifest's normalisation is not applied.
+      return {
+        model: buildModel({
+          nodes: [node("Cast", ["pixels"], ["float_pixels"], { to: attr.int(1) }), node("Transpose", ["float_pixels"], ["nchw"], { perm: attr.ints([0, 3, 1, 2]) }), node("Mul", ["nchw", "to_unit"], ["image"]), node("GlobalAveragePool", ["image"], ["pooled"]), node("Flatten", ["pooled"], ["embedding"], { axis: attr.int(1) })],
+          inputs: [valueInfo("pixels", "uint8", ["N", ENCODER_SIZE, ENCODER_SIZE, 3])],
+          outputs: [valueInfo("embedding", "float", ["N", 3])],
+          initializers: [floatTensor("to_unit", [], [1 / 255])],
+        }),
+        manifest: { ...meanColourManifest, input: "pixels", layout: "NHWC", mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2] },
+      };
+    case "n-1-d":
+      return {
+        model: buildModel({
+          nodes: [...pool("image"), node("Unsqueeze", ["flat", "axis_one"], ["embedding"])],
+          inputs: [imageInput()],
+          outputs: [valueInfo("embedding", "float", ["N", 1, 3])],
+          initializers: [int64Tensor("axis_one", [1], [1])],
+        }),
+        manifest: meanColourManifest,
+      };
+  }
+}
+
 /** The mean-colour encoder followed by `rounds` 256×256 MatMul+Tanh layers: slow enough to be caught mid-job. */
 export function slowEncoder(rounds: number): Uint8Array {
   const lift = Array.from({ length: 3 * 256 }, (_, i) => Math.sin(i + 1));

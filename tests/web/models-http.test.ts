@@ -10,7 +10,7 @@ import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { createContest } from "../helpers/contest";
 import { startNextServer, type RunningServer } from "../helpers/next-server";
-import { colourDataset, expectedScore, meanColourEncoder, meanColourManifest, slowEncoder } from "../helpers/onnx-encoders";
+import { colourDataset, expectedScore, exportedFormEncoder, meanColourEncoder, meanColourManifest, slowEncoder, type ExportedForm } from "../helpers/onnx-encoders";
 import { runPodium } from "../helpers/run-cli";
 import { createPostgresDatabase } from "../helpers/services";
 
@@ -121,5 +121,23 @@ describe("model entries over HTTP", () => {
     const run = runPodium(["submit", "--competition", "encoders", join(work, "mean.onnx"), "--manifest", join(work, "wrong.json")], env());
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/invalid model .*mean\.onnx:\nthe manifest's input "pixels" is not an input of the model \(its inputs: "image"\)/);
+  });
+
+  it("scores every form teams export — fixed batch 1 and 16, float16, uint8 NHWC, [N, 1, D] — through `podium submit --wait`", async () => {
+    const user = await createUser(database.prisma, { email: "exporter@models.test", password: "exporter password 1" });
+    await createTeam(database.prisma, { userId: user.id, isAdmin: false }, "encoders", "Exporters");
+    const exporterToken = (await createApiToken(database.prisma, { userId: user.id, name: "cli" })).token;
+    const exporterEnv = { PODIUM_CONFIG_DIR: join(work, "exporter-config") };
+    expect(runPodium(["login", "--server", server.url, "--token", exporterToken], exporterEnv).status).toBe(0);
+    const forms: ExportedForm[] = ["fixed-batch-1", "fixed-batch-16", "float16", "uint8-nhwc", "n-1-d"];
+    for (const form of forms) {
+      const { model, manifest } = exportedFormEncoder(form);
+      writeFileSync(join(work, `${form}.onnx`), model);
+      writeFileSync(join(work, `${form}.json`), JSON.stringify(manifest));
+      const run = runPodium(["submit", "--competition", "encoders", join(work, `${form}.onnx`), "--manifest", join(work, `${form}.json`), "--wait"], exporterEnv);
+      expect(run.status, `${form}: ${run.stderr}${run.stdout}`).toBe(0);
+      expect(run.stdout, form).toMatch(/submission \S+: scored/);
+      expect(Number(/public\s+([\d.]+)/.exec(run.stdout)?.[1]), form).toBeCloseTo(expectedScore(RANKS), 2);
+    }
   });
 });
