@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import * as ort from "onnxruntime-node";
+import type * as ort from "onnxruntime-node";
 import { classifyRuntimeMessage, type FailureCategory, type FailurePhase } from "./failure-vocabulary";
 import { inputSize, type ModelManifest } from "./manifest";
 import { embeddingRows, inputTensor, runBatchSize } from "./model-io";
