@@ -25,6 +25,7 @@ export async function register(): Promise<void> {
       wakeUp: jobWakeUp(),
       leaseSeconds: settings().worker.leaseSeconds,
       teamMaxRunning: settings().worker.teamMaxRunningJobs,
+      memoryCapacityBytes: settings().worker.workerMemoryBytes,
       log: (line) => console.error(`[worker] ${line}`),
     });
   }

@@ -62,7 +62,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       return state?.state === "QUEUED" ? 1 : 0;
     }
     log(`started: ${concurrency} job(s) at once, providers ${config.worker.executionProviders.join(",")}, cache ${config.worker.cacheDir}`);
-    const loop = startJobLoop({ sql: database.sql, handlers, workerId, leaseSeconds, concurrency, log, pollMilliseconds: 1000, wakeUp: jobWakeUp(config), teamMaxRunning: config.worker.teamMaxRunningJobs });
+    const loop = startJobLoop({ sql: database.sql, handlers, workerId, leaseSeconds, concurrency, log, pollMilliseconds: 1000, wakeUp: jobWakeUp(config), teamMaxRunning: config.worker.teamMaxRunningJobs, memoryCapacityBytes: config.worker.workerMemoryBytes });
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);

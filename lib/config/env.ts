@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -8,6 +10,20 @@ const booleanFlag = z.preprocess(
   (value) => (value === "" || value === undefined ? undefined : String(value).toLowerCase()),
   z.enum(["1", "0", "true", "false", "yes", "no"]).optional().transform((value) => (value === undefined ? undefined : ["1", "true", "yes"].includes(value))),
 );
+
+const optionalPositiveInteger = z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).optional());
+
+/** The memory this machine (or its cgroup, as in a container) has, less 1 GiB for the worker process itself, in MiB. */
+function machineMemoryMiB(): number {
+  let bytes = totalmem();
+  try {
+    const limit = readFileSync("/sys/fs/cgroup/memory.max", "utf8").trim();
+    if (/^\d+$/.test(limit)) bytes = Math.min(bytes, Number(limit));
+  } catch {
+    // no cgroup v2 limit here
+  }
+  return Math.max(1024, Math.floor(bytes / 1024 / 1024) - 1024);
+}
 
 const positiveInteger = (fallback: number) => z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).default(fallback));
 
@@ -62,8 +78,14 @@ const environmentSchema = z.object({
   PODIUM_MODEL_TIME_FLOOR_SECONDS: positiveInteger(120),
   /** Model jobs one team may have running while another team's job waits. */
   PODIUM_TEAM_MAX_RUNNING_JOBS: positiveInteger(1),
-  /** Memory cap of the process running a model; it is killed beyond it. */
+  /** The least memory cap of a process running a model (it is killed beyond its cap). */
   PODIUM_MODEL_MEMORY_MB: positiveInteger(4096),
+  /** A model job's memory cap: this many times the model's file size, at least PODIUM_MODEL_MEMORY_MB. */
+  PODIUM_MODEL_MEMORY_FACTOR: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().positive().default(4)),
+  /** The largest memory cap a model job may get (the scoring workers' memory); a larger model is refused at its check. */
+  PODIUM_MODEL_MEMORY_MAX_MB: optionalPositiveInteger,
+  /** Memory this worker gives model jobs; it claims only jobs whose cap fits. Default: the machine's (or cgroup's) less 1 GiB. */
+  PODIUM_WORKER_MEMORY_MB: optionalPositiveInteger,
   /** Model sandboxes (dry runs and model jobs) one process runs at once; the rest wait for a slot. */
   PODIUM_MAX_SANDBOXES: positiveInteger(2),
   /** Time limit of the dry run on upload (an endless Loop ends here). */
@@ -107,6 +129,11 @@ export interface WorkerSettings {
   modelTimeFloorSeconds: number;
   teamMaxRunningJobs: number;
   modelMemoryBytes: number;
+  /** Memory cap of a model job = max(modelMemoryBytes, factor × model size), refused beyond modelMemoryMaxBytes. */
+  modelMemoryFactor: number;
+  modelMemoryMaxBytes: number;
+  /** The memory this worker has for model jobs. */
+  workerMemoryBytes: number;
   maxSandboxes: number;
   dryRunTimeoutMs: number;
   rankMemoryBytes: number;
@@ -179,6 +206,9 @@ export function readSettings(source: Record<string, string | undefined> = proces
       modelTimeFloorSeconds: env.PODIUM_MODEL_TIME_FLOOR_SECONDS,
       teamMaxRunningJobs: env.PODIUM_TEAM_MAX_RUNNING_JOBS,
       modelMemoryBytes: env.PODIUM_MODEL_MEMORY_MB * 1024 * 1024,
+      modelMemoryFactor: env.PODIUM_MODEL_MEMORY_FACTOR,
+      modelMemoryMaxBytes: (env.PODIUM_MODEL_MEMORY_MAX_MB ?? env.PODIUM_WORKER_MEMORY_MB ?? machineMemoryMiB()) * 1024 * 1024,
+      workerMemoryBytes: (env.PODIUM_WORKER_MEMORY_MB ?? machineMemoryMiB()) * 1024 * 1024,
       maxSandboxes: env.PODIUM_MAX_SANDBOXES,
       dryRunTimeoutMs: env.PODIUM_DRY_RUN_TIMEOUT_SECONDS * 1000,
       rankMemoryBytes: env.PODIUM_RANK_MEMORY_MB * 1024 * 1024,

@@ -52,7 +52,10 @@ const toJob = (row: JobRow): ClaimedJob => ({
  * THREATS.md, invariant 6). Running capacity is not known globally (local lanes, Batch), so the share is a count;
  * when every waiting team is at its share, nobody is skipped and no worker idles.
  */
-export async function claimNextJob(sql: SqlExecutor, options: { workerId: string; kinds: JobKind[]; leaseSeconds: number; teamMaxRunning?: number }): Promise<ClaimedJob | null> {
+export async function claimNextJob(
+  sql: SqlExecutor,
+  options: { workerId: string; kinds: JobKind[]; leaseSeconds: number; teamMaxRunning?: number; /** This worker's memory for model jobs: larger ones wait for a larger worker. */ memoryCapacityBytes?: number },
+): Promise<ClaimedJob | null> {
   return sql.transaction(async (tx) => {
     const [row] = await tx.query<JobRow>(
       `WITH running AS (
@@ -62,6 +65,7 @@ export async function claimNextJob(sql: SqlExecutor, options: { workerId: string
          SELECT j.id
          FROM jobs j
          WHERE j.state = 'QUEUED' AND j.run_after <= now() AND j.kind::text = ANY($2::text[])
+           AND ($5::bigint IS NULL OR j.memory_bytes IS NULL OR j.memory_bytes <= $5::bigint)
            AND NOT (
              j.kind = 'SCORE_MODEL' AND j.team_id IS NOT NULL
              AND COALESCE((SELECT models FROM running WHERE running.team_id = j.team_id), 0) >= $4
@@ -83,7 +87,7 @@ export async function claimNextJob(sql: SqlExecutor, options: { workerId: string
          lease_expires_at = now() + make_interval(secs => $3), heartbeat_at = now(), started_at = now()
        FROM next WHERE jobs.id = next.id
        RETURNING jobs.id, jobs.kind, jobs.competition_id, jobs.team_id, jobs.submission_id, jobs.dataset_version_id, jobs.attempts, jobs.max_attempts`,
-      [options.workerId, options.kinds, options.leaseSeconds, options.teamMaxRunning ?? 1],
+      [options.workerId, options.kinds, options.leaseSeconds, options.teamMaxRunning ?? 1, options.memoryCapacityBytes ?? null],
     );
     return row ? toJob(row) : null;
   });

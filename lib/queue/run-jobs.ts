@@ -22,6 +22,8 @@ export interface JobLoopOptions {
   concurrency?: number;
   /** Model jobs one team may have running while another team's job waits (PODIUM_TEAM_MAX_RUNNING_JOBS, default 1). */
   teamMaxRunning?: number;
+  /** The memory this worker has for a model job (PODIUM_WORKER_MEMORY_MB): it never claims one whose cap is larger. */
+  memoryCapacityBytes?: number;
   /** Wakes the loop as soon as this process queues a job. */
   wakeUp?: JobWakeUp;
   log?: (line: string) => void;
@@ -31,7 +33,7 @@ export interface JobLoopOptions {
 export async function runOneJob(options: JobLoopOptions & { workerId: string }): Promise<boolean> {
   const leaseSeconds = options.leaseSeconds ?? 60;
   const kinds = Object.keys(options.handlers) as JobKind[];
-  const job = await claimNextJob(options.sql, { workerId: options.workerId, kinds, leaseSeconds, teamMaxRunning: options.teamMaxRunning });
+  const job = await claimNextJob(options.sql, { workerId: options.workerId, kinds, leaseSeconds, teamMaxRunning: options.teamMaxRunning, memoryCapacityBytes: options.memoryCapacityBytes });
   if (!job) return false;
   await runClaimedJob(options, job, leaseSeconds);
   return true;

@@ -57,7 +57,14 @@ export async function modelJobStatus(prisma: PodiumPrisma, submissionId: string,
   if (!job) return null;
   // The place in the line of model runs; a CHECK_MODEL job (the checks before it) has none.
   const queue = job.state === "QUEUED" && job.kind === "SCORE_MODEL" ? await queuePositionOf(prisma, submissionId) : null;
-  return { state: jobDisplayState(job), attempts: job.attempts, maxAttempts: job.maxAttempts, progress: presentJobProgress(job.progress, options.organizer), queue };
+  const status = { state: jobDisplayState(job), attempts: job.attempts, maxAttempts: job.maxAttempts, progress: presentJobProgress(job.progress, options.organizer), queue };
+  if (!options.organizer) return status;
+  // Organizers see each run's memory: the check's dry run and the scoring run, with the cap the model's size set.
+  const runs = await prisma.job.findMany({ where: { submissionId, kind: { in: ["CHECK_MODEL", "SCORE_MODEL"] } }, orderBy: { createdAt: "asc" }, select: { kind: true, peakMemoryBytes: true, memoryBytes: true } });
+  return {
+    ...status,
+    memory: runs.map((run) => ({ run: run.kind === "CHECK_MODEL" ? "check (dry run)" : "scoring", peakBytes: run.peakMemoryBytes === null ? null : Number(run.peakMemoryBytes), capBytes: run.memoryBytes === null ? null : Number(run.memoryBytes) })),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { datasetFileKey, datasetKeys } from "../datasets/dataset-versions";
 import { ModelFault } from "../models/embed-images";
 import { failureCode } from "../models/failure-vocabulary";
 import { modelManifestSchema } from "../models/manifest";
-import { runInSandbox } from "../models/model-sandbox";
+import { runInSandbox, type SandboxRun } from "../models/model-sandbox";
 import type { EmbedAndRankResult, SandboxProgress } from "../models/sandbox-protocol";
 import { FinalJobError, type ClaimedJob } from "../queue/jobs";
 import type { JobContext } from "../queue/run-jobs";
@@ -93,11 +93,16 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
     const outputPath = join(workDir, "results.json");
     const totalImages = names.queries.length + names.gallery.length;
     // The budget set at upload from the dry run's speed (lib/models/time-budget.ts); never beyond the model timeout.
-    const budget = await prisma.job.findUnique({ where: { id: job.id }, select: { timeBudgetSeconds: true } });
+    const budget = await prisma.job.findUnique({ where: { id: job.id }, select: { timeBudgetSeconds: true, memoryBytes: true } });
     const timeoutMs = budget?.timeBudgetSeconds ? Math.min(budget.timeBudgetSeconds * 1000, settings.modelTimeoutMs) : settings.modelTimeoutMs;
+    // The memory cap set at the check from the model's size (lib/models/memory-budget.ts), else the floor.
+    const memoryLimitBytes = budget?.memoryBytes ? Number(budget.memoryBytes) : settings.modelMemoryBytes;
     let result: EmbedAndRankResult;
+    let run: SandboxRun<EmbedAndRankResult> | null = null;
+    // The organizer sees every run's peak memory, whether it scored or failed.
+    const recordPeak = () => (run?.peakBytes() ? sql.query(`UPDATE jobs SET peak_memory_bytes = $2 WHERE id = $1`, [job.id, run.peakBytes()]) : Promise.resolve([]));
     try {
-      result = await runInSandbox<EmbedAndRankResult>(
+      run = runInSandbox<EmbedAndRankResult>(
         {
           kind: "embed-and-rank",
           modelPath,
@@ -110,7 +115,7 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
           k: K,
           memoryBudgetBytes: settings.rankMemoryBytes,
         },
-        { timeoutMs, memoryLimitBytes: settings.modelMemoryBytes },
+        { timeoutMs, memoryLimitBytes },
         {
           onProgress: (progress) => {
             // One bar over all images while embedding; the ranking and writing phases are short.
@@ -119,8 +124,11 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
             else report(progress.phase, progress.done, progress.total, true);
           },
         },
-      ).result;
+      );
+      result = await run.result;
+      await recordPeak();
     } catch (error) {
+      await recordPeak().catch(() => []);
       if (!(error instanceof ModelFault)) throw error;
       // The model is at fault: retrying cannot help. It passed its checks and ran on hidden data, so the run counts
       // toward the quota — otherwise failures would be free probes of the hidden set (docs THREATS.md).

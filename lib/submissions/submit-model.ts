@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireSignedIn, type Actor } from "../auth/actor";
@@ -11,6 +13,7 @@ import { runInSandbox, type SandboxLimits } from "../models/model-sandbox";
 import { consumeRateLimit, rateLimitExhausted, throwIfRefused } from "../rate-limits/rate-limits";
 import type { DryRunResult } from "../models/sandbox-protocol";
 import { jobTimeBudgetSeconds, type TimeBudgetSettings } from "../models/time-budget";
+import { formatMemory, modelMemoryCapBytes, type MemoryBudgetSettings } from "../models/memory-budget";
 import { announceJob } from "../queue/announce-jobs";
 import type { JobWakeUp } from "../queue/wake-up";
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
@@ -26,16 +29,22 @@ import { checkSubmissionWindow, quotaRefusal, type CompetitionForSubmission, typ
 const PROTOBUF_LIMIT = 2 ** 31 - 1;
 const UPLOAD_URL_SECONDS = 3600;
 
-export type ModelOutcome =
+export type ModelOutcome = (
   | { kind: "queued"; submissionId: string; dimension: number }
   | { kind: "invalid"; submissionId: string; code: string; message: string }
-  | { kind: "quota"; submissionId: string; message: string; resetsAt: Date | null };
+  | { kind: "quota"; submissionId: string; message: string; resetsAt: Date | null }
+) & {
+  /** Peak resident memory of the dry run's process, when it ran. */
+  peakBytes?: number;
+};
 
 export interface ModelCheckSettings {
   dryRun: SandboxLimits;
   wakeUp: JobWakeUp;
   /** How the job's time budget follows from the dry run's speed; without it the job has the full model timeout. */
   timeBudget?: TimeBudgetSettings;
+  /** How the job's memory cap follows from the model's size; without it the job has the worker's floor. */
+  memory?: MemoryBudgetSettings;
 }
 
 function formatBytes(bytes: number | bigint): string {
@@ -158,11 +167,16 @@ export async function completeModelUpload(
   return { kind: "checking", submissionId };
 }
 
-/** The CHECK_MODEL job: checks a CHECKING model and queues it (or refuses it); a repeated job finds it done. */
-export async function runQueuedModelCheck(database: SubmitDatabase, store: BlobStore, submissionId: string, checks: ModelCheckSettings): Promise<ModelOutcome | null> {
-  const submission = await database.prisma.submission.findUnique({ where: { id: submissionId }, select: { status: true } });
+/**
+ * The CHECK_MODEL job: checks a CHECKING model and queues it (or refuses it), recording the dry run's peak memory on
+ * the job for organizers; a repeated job finds it done.
+ */
+export async function runQueuedModelCheck(database: SubmitDatabase, store: BlobStore, job: { id: string; submissionId: string | null }, checks: ModelCheckSettings): Promise<ModelOutcome | null> {
+  const submission = await database.prisma.submission.findUnique({ where: { id: job.submissionId! }, select: { status: true } });
   if (submission?.status !== "CHECKING") return null;
-  return checkAndQueueModel(database, store, submissionId, null, checks);
+  const outcome = await checkAndQueueModel(database, store, job.submissionId!, null, checks);
+  if (outcome.peakBytes) await database.sql.query(`UPDATE jobs SET peak_memory_bytes = $2 WHERE id = $1`, [job.id, outcome.peakBytes]);
+  return outcome;
 }
 
 /** One request with the whole model (API multipart, tests, the demo): the same checks as an upload. */
@@ -203,30 +217,55 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
   if (BigInt(head.size) > competition.modelSizeLimitBytes || head.size > PROTOBUF_LIMIT) {
     return markInvalid(database, submissionId, { code: "TOO_LARGE", message: `the model is ${formatBytes(head.size)}; the limit is ${formatBytes(competition.modelSizeLimitBytes < PROTOBUF_LIMIT ? competition.modelSizeLimitBytes : PROTOBUF_LIMIT)}`, size: head.size });
   }
-  const bytes = await store.get(submission.storageKey);
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const manifestInput = (givenManifest ?? submission.manifest ?? null) as Record<string, unknown> | null;
+  // The memory the scoring job will be given, from the model's size; beyond what any worker has it cannot run.
+  const memoryBytes = checks.memory ? modelMemoryCapBytes(head.size, checks.memory) : null;
+  if (checks.memory && memoryBytes === null) {
+    return markInvalid(database, submissionId, {
+      code: "TOO_LARGE",
+      message: `the model is ${formatBytes(head.size)} and would need about ${formatMemory(checks.memory.factor * head.size)} of memory to run (${checks.memory.factor} × its size); workers here give a model at most ${formatMemory(checks.memory.maxBytes)}`,
+      size: head.size,
+    });
+  }
+  const scratch = mkdtempSync(join(tmpdir(), "podium-model-check-"));
+  const modelPath = join(scratch, "model.onnx");
+  let sha256 = "";
   let manifest;
   let dimension: number;
   let msPerImage: number;
-  const scratch = mkdtempSync(join(tmpdir(), "podium-model-check-"));
+  let peakBytes = 0;
   try {
-    const summary = inspectModel(bytes);
+    // To a scratch file, hashed as it streams: the model is never held in memory twice.
+    const hash = createHash("sha256");
+    await pipeline(await store.stream(submission.storageKey), new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      }), createWriteStream(modelPath));
+    sha256 = hash.digest("hex");
+    const summary = inspectModel(readFileSync(modelPath));
+    const manifestInput = (givenManifest ?? submission.manifest ?? null) as Record<string, unknown> | null;
     manifest = resolveManifest(summary, manifestInput);
     // The model's own signature decides how it is fed and read, whatever a manifest says about it.
     manifest = { ...manifest, ...checkModelAgainstManifest(summary, manifest) };
-    const modelPath = join(scratch, "model.onnx");
-    writeFileSync(modelPath, bytes);
-    const dry = await runInSandbox<DryRunResult>({ kind: "dry-run", modelPath, manifest }, checks.dryRun).result;
-    dimension = dry.dimension;
-    msPerImage = dry.msPerImage;
+    const dryRunLimits = { ...checks.dryRun, memoryLimitBytes: Math.max(checks.dryRun.memoryLimitBytes, memoryBytes ?? 0) };
+    const run = runInSandbox<DryRunResult>({ kind: "dry-run", modelPath, manifest }, dryRunLimits);
+    try {
+      const dry = await run.result;
+      dimension = dry.dimension;
+      msPerImage = dry.msPerImage;
+    } finally {
+      peakBytes = run.peakBytes();
+    }
   } catch (error) {
-    if (error instanceof ModelCheckError) return markInvalid(database, submissionId, { code: error.code, message: error.message, sha256, size: bytes.length });
-    if (error instanceof ModelFault) return markInvalid(database, submissionId, { code: "DRY_RUN", message: error.message, sha256, size: bytes.length });
+    const refused = (code: string, message: string) => markInvalid(database, submissionId, { code, message, sha256: sha256 || undefined, size: head.size }).then((outcome) => ({ ...outcome, peakBytes }));
+    if (error instanceof ModelCheckError) return refused(error.code, error.message);
+    if (error instanceof ModelFault) return refused("DRY_RUN", error.message);
     throw error;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  const size = head.size;
   const versionId = submission.datasetVersionId ?? competition.activeDatasetVersionId;
   if (!versionId) throw new AppError("UNAVAILABLE", `${competition.slug} has no active dataset`);
   const jobId = randomUUID();
@@ -238,28 +277,24 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
   const outcome = await database.sql.transaction(async (tx): Promise<ModelOutcome> => {
     const refusal = await quotaRefusal(tx, competition, submission.teamId, submission.quotaDay, submission.createdAt);
     if (refusal) {
-      await tx.query(`UPDATE submissions SET status = 'CANCELLED', counts_toward_quota = false, error = $2, sha256 = $3, size_bytes = $4, finished_at = now() WHERE id = $1`, [submissionId, refusal.message, sha256, bytes.length]);
+      await tx.query(`UPDATE submissions SET status = 'CANCELLED', counts_toward_quota = false, error = $2, sha256 = $3, size_bytes = $4, finished_at = now() WHERE id = $1`, [submissionId, refusal.message, sha256, size]);
       return { kind: "quota", submissionId, ...refusal };
     }
     const moved = await tx.query(
       `UPDATE submissions SET status = 'QUEUED', counts_toward_quota = true, sha256 = $2, size_bytes = $3, manifest = $4::jsonb, dataset_version_id = $5, dry_run_ms_per_image = $6, error = NULL WHERE id = $1 AND status IN ('RECEIVED', 'CHECKING') RETURNING id`,
-      [submissionId, sha256, bytes.length, JSON.stringify(manifest), versionId, msPerImage],
+      [submissionId, sha256, size, JSON.stringify(manifest), versionId, msPerImage],
     );
     // A second check of the same entry (a job taken over after its lease ran out) finds it queued already.
     if (moved.length === 0) return { kind: "queued", submissionId, dimension };
-    await tx.query(`INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id, time_budget_seconds) VALUES ($1, 'SCORE_MODEL', 'QUEUED', $2, $3, $4, $5, $6)`, [
-      jobId,
-      competition.id,
-      submission.teamId,
-      submissionId,
-      versionId,
-      timeBudgetSeconds,
-    ]);
+    await tx.query(
+      `INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id, time_budget_seconds, memory_bytes) VALUES ($1, 'SCORE_MODEL', 'QUEUED', $2, $3, $4, $5, $6, $7)`,
+      [jobId, competition.id, submission.teamId, submissionId, versionId, timeBudgetSeconds, memoryBytes],
+    );
     return { kind: "queued", submissionId, dimension };
   });
   if (outcome.kind === "queued") {
     // The row is the truth; a lost wake-up only delays the job until the next poll (or the scheduled announcer).
     await announceJob(database.sql, checks.wakeUp, { kind: "SCORE_MODEL", jobId, submissionId, competitionId: competition.id });
   }
-  return outcome;
+  return { ...outcome, peakBytes };
 }

@@ -22,7 +22,7 @@ export function jobHandlers(database: Database, store: BlobStore, config: Settin
     },
     SCORE_MODEL: (job, context) => scoreModelSubmission(database, store, job, context, config.worker),
     // The model's checks end it INVALID or QUEUED with a SCORE_MODEL job, announced with the given wake-up.
-    CHECK_MODEL: async (job) => void (await runQueuedModelCheck(database, store, job.submissionId!, modelCheckSettings(config, wakeUp))),
+    CHECK_MODEL: async (job) => void (await runQueuedModelCheck(database, store, job, modelCheckSettings(config, wakeUp))),
     RESCORE_ENTRY: async (job) => void (await rescoreEntry({ database, store }, job.submissionId!, job.datasetVersionId!)),
     // A fault (S3, the network) throws into the job's attempts; after the last one the version is REJECTED with the
     // reason (lib/queue/jobs.ts failForGood), so an organizer's 2 GiB upload survives a transient error.

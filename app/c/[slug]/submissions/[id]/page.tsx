@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ModelJobProgress } from "@/components/model-job-progress";
+import { formatMemory } from "@/lib/models/memory-budget";
 import { Card, Notice, PageShell, secondaryButtonClass } from "@/components/ui";
 import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
@@ -99,6 +100,17 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
                 )}
               </dd>
             </div>
+            {"job" in submission && submission.job && "memory" in submission.job
+              ? submission.job.memory.map((run) => (
+                  <div key={run.run}>
+                    <dt className="text-slate-500">Peak memory, {run.run}</dt>
+                    <dd>
+                      {run.peakBytes === null ? "not measured" : formatMemory(run.peakBytes)}
+                      {run.capBytes === null ? "" : ` of ${formatMemory(run.capBytes)} allowed`}
+                    </dd>
+                  </div>
+                ))
+              : null}
           </dl>
           {["checking", "queued", "running", "received"].includes(submission.status) && "job" in submission ? (
             <ModelJobProgress slug={slug} id={submission.id} initial={submission.job as Parameters<typeof ModelJobProgress>[0]["initial"]} />

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "jobs" ADD COLUMN     "memory_bytes" BIGINT,
+ADD COLUMN     "peak_memory_bytes" BIGINT;
