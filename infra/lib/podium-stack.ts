@@ -57,7 +57,12 @@ export class PodiumStack extends Stack {
       proxy: settings.databaseProxy,
     });
     this.dispatch = new Dispatch(this, "Dispatch", { logRetention });
-    const environment = appEnvironment({ siteOrigin: settings.siteOrigin, storage: this.storage, database: this.database, dispatch: this.dispatch });
+    const environment = {
+      ...appEnvironment({ siteOrigin: settings.siteOrigin, storage: this.storage, database: this.database, dispatch: this.dispatch }),
+      // Model checks run on Fargate, scoring on the GPU workers: a model is refused at its check only when its memory
+      // cap exceeds what a GPU job has (less 1 GiB for the worker itself).
+      PODIUM_MODEL_MEMORY_MAX_MB: String(settings.workerMemoryMiB - 1024),
+    };
     const image = this.workerImage(settings);
 
     this.workers = new GpuWorkers(this, "GpuWorkers", {
