@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { requireSignedIn, type Actor } from "../auth/actor";
 import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import { AppError } from "../errors/app-error";
 import { checkModelAgainstManifest, inspectModel, ModelCheckError, resolveManifest } from "../models/check-model";
+import { ModelFormatError, readModelSkeleton } from "../models/model-skeleton";
 import { ModelFault } from "../models/embed-images";
 import { runInSandbox, type SandboxLimits } from "../models/model-sandbox";
 import { consumeRateLimit, rateLimitExhausted, throwIfRefused } from "../rate-limits/rate-limits";
@@ -208,6 +209,15 @@ async function markInvalid(database: SubmitDatabase, submissionId: string, value
   return { kind: "invalid", submissionId, code: values.code, message: values.message };
 }
 
+function modelSkeletonOrRefuse(path: string): Buffer {
+  try {
+    return readModelSkeleton(path);
+  } catch (error) {
+    if (error instanceof ModelFormatError) throw new ModelCheckError("NOT_ONNX", `the file is not an ONNX model: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Static checks and the dry run; then the quota under the team's lock, and a SCORE_MODEL job. */
 export async function checkAndQueueModel(database: SubmitDatabase, store: BlobStore, submissionId: string, givenManifest: unknown, checks: ModelCheckSettings): Promise<ModelOutcome> {
   const submission = await database.prisma.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { competition: true } });
@@ -243,7 +253,8 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
         },
       }), createWriteStream(modelPath));
     sha256 = hash.digest("hex");
-    const summary = inspectModel(readFileSync(modelPath));
+    // The graph without the weights: a 2 GB model's checks hold a few megabytes (lib/models/model-skeleton.ts).
+    const summary = inspectModel(modelSkeletonOrRefuse(modelPath));
     const manifestInput = (givenManifest ?? submission.manifest ?? null) as Record<string, unknown> | null;
     manifest = resolveManifest(summary, manifestInput);
     // The model's own signature decides how it is fed and read, whatever a manifest says about it.
