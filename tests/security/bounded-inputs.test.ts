@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -131,6 +132,28 @@ describe("bounded inputs", () => {
     expect((await response.json()).error.message).toBe("the file is larger than the 64 MiB accepted here");
     // The server stopped reading near the limit: the client never had to produce the 256 MiB.
     expect(sent).toBeLessThan(160 * 1024 * 1024);
+  });
+
+  it("refuses a 1.2 GB zip sent as a results file from its Content-Length, before reading it", async () => {
+    // The client declares the whole body and sends its first megabyte: the answer must come without the rest.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(new URL("/api/v1/competitions/bounds/submissions", server.url), {
+        method: "POST",
+        headers: { authorization: `Bearer ${participantToken}`, "content-type": "application/zip", "content-length": String(1_200_000_000) },
+      });
+      request.on("response", (response) => {
+        let body = "";
+        response.on("data", (chunk) => (body += chunk));
+        response.on("end", () => {
+          resolve({ status: response.statusCode ?? 0, body });
+          request.destroy();
+        });
+      });
+      request.on("error", (error) => (error.message.includes("socket hang up") ? undefined : reject(error)));
+      request.write(Buffer.concat([Buffer.from("PK\x03\x04"), Buffer.alloc(1024 * 1024)]));
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.message).toBe("the body is 1144.4 MiB; at most 64 MiB is accepted here");
   });
 
   it("answers 503 with Retry-After while the database is unreachable, and recovers", async () => {
