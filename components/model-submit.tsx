@@ -95,7 +95,7 @@ export function ModelSubmit({ slug }: { slug: string }) {
           className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs focus:border-podium-500 focus:outline-none focus:ring-2 focus:ring-podium-200"
         />
       </label>
-      <DropZone prompt="Drop an ONNX model (.onnx) here or" button="Choose a model" accept=".onnx" testId="model-file" disabled={progress !== null} onFile={(file) => void submit(file)} />
+      <DropZone prompt="Drop an ONNX model (.onnx, or a .zip/.tar of it with its external data files) here or" button="Choose a model" accept=".onnx,.zip,.tar" testId="model-file" disabled={progress !== null} onFile={(file) => void submit(file)} />
       {progress !== null ? <ProgressBar label={phase} fraction={progress} testId="model-upload-progress" /> : null}
       {outcome ? (
         <div data-testid="model-outcome">

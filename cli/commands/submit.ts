@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { z } from "zod";
 import { AppError } from "../../lib/errors/app-error";
 import { ApiClient, apiError } from "../api-client";
 import { parseCommandArgs } from "../args";
 import { uploadInParts } from "../multipart-upload";
+import { packModelWithData } from "../pack-model";
 import { createProgressBar } from "../progress";
 import type { CliIO } from "../podium";
 import { describeQuota, type TeamView } from "./team";
 
 export const usage = `Usage: podium submit --competition S FILE [--wait]
-       podium submit --competition S MODEL.onnx [--manifest M.json] [--wait]
+       podium submit --competition S MODEL.onnx [--data FILE …] [--manifest M.json] [--wait]
 
 Submits a results file (any of the three formats) to your team's entries and prints its public score, or the
 validation errors (exit 1). Results files are scored at once; --wait also waits for an entry the server queued.
@@ -20,6 +21,8 @@ An .onnx model is uploaded straight to storage in parts (resumed if you run the 
 (ONNX format, opset, standard operators, input/output against the manifest, a dry run) and queued for the worker.
 The manifest (JSON: input, output, size, layout, channelOrder, scale, mean, std, resize, similarity, batchSize) may
 also live in the model's metadata_props under "podium.manifest". --wait shows the worker's progress until the score.
+A model exported with external data (over 2 GiB) goes with its data files: --data FILE for each (they are packed
+with the model into one .tar); a .zip or .tar of the model and its data files may also be given as MODEL.
 
 Before uploading, it prints how many entries your team has left today, and stops there when none is left.`;
 
@@ -94,7 +97,7 @@ function formatDuration(seconds: number): string {
   return seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
 }
 
-async function submitModel(client: ApiClient, slug: string, path: string, manifestPath: string | undefined, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
+async function submitModel(client: ApiClient, slug: string, given: string, dataPaths: string[], manifestPath: string | undefined, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
   let manifest: Record<string, unknown> | undefined;
   if (manifestPath) {
     if (!existsSync(manifestPath)) throw new AppError("BAD_REQUEST", `manifest ${manifestPath} does not exist`);
@@ -104,6 +107,12 @@ async function submitModel(client: ApiClient, slug: string, path: string, manife
       throw new AppError("BAD_REQUEST", `manifest ${manifestPath} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  let path = given;
+  let fileName = basename(given);
+  if (dataPaths.length > 0) {
+    io.stderr(`packing ${basename(given)} with ${dataPaths.length} data file(s)…`);
+    ({ path, fileName } = await packModelWithData(given, dataPaths));
+  }
   const base = `/api/v1/competitions/${encodeURIComponent(slug)}/models`;
   const { upload, parts, done } = await uploadInParts(client, {
     path,
@@ -111,7 +120,7 @@ async function submitModel(client: ApiClient, slug: string, path: string, manife
     partsPath: (id) => `${base}/${id}/parts`,
     io,
     start: async () => {
-      const started = await client.request<{ submissionId: string; uploadId: string; partSize: number }>("POST", base, { fileName: basename(path), size: statSync(path).size, manifest }, { "x-podium-client": "cli" });
+      const started = await client.request<{ submissionId: string; uploadId: string; partSize: number }>("POST", base, { fileName, size: statSync(path).size, manifest }, { "x-podium-client": "cli" });
       return { id: started.submissionId, uploadId: started.uploadId, partSize: started.partSize };
     },
     describeResume: (state, partsSent) => `resuming the upload of model ${state.id} (${partsSent} parts already sent)`,
@@ -119,6 +128,8 @@ async function submitModel(client: ApiClient, slug: string, path: string, manife
   io.stderr("checking the model (format, operators, input/output, a dry run)…");
   const response = await client.raw("POST", `${base}/${upload.id}/complete`, JSON.stringify({ uploadId: upload.uploadId, parts, manifest }), { "content-type": "application/json" });
   done();
+  // The packed .tar was kept only so that an interrupted upload could resume.
+  if (path !== given) rmSync(path, { force: true });
   const body = (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null;
   if (response.status !== 202 || !body?.submission) return { status: response.status, body };
   // The checks run as a job on a worker; wait for their verdict so a refused model still ends this command with it.
@@ -172,15 +183,23 @@ async function postResultsFile(client: ApiClient, base: string, path: string, io
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs(
     argv,
-    { competition: { type: "string" }, wait: { type: "boolean" }, manifest: { type: "string" } },
-    z.object({ competition: z.string({ message: "is required" }).min(1), wait: z.boolean().optional(), manifest: z.string().optional(), positionals: z.array(z.string()).length(1, "give exactly one results FILE or MODEL.onnx") }),
+    { competition: { type: "string" }, wait: { type: "boolean" }, manifest: { type: "string" }, data: { type: "string", multiple: true } },
+    z.object({
+      competition: z.string({ message: "is required" }).min(1),
+      wait: z.boolean().optional(),
+      manifest: z.string().optional(),
+      data: z.array(z.string()).optional(),
+      positionals: z.array(z.string()).length(1, "give exactly one results FILE or MODEL.onnx"),
+    }),
     usage,
   );
   const path = args.positionals[0]!;
   if (!existsSync(path)) throw new AppError("BAD_REQUEST", `${path} does not exist`);
   const client = ApiClient.fromConfig();
-  const isModel = path.toLowerCase().endsWith(".onnx");
+  // Results files are JSON; an .onnx, or a .zip/.tar of one with its data files, is a model.
+  const isModel = /\.(onnx|zip|tar)$/i.test(path);
   if (args.manifest && !isModel) throw new AppError("BAD_REQUEST", "--manifest goes with an .onnx model");
+  if (args.data?.length && !path.toLowerCase().endsWith(".onnx")) throw new AppError("BAD_REQUEST", "--data goes with an .onnx model: its external data files");
   const base = `/api/v1/competitions/${encodeURIComponent(args.competition)}/submissions`;
   // Before anything is uploaded (a model can be gigabytes): where the team stands, and a refusal when no entry is left.
   const [{ quota }, competition] = await Promise.all([
@@ -193,7 +212,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let status: number;
   let body: { submission?: SubmissionView; error?: { message: string } } | null;
   if (isModel) {
-    ({ status, body } = await submitModel(client, args.competition, path, args.manifest, io));
+    ({ status, body } = await submitModel(client, args.competition, path, args.data ?? [], args.manifest, io));
   } else {
     ({ status, body } = await postResultsFile(client, base, path, io));
   }

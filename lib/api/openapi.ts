@@ -167,9 +167,9 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/competitions/{slug}/models": {
         post: {
-          summary: "Start uploading an ONNX model; parts then go straight to storage",
+          summary: "Start uploading an ONNX model (an .onnx, or a .zip/.tar of one with its external data files); parts then go straight to storage",
           parameters: [slug],
-          requestBody: { content: json({ type: "object", properties: { fileName: { type: "string" }, size: { type: "integer" }, manifest: { $ref: "#/components/schemas/ModelManifest" } }, required: ["fileName", "size"] }) },
+          requestBody: { content: json({ type: "object", properties: { fileName: { type: "string", description: "ends in .onnx, .zip or .tar" }, size: { type: "integer" }, manifest: { $ref: "#/components/schemas/ModelManifest" } }, required: ["fileName", "size"] }) },
           responses: responses({ 201: { description: "upload started", content: json({ type: "object", properties: { submissionId: { type: "string" }, uploadId: { type: "string" }, partSize: { type: "integer" }, partCount: { type: "integer" } } }) } }, 400, 401, 403),
         },
       },
@@ -178,10 +178,10 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/competitions/{slug}/models/{id}/complete": {
         post: {
-          summary: "Finish a model upload: static checks and a dry run, then queued for the worker (no quota used when refused)",
+          summary: "Finish a model upload: its checks (static checks and a dry run) are queued as a job; the entry is \"checking\" until they queue it for scoring or refuse it (no quota used) — poll the submission",
           parameters: [slug, id],
           requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, parts: { type: "array", items: { type: "object", properties: { partNumber: { type: "integer" }, etag: { type: "string" } } } }, manifest: { $ref: "#/components/schemas/ModelManifest" } } }) },
-          responses: responses({ 202: { description: "queued", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) } }, 400, 401, 403, 404, 409, 422, 429),
+          responses: responses({ 202: { description: "checking", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) } }, 400, 401, 403, 404, 409),
         },
       },
       "/api/v1/competitions/{slug}/leaderboard": {

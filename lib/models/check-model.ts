@@ -13,7 +13,7 @@ const STANDARD_DOMAINS = new Set(["", "ai.onnx", "ai.onnx.ml"]);
 
 export class ModelCheckError extends Error {
   constructor(
-    readonly code: "NOT_ONNX" | "OPSET" | "CUSTOM_OPERATOR" | "EXTERNAL_DATA" | "INPUT" | "OUTPUT" | "MANIFEST" | "DRY_RUN" | "TOO_LARGE",
+    readonly code: "NOT_ONNX" | "OPSET" | "CUSTOM_OPERATOR" | "EXTERNAL_DATA" | "ARCHIVE" | "INPUT" | "OUTPUT" | "MANIFEST" | "DRY_RUN" | "TOO_LARGE",
     message: string,
   ) {
     super(message);
@@ -30,6 +30,16 @@ export interface ModelSummary {
   outputs: { name: string; elementType: string; dims: (number | string)[] }[];
   /** Manifest fields found in the model's metadata_props (key "podium.manifest", JSON). */
   metadataManifest: Record<string, unknown> | null;
+  /** Tensors whose data is in an external file (checked against the upload's files by model-files.ts). */
+  externalData: ExternalDataReference[];
+}
+
+export interface ExternalDataReference {
+  tensor: string;
+  location: string;
+  offset: number;
+  /** Bytes; null: to the end of the file. */
+  length: number | null;
 }
 
 const ELEMENT_NAMES: Record<number, string> = { 1: "float32", 2: "uint8", 3: "int8", 6: "int32", 7: "int64", 10: "float16", 11: "float64", 16: "bfloat16" };
@@ -79,7 +89,7 @@ function* allTensors(graph: Onnx.IGraphProto): Generator<Onnx.ITensorProto> {
   }
 }
 
-/** Structure checks that need no manifest: ONNX protobuf, opset, standard operators only, no external data. */
+/** Structure checks that need no manifest: ONNX protobuf, opset, standard operators only; external data is listed. */
 export function inspectModel(bytes: Uint8Array): ModelSummary {
   const model = decodeModel(bytes);
   const graph = model.graph!;
@@ -99,10 +109,19 @@ export function inspectModel(bytes: Uint8Array): ModelSummary {
     }
     operators[item.opType ?? "?"] = (operators[item.opType ?? "?"] ?? 0) + 1;
   }
+  const externalData: ExternalDataReference[] = [];
   for (const tensor of allTensors(graph)) {
     if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (tensor.externalData?.length ?? 0) > 0) {
-      const location = tensor.externalData?.find((entry) => entry.key === "location")?.value;
-      throw new ModelCheckError("EXTERNAL_DATA", `tensor "${tensor.name ?? ""}" keeps its data in an external file${location ? ` (${location})` : ""}: upload one self-contained .onnx file`);
+      const entry = (key: string) => tensor.externalData?.find((item) => item.key === key)?.value ?? null;
+      const location = entry("location");
+      const number = (key: string) => {
+        const value = entry(key);
+        if (value === null) return null;
+        if (!/^\d+$/.test(value)) throw new ModelCheckError("EXTERNAL_DATA", `tensor "${tensor.name ?? ""}" has an external data ${key} "${value}" that is not a whole number`);
+        return Number(value);
+      };
+      if (!location) throw new ModelCheckError("EXTERNAL_DATA", `tensor "${tensor.name ?? ""}" keeps its data in an external file but names no location`);
+      externalData.push({ tensor: tensor.name ?? "", location, offset: number("offset") ?? 0, length: number("length") });
     }
   }
   const initializerNames = new Set((graph.initializer ?? []).map((tensor) => tensor.name));
@@ -124,6 +143,7 @@ export function inspectModel(bytes: Uint8Array): ModelSummary {
     inputs: (graph.input ?? []).filter((value) => !initializerNames.has(value.name)).map(describeValue),
     outputs: (graph.output ?? []).map(describeValue),
     metadataManifest,
+    externalData,
   };
 }
 

@@ -7,6 +7,7 @@ import { ModelFault } from "../models/embed-images";
 import { failureCode } from "../models/failure-vocabulary";
 import { modelManifestSchema } from "../models/manifest";
 import { runInSandbox, type SandboxRun } from "../models/model-sandbox";
+import { fetchModelFiles, modelUploadKindOf } from "../models/model-files";
 import type { EmbedAndRankResult, SandboxProgress } from "../models/sandbox-protocol";
 import { FinalJobError, type ClaimedJob } from "../queue/jobs";
 import type { JobContext } from "../queue/run-jobs";
@@ -87,8 +88,8 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
   mkdirSync(workDir, { recursive: true });
   try {
     report("fetching model", 0, 1, true);
-    const modelPath = join(workDir, "model.onnx");
-    await pipeline(await store.stream(submission.storageKey), createWriteStream(modelPath));
+    // The .onnx, or the archive of the .onnx and its data files unpacked (checked when it was uploaded).
+    const { modelPath } = await fetchModelFiles(store, submission.storageKey, modelUploadKindOf(submission.storageKey) ?? "onnx", join(workDir, "model"), Number(submission.competition.modelSizeLimitBytes));
     const manifest = modelManifestSchema.parse(submission.manifest);
     const outputPath = join(workDir, "results.json");
     const totalImages = names.queries.length + names.gallery.length;

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireSignedIn, type Actor } from "../auth/actor";
@@ -9,6 +7,7 @@ import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import { AppError } from "../errors/app-error";
 import { checkModelAgainstManifest, inspectModel, ModelCheckError, resolveManifest } from "../models/check-model";
 import { ModelFormatError, readModelSkeleton } from "../models/model-skeleton";
+import { checkExternalData, fetchModelFiles, modelUploadKindOf, PROTOBUF_LIMIT, type ModelUploadKind } from "../models/model-files";
 import { ModelFault } from "../models/embed-images";
 import { runInSandbox, type SandboxLimits } from "../models/model-sandbox";
 import { consumeRateLimit, rateLimitExhausted, throwIfRefused } from "../rate-limits/rate-limits";
@@ -26,8 +25,6 @@ import { checkSubmissionWindow, quotaRefusal, type CompetitionForSubmission, typ
 // Model entries: the .onnx file goes straight to storage (presigned multipart, resumable), then static checks and a
 // dry run decide — before any quota is used — whether it is queued for the worker. Every failure names the problem.
 
-/** ONNX files are protobuf messages, which cannot exceed 2 GiB; larger models need external data, which we refuse. */
-const PROTOBUF_LIMIT = 2 ** 31 - 1;
 const UPLOAD_URL_SECONDS = 3600;
 
 export type ModelOutcome = (
@@ -55,8 +52,9 @@ function formatBytes(bytes: number | bigint): string {
   return `${value} bytes`;
 }
 
-function modelKey(competitionId: string, teamId: string, submissionId: string): string {
-  return `submissions/${competitionId}/${teamId}/${submissionId}.onnx`;
+/** Where the upload is stored: its kind is the key's extension (.onnx, or a .zip/.tar with the data files). */
+function modelKey(competitionId: string, teamId: string, submissionId: string, kind: ModelUploadKind): string {
+  return `submissions/${competitionId}/${teamId}/${submissionId}.${kind}`;
 }
 
 async function teamForModel(database: SubmitDatabase, actor: Actor, slug: string, now: Date) {
@@ -68,10 +66,12 @@ async function teamForModel(database: SubmitDatabase, actor: Actor, slug: string
   return { competition, team };
 }
 
-function checkSize(size: number, limit: bigint): void {
+function checkSize(size: number, limit: bigint, kind: ModelUploadKind): void {
   if (!Number.isSafeInteger(size) || size <= 0) throw new AppError("BAD_REQUEST", "the model size must be a positive number of bytes");
-  if (BigInt(size) > limit) throw new AppError("BAD_REQUEST", `the model is ${formatBytes(size)}; this competition accepts models up to ${formatBytes(limit)}`);
-  if (size > PROTOBUF_LIMIT) throw new AppError("BAD_REQUEST", `the model is ${formatBytes(size)}; a single .onnx file cannot exceed 2 GiB (protobuf's limit)`);
+  if (BigInt(size) > limit) throw new AppError("BAD_REQUEST", `the model is ${formatBytes(size)}; this competition accepts models up to ${formatBytes(limit)} (its data files included)`);
+  if (kind === "onnx" && size > PROTOBUF_LIMIT) {
+    throw new AppError("BAD_REQUEST", `the model is ${formatBytes(size)}; a single .onnx file cannot exceed 2 GiB (protobuf's limit): export it with external data and send the .onnx with its data files (a .zip or .tar, or podium submit MODEL.onnx --data FILE)`);
+  }
 }
 
 async function insertReceivedModel(database: SubmitDatabase, values: { id: string; competition: CompetitionForSubmission; teamId: string; userId: string | null; channel: SubmissionChannel; fileName: string | null; size: number; manifest: unknown; now: Date }) {
@@ -86,7 +86,7 @@ async function insertReceivedModel(database: SubmitDatabase, values: { id: strin
       values.competition.activeDatasetVersionId,
       values.channel,
       values.fileName,
-      modelKey(values.competition.id, values.teamId, values.id),
+      modelKey(values.competition.id, values.teamId, values.id, modelUploadKindOf(values.fileName ?? "") ?? "onnx"),
       values.size,
       quotaDayOf(values.now, values.competition.timeZone),
       values.now,
@@ -95,22 +95,24 @@ async function insertReceivedModel(database: SubmitDatabase, values: { id: strin
   );
 }
 
-function checkFileName(fileName: string): void {
-  if (!fileName.toLowerCase().endsWith(".onnx")) throw new AppError("BAD_REQUEST", `${fileName} is not an .onnx file`);
+function checkFileName(fileName: string): ModelUploadKind {
+  const kind = modelUploadKindOf(fileName);
+  if (!kind) throw new AppError("BAD_REQUEST", `${fileName} is not an .onnx file, nor a .zip or .tar of an .onnx with its external data files`);
+  return kind;
 }
 
 /** Starts a browser or CLI upload: a RECEIVED entry (not counted) and a multipart upload of its .onnx file. */
 export async function startModelUpload(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, input: { fileName: string; size: number; manifest?: unknown; channel: SubmissionChannel }) {
   const now = new Date();
   const { competition, team } = await teamForModel(database, actor, slug, now);
-  checkFileName(input.fileName);
-  checkSize(input.size, competition.modelSizeLimitBytes);
+  const kind = checkFileName(input.fileName);
+  checkSize(input.size, competition.modelSizeLimitBytes, kind);
   // Each start reserves storage for a multipart upload of up to the model size limit: a flood of starts is refused.
   throwIfRefused(await rateLimitExhausted(database.prisma, "failedSubmissionsPerTeam", team.id));
   throwIfRefused(await consumeRateLimit(database.prisma, "modelUploadsPerTeam", team.id));
   const id = randomUUID();
   await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.size, manifest: input.manifest, now });
-  const uploadId = await store.createMultipartUpload(modelKey(competition.id, team.id, id), { contentType: "application/octet-stream" });
+  const uploadId = await store.createMultipartUpload(modelKey(competition.id, team.id, id, kind), { contentType: "application/octet-stream" });
   const partSize = partSizeFor(input.size);
   return { submissionId: id, uploadId, partSize, partCount: Math.ceil(input.size / partSize) };
 }
@@ -191,11 +193,11 @@ export async function submitModelBytes(
 ): Promise<ModelOutcome> {
   const now = new Date();
   const { competition, team } = await teamForModel(database, actor, slug, now);
-  checkFileName(input.fileName);
-  checkSize(input.bytes.length, competition.modelSizeLimitBytes);
+  const kind = checkFileName(input.fileName);
+  checkSize(input.bytes.length, competition.modelSizeLimitBytes, kind);
   const id = randomUUID();
   await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.bytes.length, manifest: input.manifest, now });
-  await store.put(modelKey(competition.id, team.id, id), input.bytes, { contentType: "application/octet-stream" });
+  await store.put(modelKey(competition.id, team.id, id, kind), input.bytes, { contentType: "application/octet-stream" });
   return checkAndQueueModel(database, store, id, input.manifest, checks);
 }
 
@@ -207,6 +209,12 @@ async function markInvalid(database: SubmitDatabase, submissionId: string, value
     [submissionId, values.message, JSON.stringify([{ code: values.code, message: values.message, count: 1, examples: [] }]), values.sha256 ?? null, values.size ?? null],
   );
   return { kind: "invalid", submissionId, code: values.code, message: values.message };
+}
+
+async function sha256Of(stream: NodeJS.ReadableStream): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest("hex");
 }
 
 function modelSkeletonOrRefuse(path: string): Buffer {
@@ -224,9 +232,9 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
   const competition = submission.competition;
   const head = await store.head(submission.storageKey);
   if (!head) return markInvalid(database, submissionId, { code: "NOT_ONNX", message: "the upload is missing: no bytes were stored for this model" });
-  if (BigInt(head.size) > competition.modelSizeLimitBytes || head.size > PROTOBUF_LIMIT) {
-    return markInvalid(database, submissionId, { code: "TOO_LARGE", message: `the model is ${formatBytes(head.size)}; the limit is ${formatBytes(competition.modelSizeLimitBytes < PROTOBUF_LIMIT ? competition.modelSizeLimitBytes : PROTOBUF_LIMIT)}`, size: head.size });
-  }
+  const kind = modelUploadKindOf(submission.storageKey) ?? "onnx";
+  const sizeLimit = kind === "onnx" && competition.modelSizeLimitBytes > BigInt(PROTOBUF_LIMIT) ? BigInt(PROTOBUF_LIMIT) : competition.modelSizeLimitBytes;
+  if (BigInt(head.size) > sizeLimit) return markInvalid(database, submissionId, { code: "TOO_LARGE", message: `the model is ${formatBytes(head.size)}; the limit is ${formatBytes(sizeLimit)}`, size: head.size });
   // The memory the scoring job will be given, from the model's size; beyond what any worker has it cannot run.
   const memoryBytes = checks.memory ? modelMemoryCapBytes(head.size, checks.memory) : null;
   if (checks.memory && memoryBytes === null) {
@@ -237,24 +245,18 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
     });
   }
   const scratch = mkdtempSync(join(tmpdir(), "podium-model-check-"));
-  const modelPath = join(scratch, "model.onnx");
   let sha256 = "";
   let manifest;
   let dimension: number;
   let msPerImage: number;
   let peakBytes = 0;
   try {
-    // To a scratch file, hashed as it streams: the model is never held in memory twice.
-    const hash = createHash("sha256");
-    await pipeline(await store.stream(submission.storageKey), new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      }), createWriteStream(modelPath));
-    sha256 = hash.digest("hex");
+    // The stored bytes' hash (one streamed read), then its files — an archive unpacked — in the checker's scratch folder.
+    sha256 = await sha256Of(await store.stream(submission.storageKey));
+    const { modelPath, files } = await fetchModelFiles(store, submission.storageKey, kind, join(scratch, "model"), Number(competition.modelSizeLimitBytes));
     // The graph without the weights: a 2 GB model's checks hold a few megabytes (lib/models/model-skeleton.ts).
     const summary = inspectModel(modelSkeletonOrRefuse(modelPath));
+    checkExternalData(summary.externalData, files, kind);
     const manifestInput = (givenManifest ?? submission.manifest ?? null) as Record<string, unknown> | null;
     manifest = resolveManifest(summary, manifestInput);
     // The model's own signature decides how it is fed and read, whatever a manifest says about it.

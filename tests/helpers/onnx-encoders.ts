@@ -75,6 +75,37 @@ export function exportedFormEncoder(form: ExportedForm): { model: Uint8Array; ma
   }
 }
 
+/**
+ * The mean-colour encoder × a per-channel scale of 2 whose weights live in an external data file, as
+ * `torch.onnx.export(…, external_data=True)` or onnx's `save_model(…, save_as_external_data=True)` write them
+ * (cosine ranking ignores the scale, so it scores like the mean-colour encoder). `padding` bytes before the weights
+ * make the data file larger, as real ones are.
+ */
+export function externalDataEncoder(options: { location?: string; offset?: number; padding?: number } = {}): { model: Uint8Array; data: Buffer } {
+  const offset = options.offset ?? options.padding ?? 0;
+  const weights = Buffer.from(new Float32Array([2, 2, 2]).buffer);
+  const data = Buffer.concat([Buffer.alloc(options.padding ?? 0), weights]);
+  const model = buildModel({
+    nodes: [node("GlobalAveragePool", ["image"], ["pooled"]), node("Flatten", ["pooled"], ["flat"], { axis: attr.int(1) }), node("Mul", ["flat", "scale"], ["embedding"])],
+    inputs: [imageInput()],
+    outputs: [valueInfo("embedding", "float", ["N", 3])],
+    initializers: [
+      {
+        name: "scale",
+        dims: [3],
+        dataType: 1,
+        dataLocation: 1,
+        externalData: [
+          { key: "location", value: options.location ?? "model.onnx.data" },
+          { key: "offset", value: String(offset) },
+          { key: "length", value: "12" },
+        ],
+      },
+    ],
+  });
+  return { model, data };
+}
+
 /** The mean-colour encoder followed by `rounds` 256×256 MatMul+Tanh layers: slow enough to be caught mid-job. */
 export function slowEncoder(rounds: number): Uint8Array {
   const lift = Array.from({ length: 3 * 256 }, (_, i) => Math.sin(i + 1));

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkModelAgainstManifest, inspectModel, ModelCheckError, resolveManifest } from "../../lib/models/check-model";
 import { ModelFault } from "../../lib/models/embed-images";
 import { runInSandbox } from "../../lib/models/model-sandbox";
+import { checkExternalData } from "../../lib/models/model-files";
 import type { DryRunResult } from "../../lib/models/sandbox-protocol";
 import { buildModel, node, valueInfo } from "../../lib/models/onnx-graph";
 import { customOperatorEncoder, endlessLoopEncoder, meanColourEncoder, meanColourManifest, memoryHogEncoder, nanEncoder, nanOnBrightEncoder } from "../helpers/onnx-encoders";
@@ -64,14 +65,22 @@ describe("static checks of an uploaded model", () => {
     expectCheckError(() => staticCheck(meanColourEncoder({ opset: 99 })), "OPSET", /opset 99/);
   });
 
-  it("rejects tensors kept in external data files", () => {
+  it("accepts external data only inside the upload, within the files it names", () => {
     const bytes = buildModel({
       nodes: [node("GlobalAveragePool", ["image"], ["pooled"]), node("Flatten", ["pooled"], ["flat"]), node("Mul", ["flat", "w"], ["embedding"])],
       inputs: [valueInfo("image", "float", ["N", 3, 16, 16])],
       outputs: [valueInfo("embedding", "float", ["N", 3])],
       initializers: [{ name: "w", dims: [3], dataType: 1, dataLocation: 1, externalData: [{ key: "location", value: "../../etc/weights.bin" }] }],
     });
-    expectCheckError(() => staticCheck(bytes), "EXTERNAL_DATA", /tensor "w" keeps its data in an external file \(\.\.\/\.\.\/etc\/weights\.bin\)/);
+    const references = staticCheck(bytes).summary.externalData;
+    expect(references).toEqual([{ tensor: "w", location: "../../etc/weights.bin", offset: 0, length: null }]);
+    // Sent as one .onnx: told how to send its data; inside an archive: a location outside the upload is refused.
+    expectCheckError(() => checkExternalData(references, new Map([["model.onnx", bytes.length]]), "onnx"), "EXTERNAL_DATA", /keeps tensor data in external files \(\.\.\/\.\.\/etc\/weights\.bin\): send the \.onnx together with them/);
+    expectCheckError(() => checkExternalData(references, new Map([["model.onnx", bytes.length]]), "tar"), "EXTERNAL_DATA", /tensor "w" refers to "\.\.\/\.\.\/etc\/weights\.bin": only plain relative locations inside the upload are allowed/);
+    const inside = [{ tensor: "w", location: "weights.bin", offset: 8, length: 12 }];
+    expectCheckError(() => checkExternalData(inside, new Map([["weights.bin", 16]]), "zip"), "EXTERNAL_DATA", /tensor "w" refers to "weights\.bin" at bytes 8–20, beyond the file's 16 bytes/);
+    expectCheckError(() => checkExternalData(inside, new Map([["model.onnx", 10]]), "zip"), "EXTERNAL_DATA", /which is not in the upload \(it holds model\.onnx\)/);
+    expect(() => checkExternalData(inside, new Map([["weights.bin", 20]]), "zip")).not.toThrow();
   });
 
   it("rejects a manifest whose input or output the model does not have, or whose shape disagrees", () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +10,7 @@ import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { createContest } from "../helpers/contest";
 import { startNextServer, type RunningServer } from "../helpers/next-server";
-import { colourDataset, expectedScore, exportedFormEncoder, meanColourEncoder, meanColourManifest, slowEncoder, type ExportedForm } from "../helpers/onnx-encoders";
+import { colourDataset, expectedScore, exportedFormEncoder, externalDataEncoder, meanColourEncoder, meanColourManifest, slowEncoder, type ExportedForm } from "../helpers/onnx-encoders";
 import { runPodium } from "../helpers/run-cli";
 import { createPostgresDatabase } from "../helpers/services";
 
@@ -114,6 +114,23 @@ describe("model entries over HTTP", () => {
     const status = runPodium(["status", "--competition", "encoders", id], env());
     expect(status.status).toBe(0);
     expect(status.stdout).toContain(`submission ${id}: scored`);
+  });
+
+  it("scores a model exported with external data, sent with `podium submit MODEL.onnx --data FILE --wait`", async () => {
+    const { model, data } = externalDataEncoder({ location: "tower.onnx.data", padding: 1024 });
+    const dir = join(work, "external");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "tower.onnx"), model);
+    writeFileSync(join(dir, "tower.onnx.data"), data);
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(meanColourManifest));
+    const run = runPodium(["submit", "--competition", "encoders", join(dir, "tower.onnx"), "--data", join(dir, "tower.onnx.data"), "--manifest", join(dir, "manifest.json"), "--wait"], env());
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    expect(run.stderr).toMatch(/packing tower\.onnx with 1 data file\(s\)/);
+    expect(run.stderr).toMatch(/uploading podium-model-[0-9a-f]+\.tar 100%/);
+    expect(Number(/public\s+([\d.]+)/.exec(run.stdout)?.[1])).toBeCloseTo(expectedScore(RANKS), 2);
+    // The entry keeps the name the team knows: the model's, as a .tar.
+    const id = /submission (\S+): scored/.exec(run.stdout)![1]!;
+    expect((await database.prisma.submission.findUniqueOrThrow({ where: { id } })).fileName).toBe("tower.tar");
   });
 
   it("refuses a model with a wrong input name before queueing, exit 1 with the reason", async () => {

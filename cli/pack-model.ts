@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, existsSync, renameSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { pipeline } from "node:stream/promises";
+import tarStream from "tar-stream";
+import { AppError } from "../lib/errors/app-error";
+
+/**
+ * Packs MODEL.onnx and its external data files into one .tar, the form the server accepts them in. Each data file is
+ * named as the model refers to it: its path relative to the model's folder (a file elsewhere keeps its own name).
+ * The .tar is written once per set of files (name from their paths, sizes and times) in the temporary folder, so
+ * running the same command again resumes the same upload.
+ */
+export async function packModelWithData(modelPath: string, dataPaths: string[]): Promise<{ path: string; fileName: string }> {
+  const model = resolve(modelPath);
+  const entries: { name: string; path: string; size: number; mtime: Date }[] = [];
+  for (const path of [model, ...dataPaths.map((item) => resolve(item))]) {
+    if (!existsSync(path)) throw new AppError("BAD_REQUEST", `${path} does not exist`);
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new AppError("BAD_REQUEST", `${path} is not a file`);
+    const inside = relative(dirname(model), path);
+    const name = path === model ? basename(model) : inside.startsWith("..") || inside.includes(`..${sep}`) ? basename(path) : inside.split(sep).join("/");
+    if (entries.some((entry) => entry.name === name)) throw new AppError("BAD_REQUEST", `two files would be sent as "${name}"`);
+    entries.push({ name, path, size: stat.size, mtime: stat.mtime });
+  }
+  const identity = createHash("sha256").update(JSON.stringify(entries.map((entry) => [entry.path, entry.size, entry.mtime.getTime()]))).digest("hex").slice(0, 16);
+  const target = join(tmpdir(), `podium-model-${identity}.tar`);
+  const fileName = `${basename(model).replace(/\.onnx$/i, "")}.tar`;
+  if (existsSync(target)) return { path: target, fileName };
+  const pack = tarStream.pack();
+  const writing = pipeline(pack, createWriteStream(`${target}.partial`));
+  for (const entry of entries) {
+    await new Promise<void>((done, fail) => {
+      const sink = pack.entry({ name: entry.name, size: entry.size, mtime: entry.mtime, mode: 0o644 }, (error) => (error ? fail(error) : done()));
+      pipeline(createReadStream(entry.path), sink).catch(fail);
+    });
+  }
+  pack.finalize();
+  await writing;
+  renameSync(`${target}.partial`, target);
+  return { path: target, fileName };
+}
