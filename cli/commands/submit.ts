@@ -224,5 +224,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let submission = body!.submission!;
   if (args.wait) submission = await waitForSubmission(client, `${base}/${submission.id}`, submission, io);
   io.stdout(describeSubmission(submission));
-  return submission.status === "scored" || submission.status === "queued" ? 0 : 1;
+  // Accepted: scored, or waiting for (or already running on) a worker.
+  return ["scored", "queued", "running"].includes(submission.status) ? 0 : 1;
 }

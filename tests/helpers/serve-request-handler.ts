@@ -33,7 +33,11 @@ export async function serveRequestHandler(handler: (request: Request) => Promise
 }
 
 /** A folder blob store in a temporary folder, its signed URLs served by the real route handler on loopback. */
-export async function servedFolderStore(secret = "test-secret", root = mkdtempSync(join(tmpdir(), "podium-blobs-"))): Promise<{ store: FolderBlobStore; dispose: () => Promise<void> }> {
+export async function servedFolderStore(
+  secret = "test-secret",
+  root = mkdtempSync(join(tmpdir(), "podium-blobs-")),
+  options: { keepFiles?: boolean } = {},
+): Promise<{ store: FolderBlobStore; dispose: () => Promise<void> }> {
   const holder: { store?: FolderBlobStore } = {};
   const server = await serveRequestHandler((request) => handleFolderBlobRequest(request, holder.store!, secret));
   const store = (holder.store = new FolderBlobStore({ root, baseUrl: server.url, secret }));
@@ -41,7 +45,7 @@ export async function servedFolderStore(secret = "test-secret", root = mkdtempSy
     store,
     async dispose() {
       await server.close();
-      rmSync(root, { recursive: true, force: true });
+      if (!options.keepFiles) rmSync(root, { recursive: true, force: true });
     },
   };
 }
