@@ -4,6 +4,7 @@ import type * as ort from "onnxruntime-node";
 import { classifyRuntimeMessage, type FailureCategory, type FailurePhase } from "./failure-vocabulary";
 import { inputSize, type ModelManifest } from "./manifest";
 import { embeddingRows, inputTensor, runBatchSize } from "./model-io";
+import type { PixelCacheReader } from "./pixel-cache";
 import { decodeToPixels, pixelsToTensor } from "./preprocess-image";
 
 // Embeds a set of images with a participant's encoder. Cold, images are decoded by sharp (libvips threads) while the
@@ -40,6 +41,8 @@ export interface EmbedOptions {
   count: number;
   /** Bytes or a file path of image i. */
   readImage: (index: number) => Promise<Buffer | string>;
+  /** The dataset's decoded pixels (pixel-cache.ts): when given, images are resized from it, never decoded. */
+  pixels?: PixelCacheReader;
   /** Cache file of decoded pixels (count × h × w × 3 bytes); null disables the cache. */
   cachePath: string | null;
   onProgress?: (progress: EmbedProgress) => void;
@@ -87,6 +90,7 @@ async function decodeBatch(options: EmbedOptions, from: number, to: number): Pro
   async function decodeOne(offset: number): Promise<Buffer> {
     {
       try {
+        if (options.pixels) return await options.pixels.pixels(from + offset, options.manifest);
         let image = await options.readImage(from + offset);
         if (typeof image === "string") {
           const size = statSync(image).size;

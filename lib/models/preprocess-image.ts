@@ -1,15 +1,21 @@
 import sharp from "sharp";
 import { createHash } from "node:crypto";
 import { inputSize, pixelNormalisation, preprocessingSignature, type ModelManifest } from "./manifest";
+import { PIXEL_CACHE_VERSION } from "./pixel-cache";
 
 // Images become model input in two steps: decoding and resizing gives 8-bit RGB pixels of the model's input size;
 // normalising those pixels into a float tensor in the model's layout and channel order follows. The worker caches the
 // finished tensors, so a warm run only reads them.
 
-/** Folder name of cached tensors: readable size and resize mode, plus a hash of the whole preprocessing signature. */
-export function tensorCacheName(manifest: ModelManifest): string {
+/**
+ * Folder name of cached tensors: readable size and resize mode, plus a hash of the whole preprocessing signature.
+ * Tensors made from the dataset's pixel cache (the worker's way) are kept apart from those decoded from the files:
+ * they differ slightly (two resamplings).
+ */
+export function tensorCacheName(manifest: ModelManifest, source: "pixel-cache" | "files" = "pixel-cache"): string {
   const [height, width] = inputSize(manifest);
-  return `${height}x${width}-${manifest.resize}-${createHash("sha256").update(preprocessingSignature(manifest)).digest("hex").slice(0, 12)}`;
+  const name = `${height}x${width}-${manifest.resize}-${createHash("sha256").update(preprocessingSignature(manifest)).digest("hex").slice(0, 12)}`;
+  return source === "pixel-cache" ? `${PIXEL_CACHE_VERSION}-${name}` : name;
 }
 
 /**

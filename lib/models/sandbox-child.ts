@@ -6,6 +6,7 @@ import { embedImages, ModelFault } from "./embed-images";
 import { classifyRuntimeMessage } from "./failure-vocabulary";
 import { inputSize, type ModelManifest } from "./manifest";
 import { embeddingRows, inputTensor } from "./model-io";
+import { PixelCacheReader } from "./pixel-cache";
 import { pixelsToTensor, tensorCacheName } from "./preprocess-image";
 import { normaliseRows, topKNeighbours } from "./rank-embeddings";
 import type { SandboxMessage, SandboxTask, SandboxResult } from "./sandbox-protocol";
@@ -78,7 +79,10 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
     throw new ModelFault(`onnxruntime cannot load the model: ${message}`, classifyRuntimeMessage(message), "loading");
   }
   const { session, provider, fallbackReason } = created;
-  const signature = tensorCacheName(task.manifest);
+  // Tensors made from cached pixels are cached apart from those decoded from the files: they differ slightly.
+  const fromPixelCache = Boolean(task.queries.pixelCache && task.gallery.pixelCache);
+  const signature = tensorCacheName(task.manifest, fromPixelCache ? "pixel-cache" : "files");
+  const readers = fromPixelCache ? { queries: new PixelCacheReader(task.queries.pixelCache!), gallery: new PixelCacheReader(task.gallery.pixelCache!) } : null;
   const cachePath = (set: string) => (task.cacheDir ? join(task.cacheDir, signature, `${set}.f32`) : null);
   // Progress at most every 250 ms: IPC and the job row need no more.
   let lastSent = 0;
@@ -98,6 +102,7 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
     label: "queries",
     count: task.queries.names.length,
     readImage: async (index) => join(task.queries.dir, task.queries.names[index]!),
+    pixels: readers?.queries,
     cachePath: cachePath("queries"),
     onProgress: progress("embedding queries"),
     timings: queryTimings,
@@ -109,11 +114,14 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
     label: "gallery",
     count: task.gallery.names.length,
     readImage: async (index) => join(task.gallery.dir, task.gallery.names[index]!),
+    pixels: readers?.gallery,
     cachePath: cachePath("gallery"),
     onProgress: progress("embedding gallery"),
     timings: galleryTimings,
   });
   await session.release();
+  readers?.queries.close();
+  readers?.gallery.close();
   if (queries.dimension !== gallery.dimension) throw new ModelFault(`the model's embeddings have ${queries.dimension} dimensions for queries but ${gallery.dimension} for the gallery`, "embedding-size-changed", "gallery");
   await send({ type: "progress", progress: { phase: "ranking", done: 0, total: 1 } });
   const rankStarted = performance.now();

@@ -8,6 +8,8 @@ export interface ImageSet {
   /** Folder holding the images. */
   dir: string;
   names: string[];
+  /** The set's decoded pixels (pixel-cache.ts), built by the worker before the run; null: decode the files. */
+  pixelCache?: string | null;
 }
 
 export type SandboxTask =

@@ -7,6 +7,7 @@ import { ModelFault } from "../models/embed-images";
 import { failureCode } from "../models/failure-vocabulary";
 import { modelManifestSchema } from "../models/manifest";
 import { runInSandbox, type SandboxRun } from "../models/model-sandbox";
+import { buildPixelCache, PIXEL_CACHE_VERSION, pixelCacheReady } from "../models/pixel-cache";
 import { fetchModelFiles, modelUploadKindOf } from "../models/model-files";
 import type { EmbedAndRankResult, SandboxProgress } from "../models/sandbox-protocol";
 import { FinalJobError, type ClaimedJob } from "../queue/jobs";
@@ -21,7 +22,7 @@ import { insertScores, scoreForCompetition, type SubmitDatabase } from "./submit
 // and the full reason for organizers.
 
 export interface JobProgress {
-  phase: SandboxProgress["phase"] | "fetching dataset" | "fetching model" | "scoring";
+  phase: SandboxProgress["phase"] | "fetching dataset" | "preparing images" | "fetching model" | "scoring";
   done: number;
   total: number;
   etaSeconds: number | null;
@@ -71,6 +72,23 @@ function progressReporter(context: JobContext) {
   };
 }
 
+/**
+ * Decodes a dataset version's images once per worker into its pixel caches (lib/models/pixel-cache.ts): platform
+ * data, decoded here in the worker rather than in a model's sandbox. Later jobs with any preprocessing reuse them.
+ */
+async function ensurePixelCaches(datasetDir: string, names: { queries: string[]; gallery: string[] }, progress: (done: number, total: number) => void): Promise<{ queries: string; gallery: string }> {
+  const caches = { queries: join(datasetDir, PIXEL_CACHE_VERSION, "queries.rgb"), gallery: join(datasetDir, PIXEL_CACHE_VERSION, "gallery.rgb") };
+  mkdirSync(join(datasetDir, PIXEL_CACHE_VERSION), { recursive: true });
+  const total = names.queries.length + names.gallery.length;
+  if (!pixelCacheReady(caches.queries, names.queries.length)) {
+    await buildPixelCache(caches.queries, names.queries.map((name) => join(datasetDir, "query", name)), (done) => progress(done, total));
+  }
+  if (!pixelCacheReady(caches.gallery, names.gallery.length)) {
+    await buildPixelCache(caches.gallery, names.gallery.map((name) => join(datasetDir, "gallery", name)), (done) => progress(names.queries.length + done, total));
+  }
+  return caches;
+}
+
 export async function scoreModelSubmission(database: SubmitDatabase, store: BlobStore, job: ClaimedJob, context: JobContext, settings: WorkerSettings): Promise<void> {
   const { prisma, sql } = database;
   const submission = await prisma.submission.findUnique({ where: { id: job.submissionId! }, include: { competition: true } });
@@ -83,6 +101,7 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
   const names = JSON.parse((await store.get(keys.names)).toString("utf8")) as { queries: string[]; gallery: string[] };
   const datasetDir = join(settings.cacheDir, "datasets", version.id);
   await ensureDatasetLocal(store, keys.files, datasetDir, names, (done, total) => report("fetching dataset", done, total));
+  const pixelCaches = await ensurePixelCaches(datasetDir, names, (done, total) => report("preparing images", done, total));
 
   const workDir = join(settings.cacheDir, "jobs", `${job.id}-${job.attempts}`);
   mkdirSync(workDir, { recursive: true });
@@ -109,8 +128,8 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
           modelPath,
           manifest,
           providers: settings.executionProviders,
-          queries: { dir: join(datasetDir, "query"), names: names.queries },
-          gallery: { dir: join(datasetDir, "gallery"), names: names.gallery },
+          queries: { dir: join(datasetDir, "query"), names: names.queries, pixelCache: pixelCaches.queries },
+          gallery: { dir: join(datasetDir, "gallery"), names: names.gallery, pixelCache: pixelCaches.gallery },
           cacheDir: join(settings.cacheDir, "tensors", version.id),
           outputPath,
           k: K,
