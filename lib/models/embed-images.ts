@@ -43,8 +43,13 @@ export interface EmbedOptions {
   readImage: (index: number) => Promise<Buffer | string>;
   /** The dataset's decoded pixels (pixel-cache.ts): when given, images are resized from it, never decoded. */
   pixels?: PixelCacheReader;
-  /** Cache file of decoded pixels (count × h × w × 3 bytes); null disables the cache. */
+  /** Cache file of finished float32 tensors (count × h × w × 3 values); null disables the cache. */
   cachePath: string | null;
+  /**
+   * Cache file of the images' bytes at the model's input size and resize mode (count × h × w × 3): a later model with
+   * the same geometry and another normalisation (or input type) only packs them. Null or absent: none.
+   */
+  geometryCachePath?: string | null;
   onProgress?: (progress: EmbedProgress) => void;
   /** Time spent decoding and running, for bench:worker. */
   timings?: { decodeMs: number; inferenceMs: number; cacheHit: boolean };
@@ -121,6 +126,14 @@ function readCachedBatch(fd: number, valuesPerImage: number, from: number, to: n
   return { tensor, ms: performance.now() - started };
 }
 
+/** Reads images [from, to) of the geometry cache (bytes at the input size). Synchronous, as readCachedBatch. */
+function readPixelBatch(fd: number, perImage: number, from: number, to: number): { pixels: Buffer; ms: number } {
+  const started = performance.now();
+  const pixels = Buffer.allocUnsafe((to - from) * perImage);
+  if (readSync(fd, pixels, 0, pixels.length, from * perImage) !== pixels.length) throw new Error("the pixel cache file at the input size is shorter than expected");
+  return { pixels, ms: performance.now() - started };
+}
+
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written, position + written);
 }
@@ -156,12 +169,22 @@ export async function embedImages(options: EmbedOptions): Promise<Embeddings> {
     mkdirSync(dirname(partialPath), { recursive: true });
     cacheWriter = openSync(partialPath, "w");
   }
+  // Below the tensor cache, the bytes at the input's geometry: read when filled, else written as they are made.
+  const geometryPath = cacheReady ? null : (options.geometryCachePath ?? null);
+  const geometryReady = geometryPath !== null && existsSync(geometryPath) && statSync(geometryPath).size === count * perImage;
+  const geometryFd = geometryReady ? openSync(geometryPath!, "r") : null;
+  const geometryPartial = geometryPath && !geometryReady ? `${geometryPath}.${process.pid}.partial` : null;
+  let geometryWriter: number | null = null;
+  if (geometryPartial) {
+    mkdirSync(dirname(geometryPartial), { recursive: true });
+    geometryWriter = openSync(geometryPartial, "w");
+  }
   let data: Float32Array | null = null;
   let dimension: number | null = null;
   const tensorBuffer = new Float32Array(batchSize * perImage);
   const load = (from: number) => {
     const to = Math.min(count, from + batchSize);
-    const loading = decodeBatch(options, from, to);
+    const loading = geometryFd !== null ? Promise.resolve(readPixelBatch(geometryFd, perImage, from, to)) : decodeBatch(options, from, to);
     loading.catch(() => {}); // awaited in order below
     return loading;
   };
@@ -174,6 +197,7 @@ export async function embedImages(options: EmbedOptions): Promise<Embeddings> {
       timings.decodeMs += loaded.ms;
       // Start decoding the next batch before this one runs: libvips works on its threads while onnxruntime runs.
       if (cacheFd === null) next = from + batchSize < count ? load(from + batchSize) : null;
+      if (geometryWriter !== null && loaded.pixels) writeAll(geometryWriter, loaded.pixels, from * perImage);
       const input = loaded.tensor ?? pixelsToTensor(loaded.pixels!, rows, manifest, tensorBuffer.subarray(0, rows * perImage));
       // Written synchronously from the tensor buffer itself: one copy into the page cache. An asynchronous write
       // needed a copy of every batch first (the buffer is reused) and cost more CPU than it saved the main thread.
@@ -201,8 +225,18 @@ export async function embedImages(options: EmbedOptions): Promise<Embeddings> {
       cacheWriter = null;
       renameSync(partialPath!, options.cachePath!);
     }
+    if (geometryWriter !== null) {
+      closeSync(geometryWriter);
+      geometryWriter = null;
+      renameSync(geometryPartial!, geometryPath!);
+    }
   } finally {
     if (cacheFd !== null) closeSync(cacheFd);
+    if (geometryFd !== null) closeSync(geometryFd);
+    if (geometryWriter !== null) {
+      closeSync(geometryWriter);
+      rmSync(geometryPartial!, { force: true });
+    }
     if (cacheWriter !== null) {
       closeSync(cacheWriter);
       rmSync(partialPath!, { force: true });

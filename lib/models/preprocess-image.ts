@@ -18,6 +18,12 @@ export function tensorCacheName(manifest: ModelManifest, source: "pixel-cache" |
   return source === "pixel-cache" ? `${PIXEL_CACHE_VERSION}-${name}` : name;
 }
 
+/** Folder name of a dataset's bytes at one input geometry (size and resize mode), made from its pixel cache. */
+export function geometryCacheName(manifest: ModelManifest): string {
+  const [height, width] = inputSize(manifest);
+  return `${PIXEL_CACHE_VERSION}-${height}x${width}-${manifest.resize}-bytes`;
+}
+
 /**
  * Decodes an image into height × width × 3 RGB bytes. JPEGs are shrunk while decoding (libvips shrink-on-load), so a
  * large photo costs little more than a small one.

@@ -7,7 +7,7 @@ import { classifyRuntimeMessage } from "./failure-vocabulary";
 import { inputSize, type ModelManifest } from "./manifest";
 import { embeddingRows, inputTensor } from "./model-io";
 import { PixelCacheReader } from "./pixel-cache";
-import { pixelsToTensor, tensorCacheName } from "./preprocess-image";
+import { geometryCacheName, pixelsToTensor, tensorCacheName } from "./preprocess-image";
 import { normaliseRows, topKNeighbours } from "./rank-embeddings";
 import type { SandboxMessage, SandboxTask, SandboxResult } from "./sandbox-protocol";
 
@@ -84,6 +84,7 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
   const signature = tensorCacheName(task.manifest, fromPixelCache ? "pixel-cache" : "files");
   const readers = fromPixelCache ? { queries: new PixelCacheReader(task.queries.pixelCache!), gallery: new PixelCacheReader(task.gallery.pixelCache!) } : null;
   const cachePath = (set: string) => (task.cacheDir ? join(task.cacheDir, signature, `${set}.f32`) : null);
+  const geometryCachePath = (set: string) => (task.cacheDir && fromPixelCache ? join(task.cacheDir, geometryCacheName(task.manifest), `${set}.u8`) : null);
   // Progress at most every 250 ms: IPC and the job row need no more.
   let lastSent = 0;
   const progress = (phase: "embedding queries" | "embedding gallery") => (value: { done: number; total: number }) => {
@@ -104,6 +105,7 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
     readImage: async (index) => join(task.queries.dir, task.queries.names[index]!),
     pixels: readers?.queries,
     cachePath: cachePath("queries"),
+    geometryCachePath: geometryCachePath("queries"),
     onProgress: progress("embedding queries"),
     timings: queryTimings,
   });
@@ -116,6 +118,7 @@ async function embedAndRank(task: Extract<SandboxTask, { kind: "embed-and-rank" 
     readImage: async (index) => join(task.gallery.dir, task.gallery.names[index]!),
     pixels: readers?.gallery,
     cachePath: cachePath("gallery"),
+    geometryCachePath: geometryCachePath("gallery"),
     onProgress: progress("embedding gallery"),
     timings: galleryTimings,
   });
