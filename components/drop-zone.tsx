@@ -3,8 +3,37 @@
 import { useState, type ReactNode } from "react";
 import { buttonClass } from "@/components/ui";
 
-/** A file drop area with a "choose" button: the one way files are picked in Podium's pages. */
-export function DropZone({ prompt, button, accept, testId, disabled, hint, onFile }: { prompt: string; button: string; accept: string; testId: string; disabled?: boolean; hint?: ReactNode; onFile: (file: File) => void }) {
+/**
+ * A file drop area with a "choose" button: the one way files are picked in Podium's pages. With `multiple`, every
+ * file dropped or chosen at once goes to `onFiles`.
+ */
+export function DropZone({
+  prompt,
+  button,
+  accept,
+  testId,
+  disabled,
+  hint,
+  onFile,
+  multiple,
+  onFiles,
+}: {
+  prompt: string;
+  button: string;
+  accept: string;
+  testId: string;
+  disabled?: boolean;
+  hint?: ReactNode;
+  onFile?: (file: File) => void;
+  multiple?: boolean;
+  onFiles?: (files: File[]) => void;
+}) {
+  const take = (list: FileList | null | undefined) => {
+    const files = [...(list ?? [])];
+    if (files.length === 0 || disabled) return;
+    if (multiple && onFiles) onFiles(files);
+    else onFile?.(files[0]!);
+  };
   const [dragging, setDragging] = useState(false);
   return (
     <div
@@ -16,8 +45,7 @@ export function DropZone({ prompt, button, accept, testId, disabled, hint, onFil
       onDrop={(event) => {
         event.preventDefault();
         setDragging(false);
-        const file = event.dataTransfer.files[0];
-        if (file && !disabled) onFile(file);
+        take(event.dataTransfer.files);
       }}
       className={`rounded-lg border-2 border-dashed px-6 py-8 text-center text-sm ${dragging ? "border-podium-500 bg-podium-50" : "border-slate-300"}`}
     >
@@ -28,11 +56,11 @@ export function DropZone({ prompt, button, accept, testId, disabled, hint, onFil
           type="file"
           data-testid={testId}
           accept={accept}
+          multiple={multiple}
           className="sr-only"
           disabled={disabled}
           onChange={(event) => {
-            const file = event.target.files?.[0];
-            if (file) onFile(file);
+            take(event.target.files);
             event.target.value = "";
           }}
         />

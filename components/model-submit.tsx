@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { postJson, uploadFileInParts } from "@/components/browser-upload";
 import { DropZone } from "@/components/drop-zone";
+import { tarBlob } from "@/components/tar-blob";
 import { ProgressBar } from "@/components/progress-bar";
 import { Notice } from "@/components/ui";
 
@@ -13,6 +14,19 @@ const MANIFEST_TEMPLATE = JSON.stringify(
   null,
   2,
 );
+
+/**
+ * What one pick of files uploads: a single .onnx/.zip/.tar as it is, or an .onnx with its data files packed into one
+ * .tar named after the model (the server unpacks it; the model's references name the files as they were picked).
+ */
+function modelUpload(files: File[]): { file: File } | { error: string } {
+  if (files.length === 1) return { file: files[0]! };
+  const models = files.filter((file) => file.name.toLowerCase().endsWith(".onnx"));
+  if (models.length !== 1) return { error: `Choose one .onnx with its data files (${models.length === 0 ? "no .onnx among them" : `${models.length} .onnx files among them`}).` };
+  const ordered = [models[0]!, ...files.filter((file) => file !== models[0])];
+  const name = `${models[0]!.name.replace(/\.onnx$/i, "")}.tar`;
+  return { file: new File([tarBlob(ordered.map((file) => ({ name: file.name, blob: file, lastModified: file.lastModified })))], name, { type: "application/x-tar" }) };
+}
 
 type CheckedSubmission = { status: string; error?: string | null };
 
@@ -95,7 +109,19 @@ export function ModelSubmit({ slug }: { slug: string }) {
           className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs focus:border-podium-500 focus:outline-none focus:ring-2 focus:ring-podium-200"
         />
       </label>
-      <DropZone prompt="Drop an ONNX model (.onnx, or a .zip/.tar of it with its external data files) here or" button="Choose a model" accept=".onnx,.zip,.tar" testId="model-file" disabled={progress !== null} onFile={(file) => void submit(file)} />
+      <DropZone
+        prompt="Drop an ONNX model here — one .onnx, or an .onnx with its external data files (several files at once), or a .zip/.tar of them — or"
+        button="Choose a model"
+        accept=".onnx,.zip,.tar,.data,.bin"
+        testId="model-file"
+        disabled={progress !== null}
+        multiple
+        onFiles={(files) => {
+          const picked = modelUpload(files);
+          if ("error" in picked) setOutcome({ kind: "error", message: picked.error });
+          else void submit(picked.file);
+        }}
+      />
       {progress !== null ? <ProgressBar label={phase} fraction={progress} testId="model-upload-progress" /> : null}
       {outcome ? (
         <div data-testid="model-outcome">

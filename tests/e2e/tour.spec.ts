@@ -6,7 +6,7 @@ import { queryValue } from "../../lib/scoring/summarize-ranks";
 import { DEFAULT_WEIGHTS } from "../../lib/scoring/weights";
 import { formatTime } from "../../lib/time/format-time";
 import { tarArchive } from "../helpers/archives";
-import { colourDataset, meanColourManifest, slowEncoder } from "../helpers/onnx-encoders";
+import { colourDataset, externalDataEncoder, meanColourManifest, slowEncoder } from "../helpers/onnx-encoders";
 
 // The whole journey in Chromium, with a screenshot of each page under test-results/screenshots/tour-*.png: the demo
 // started by `npm run demo`'s code, an organizer creating a second competition and uploading a generated dataset, two
@@ -126,6 +126,18 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
   await expect(modelTeam.getByRole("region", { name: "public split" })).toContainText(modelScores.public.toFixed(2));
   await expect(modelTeam.getByRole("region", { name: "private split" })).toHaveCount(0);
   await shoot(modelTeam, "tour-07-model-scored");
+
+  // 4b. A model exported with external data: the team picks the .onnx and its data file together; the browser packs
+  // them into one .tar and the worker checks every reference before queueing it.
+  const { model: towerModel, data: towerData } = externalDataEncoder({ location: "tower.onnx.data" });
+  const tower = testInfo.outputPath("tower.onnx");
+  writeFileSync(tower, towerModel);
+  writeFileSync(testInfo.outputPath("tower.onnx.data"), towerData);
+  await modelTeam.goto(`/c/${slug}`);
+  await modelTeam.getByTestId("model-manifest").fill(JSON.stringify(meanColourManifest));
+  await modelTeam.getByTestId("model-file").setInputFiles([tower, testInfo.outputPath("tower.onnx.data")]);
+  await expect(modelTeam.getByTestId("model-outcome")).toContainText("Checked and queued", { timeout: 60_000 });
+  await shoot(modelTeam, "tour-07b-external-data-queued");
 
   // 5. The public board updated on the open page, without a reload.
   await expect(rows).toHaveCount(2, { timeout: 30_000 });
