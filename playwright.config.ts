@@ -25,6 +25,9 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { PORT: String(port), PODIUM_PUBLIC_URL: baseURL, AUTH_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1" },
+    // The server is told it lives at localhost (as `npm start` assumes) while the browser opens 127.0.0.1: every page,
+    // sign-in, download and upload must work on the host the site was opened on (signed part URLs used to point at
+    // localhost, and the browser blocked them).
+    env: { PORT: String(port), PODIUM_PUBLIC_URL: `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" },
   },
 });

@@ -16,6 +16,11 @@ export class ApiClient {
     return new ApiClient(readCliConfig());
   }
 
+  /** A URL the server gave, made absolute against the server (signed folder-store URLs are relative). */
+  resolve(url: string): URL {
+    return new URL(url, this.config.server);
+  }
+
   /**
    * A request whose response the caller reads itself (forms, CSV). A read (GET, HEAD) that cannot reach the server
    * — it is restarting, a connection dropped — is tried again for up to `READ_RETRY_MS`; writes are the caller's to

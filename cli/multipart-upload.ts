@@ -80,7 +80,8 @@ export async function uploadInParts(
       await file.read(bytes, 0, length, start);
       const etag = await withRetries(async () => {
         const { parts } = await client.request<{ parts: { url: string }[] }>("POST", options.partsPath(current.id), { uploadId: current.uploadId, partNumbers: [partNumber] });
-        const response = await fetch(parts[0]!.url, { method: "PUT", body: new Uint8Array(bytes) }).catch((error: Error) => {
+        // A folder store's part URLs are relative to the server (S3's are absolute).
+        const response = await fetch(client.resolve(parts[0]!.url), { method: "PUT", body: new Uint8Array(bytes) }).catch((error: Error) => {
           throw new AppError("UNAVAILABLE", `part ${partNumber}: ${error.message}`);
         });
         if (!response.ok) throw new AppError(response.status >= 500 ? "UNAVAILABLE" : "BAD_REQUEST", `part ${partNumber}: storage answered ${response.status} ${await response.text()}`);

@@ -239,7 +239,7 @@ async function pixelBombArchive() {
   try {
     const created = (await (await fetch(`${base}/api/v1/competitions/abuse/datasets`, { method: "POST", headers: auth, body: JSON.stringify({ fileName: "bomb.tar.gz", size: archive.length }) })).json()) as { versionId: string; uploadId: string };
     const parts = (await (await fetch(`${base}/api/v1/competitions/abuse/datasets/${created.versionId}/parts`, { method: "POST", headers: auth, body: JSON.stringify({ uploadId: created.uploadId, partNumbers: [1] }) })).json()) as { parts: { partNumber: number; url: string }[] };
-    const put = await fetch(parts.parts[0]!.url, { method: "PUT", body: new Blob([archive as Uint8Array<ArrayBuffer>]) });
+    const put = await fetch(new URL(parts.parts[0]!.url, base), { method: "PUT", body: new Blob([archive as Uint8Array<ArrayBuffer>]) });
     const etag = put.headers.get("etag") ?? "";
     const completed = await fetch(`${base}/api/v1/competitions/abuse/datasets/${created.versionId}/complete`, { method: "POST", headers: auth, body: JSON.stringify({ uploadId: created.uploadId, parts: [{ partNumber: 1, etag }] }) });
     note("abuse: pixel-bomb dataset archive", `upload ${completed.status}`, performance.now() - started);

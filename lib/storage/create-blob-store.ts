@@ -29,5 +29,6 @@ export function createBlobStore(config: Settings = settings()): BlobStore {
     const { submissionsBucket } = storage.s3;
     return submissionsBucket && submissionsBucket !== storage.s3.bucket ? routeByPrefix(main, "submissions/", new S3BlobStore({ ...storage.s3, bucket: submissionsBucket })) : main;
   }
-  return new FolderBlobStore({ root: storage.folder, baseUrl: config.publicUrl, secret: resolveSecret(config) });
+  // Relative signed URLs: the server that hands them out serves them, on whatever host and port it was reached.
+  return new FolderBlobStore({ root: storage.folder, baseUrl: "", secret: resolveSecret(config) });
 }

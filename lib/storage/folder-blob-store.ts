@@ -24,7 +24,7 @@ interface FolderMeta {
 export interface FolderBlobStoreOptions {
   /** Folder holding objects/, meta/, uploads/ and tmp/. */
   root: string;
-  /** Base URL of the server whose /api/blobs route serves the signed URLs. */
+  /** Base URL of the server whose /api/blobs route serves the signed URLs; "" for relative URLs (same server). */
   baseUrl: string;
   /** HMAC secret of the signed URLs. */
   secret: string;

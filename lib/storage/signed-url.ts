@@ -37,13 +37,17 @@ export function blobPath(key: string): string {
   return `/api/blobs/${key.split("/").map(encodeURIComponent).join("/")}`;
 }
 
+/**
+ * A signed URL of the blob route. With an empty `baseUrl` it is relative ("/api/blobs/…?…"): the browser resolves it
+ * against the host it opened the site on — localhost, 127.0.0.1, a LAN name — and a client against its server URL.
+ */
 export function buildSignedUrl(baseUrl: string, claims: SignedClaims, secret: string): string {
-  const url = new URL(blobPath(claims.key), `${baseUrl}/`);
+  const url = new URL(blobPath(claims.key), `${baseUrl || "http://relative.invalid"}/`);
   url.searchParams.set("op", claims.op);
   url.searchParams.set("expires", String(claims.expires));
   if (claims.uploadId !== undefined) url.searchParams.set("uploadId", claims.uploadId);
   if (claims.partNumber !== undefined) url.searchParams.set("partNumber", String(claims.partNumber));
   if (claims.downloadName !== undefined) url.searchParams.set("download", claims.downloadName);
   url.searchParams.set("sig", signClaims(claims, secret));
-  return url.toString();
+  return baseUrl ? url.toString() : `${url.pathname}${url.search}`;
 }

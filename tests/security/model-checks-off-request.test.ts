@@ -50,7 +50,7 @@ describe("model checks off the web request", () => {
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     const { submissionId, uploadId } = started.body;
     const { parts } = (await api("POST", `${base}/${submissionId}/parts`, { uploadId, partNumbers: [1] })).body;
-    const put = await fetch(parts[0]!.url, { method: "PUT", body: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
+    const put = await fetch(new URL(parts[0]!.url, server.url), { method: "PUT", body: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
     expect(put.status).toBe(200);
     const completed = await api("POST", `${base}/${submissionId}/complete`, { uploadId, parts: [{ partNumber: 1, etag: put.headers.get("etag") }] });
     return { submissionId, completed };

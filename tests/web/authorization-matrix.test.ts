@@ -293,7 +293,7 @@ describe("authorization matrix", () => {
     for (const key of [keys.truth, keys.names, `${keys.files}/gallery/g0.jpg`]) {
       expect((await fetch(`${server.url}/api/blobs/${key}`)).status).toBe(400);
       const { url } = await (await api("participant", "GET", "/api/v1/competitions/comp-a/bundle")).json();
-      const forged = new URL(url);
+      const forged = new URL(url, server.url);
       forged.pathname = `/api/blobs/${key}`;
       expect((await fetch(forged)).status).toBe(403);
     }

@@ -86,7 +86,7 @@ describe("model entries over HTTP", () => {
     // The team downloads the generated top-10 file; `podium score` on it matches the recorded score.
     const redirect = await get(`${server.url}/api/v1/competitions/encoders/submissions/${id}/results`, { authorization: `Bearer ${token}` });
     expect(redirect.status).toBe(302);
-    const download = await get(redirect.location!);
+    const download = await get(new URL(redirect.location!, server.url).toString());
     expect(download.status).toBe(200);
     const generated = download.body;
     writeFileSync(join(work, "generated.json"), generated);

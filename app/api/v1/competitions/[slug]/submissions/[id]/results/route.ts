@@ -6,7 +6,7 @@ import { apiRoute } from "@/server/api-route";
 
 export const GET = apiRoute<{ slug: string; id: string }>(async ({ params, actor, database, store }) => {
   const download = await generatedResultsDownload(database.prisma, store, actor, params.slug, params.id);
-  if (download.kind === "redirect") return Response.redirect(download.url, 302);
+  if (download.kind === "redirect") return new Response(null, { status: 302, headers: { location: download.url } });
   return new Response(download.body, {
     headers: { "content-type": "application/json", "content-disposition": `attachment; filename="${download.fileName}"`, "cache-control": "private, no-store", "x-content-type-options": "nosniff" },
   });
