@@ -38,7 +38,9 @@ type Outcome = { kind: "queued" | "invalid" | "quota" | "error"; message: string
  */
 export function ModelSubmit({ slug }: { slug: string }) {
   const router = useRouter();
-  const [manifest, setManifest] = useState(MANIFEST_TEMPLATE);
+  // Empty by default: fields left out are read from the model's metadata_props, so a model that carries its manifest
+  // is never refused for a pre-filled field it did not ask for (the template is the placeholder).
+  const [manifest, setManifest] = useState("");
   const [progress, setProgress] = useState<number | null>(null);
   const [phase, setPhase] = useState("");
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -105,6 +107,7 @@ export function ModelSubmit({ slug }: { slug: string }) {
           onChange={(event) => setManifest(event.target.value)}
           rows={6}
           spellCheck={false}
+          placeholder={MANIFEST_TEMPLATE}
           data-testid="model-manifest"
           className="mt-1 w-full rounded-md border border-slate-300 p-2 font-mono text-xs focus:border-podium-500 focus:outline-none focus:ring-2 focus:ring-podium-200"
         />

@@ -19,8 +19,9 @@ const WAIT_FOR_SCORES_MS = 10 * 60 * 1000;
 const USAGE = `Usage: npm run demo [-- --reset]
 
 Builds Podium if needed, seeds the demo contest (users, teams, a generated dataset, baseline entries) and starts
-the server on PORT (default 3000). Run it again to reuse the data; --reset deletes the embedded data folder
-(PODIUM_DATA_DIR, default .podium) first.`;
+the server on PORT (default 3000), listening on 127.0.0.1 only: its admin password is in the README, so other
+machines reach it only when asked (HOST=0.0.0.0 npm run demo). Run it again to reuse the data; --reset deletes the
+embedded data folder (PODIUM_DATA_DIR, default .podium) first.`;
 
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.includes("-h")) {
@@ -89,7 +90,10 @@ if (summary.changes.length === 0) say(`the demo is already seeded in ${server.em
 else say(`seeded in ${Math.round((Date.now() - seedStarted) / 1000)} s: ${summary.changes.length} step(s), ${summary.dataset.queries} queries, ${summary.dataset.gallery} gallery images, ${summary.teams} teams, ${summary.entries.length} entries`);
 
 say(`starting the server on port ${server.port}…`);
-const child = spawn(process.execPath, [nextBin, "start", "-p", String(server.port)], {
+// Loopback unless HOST says otherwise: the demo's accounts and their passwords are public.
+const host = process.env.HOST || "127.0.0.1";
+if (host !== "127.0.0.1" && host !== "localhost") say(`listening on ${host}: the demo's published passwords let anyone who reaches it sign in as its admin`);
+const child = spawn(process.execPath, [nextBin, "start", "-p", String(server.port), "-H", host], {
   stdio: "inherit",
   env: { ...process.env, PORT: String(server.port), PODIUM_PUBLIC_URL: server.publicUrl, NEXT_TELEMETRY_DISABLED: "1" },
 });

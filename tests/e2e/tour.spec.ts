@@ -128,13 +128,14 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
   await shoot(modelTeam, "tour-07-model-scored");
 
   // 4b. A model exported with external data: the team picks the .onnx and its data file together; the browser packs
-  // them into one .tar and the worker checks every reference before queueing it.
-  const { model: towerModel, data: towerData } = externalDataEncoder({ location: "tower.onnx.data" });
+  // them into one .tar and the worker checks every reference before queueing it. The model carries its manifest in
+  // metadata_props and the form's manifest is left empty, as it starts.
+  const { model: towerModel, data: towerData } = externalDataEncoder({ location: "tower.onnx.data", metadata: { "podium.manifest": JSON.stringify(meanColourManifest) } });
   const tower = testInfo.outputPath("tower.onnx");
   writeFileSync(tower, towerModel);
   writeFileSync(testInfo.outputPath("tower.onnx.data"), towerData);
   await modelTeam.goto(`/c/${slug}`);
-  await modelTeam.getByTestId("model-manifest").fill(JSON.stringify(meanColourManifest));
+  await expect(modelTeam.getByTestId("model-manifest")).toHaveValue("");
   await modelTeam.getByTestId("model-file").setInputFiles([tower, testInfo.outputPath("tower.onnx.data")]);
   await expect(modelTeam.getByTestId("model-outcome")).toContainText("Checked and queued", { timeout: 60_000 });
   await shoot(modelTeam, "tour-07b-external-data-queued");

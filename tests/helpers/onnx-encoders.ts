@@ -81,7 +81,7 @@ export function exportedFormEncoder(form: ExportedForm): { model: Uint8Array; ma
  * (cosine ranking ignores the scale, so it scores like the mean-colour encoder). `padding` bytes before the weights
  * make the data file larger, as real ones are.
  */
-export function externalDataEncoder(options: { location?: string; offset?: number; padding?: number } = {}): { model: Uint8Array; data: Buffer } {
+export function externalDataEncoder(options: { location?: string; offset?: number; padding?: number; metadata?: Record<string, string> } = {}): { model: Uint8Array; data: Buffer } {
   const offset = options.offset ?? options.padding ?? 0;
   const weights = Buffer.from(new Float32Array([2, 2, 2]).buffer);
   const data = Buffer.concat([Buffer.alloc(options.padding ?? 0), weights]);
@@ -102,6 +102,7 @@ export function externalDataEncoder(options: { location?: string; offset?: numbe
         ],
       },
     ],
+    metadata: options.metadata,
   });
   return { model, data };
 }

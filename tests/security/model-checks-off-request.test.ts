@@ -6,6 +6,7 @@ import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { jobHandlers } from "../../lib/worker/job-handlers";
 import { createContest } from "../helpers/contest";
+import { HttpSession } from "../helpers/http-session";
 import type { RunningServer } from "../helpers/next-server";
 import { meanColourEncoder, meanColourManifest } from "../helpers/onnx-encoders";
 import { startServerWorld, type ServerWorld } from "../helpers/server-world";
@@ -89,6 +90,12 @@ describe("model checks off the web request", () => {
     expect(seen.body.submission.status).toBe("invalid");
     expect(seen.body.submission.error).toBe('the manifest\'s input "pixels" is not an input of the model (its inputs: "image")');
     expect(await database.prisma.submission.count({ where: { teamId, countsTowardQuota: true } })).toBe(before);
+    // The entry's page names the whole reason, with no empty table of examples ("… and 1 more" under empty headers).
+    const browser = new HttpSession(server.url);
+    await browser.signIn("team@checks.test", "checks password 1");
+    const page = await (await browser.fetch(`/c/checks/submissions/${submissionId}`)).text();
+    expect(page).toContain("is not an input of the model (its inputs: &quot;image&quot;)");
+    expect(page).not.toContain("and 1 more");
     // Completing it again is refused: the upload is over.
     const again = await api("POST", `/api/v1/competitions/checks/models/${submissionId}/complete`, { uploadId: "x", parts: [{ partNumber: 1, etag: "x" }] });
     expect(again.status).toBe(409);

@@ -29,6 +29,17 @@ describe("npm start on the embedded defaults", () => {
     expect(html).not.toMatch(/fonts\.googleapis|fonts\.gstatic/);
   });
 
+  it("serves its icon at /favicon.ico (browsers ask for it) and links an SVG icon from every page", async () => {
+    const icon = await fetch(new URL("/favicon.ico", server.url));
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toBe("image/x-icon");
+    const bytes = Buffer.from(await icon.arrayBuffer());
+    expect(bytes.readUInt16LE(2)).toBe(1); // an icon resource
+    expect(bytes.readUInt16LE(4)).toBe(3); // 16, 32 and 48 px
+    const html = await (await fetch(server.url)).text();
+    expect(html).toMatch(/<link rel="icon" href="\/icon\.svg[^"]*" sizes="any" type="image\/svg\+xml"/);
+  });
+
   it("runs on PGlite and the folder store, migrated at start", async () => {
     const health = await (await fetch(`${server.url}/api/health`)).json();
     expect(health).toEqual({ ok: true, database: "pglite", storage: "folder" });

@@ -122,7 +122,8 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
           <ul className="space-y-4 text-sm">
             {errors.map((error) => (
               <li key={error.code}>
-                <p className="font-medium text-red-800">{error.message.split(":")[0]}</p>
+                <p className="font-medium text-red-800">{error.examples.length > 0 ? error.message.split(":")[0] : error.message}</p>
+                {error.examples.length > 0 ? (
                 <table className="mt-2 w-full text-left text-xs">
                   <thead className="text-slate-500">
                     <tr>
@@ -141,7 +142,9 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
                     ))}
                   </tbody>
                 </table>
-                {error.count > error.examples.length ? <p className="mt-1 text-xs text-slate-500">… and {error.count - error.examples.length} more</p> : null}
+                ) : null}
+                {/* A table only with rows to show: a refusal of the whole file (not JSON, a model's check) has none. */}
+                {error.examples.length > 0 && error.count > error.examples.length ? <p className="mt-1 text-xs text-slate-500">… and {error.count - error.examples.length} more</p> : null}
               </li>
             ))}
           </ul>
