@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SqlExecutor } from "../db/sql-executor";
+import { expireAbandonedUploads } from "./abandoned-uploads";
 import { announceJob, announceWaitingJobs, type AnnounceWaitingOptions } from "./announce-jobs";
 import type { JobWakeUp } from "./wake-up";
 import { claimNextJob, claimTargetJob, completeJob, failJob, FinalJobError, heartbeatJob, runningTargetJob, sweepExpiredLeases, type ClaimedJob, type JobKind, type JobTarget } from "./jobs";
@@ -61,6 +62,8 @@ export async function runClaimedJob(options: JobLoopOptions & { workerId: string
  */
 export async function sweepAndAnnounce(options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log">, except?: JobTarget): Promise<{ requeued: number; failed: number }> {
   const { requeued, failed, requeuedJobs } = await sweepExpiredLeases(options.sql);
+  const abandoned = await expireAbandonedUploads(options.sql);
+  if (abandoned.models + abandoned.datasets > 0) options.log?.(`ended ${abandoned.models} model and ${abandoned.datasets} dataset upload(s) nobody completed`);
   if (options.wakeUp?.kind !== "sqs") return { requeued, failed }; // local workers poll the table and find them
   for (const job of requeuedJobs) {
     // The caller's own job is not announced: the caller takes it over.

@@ -1,6 +1,7 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ABANDONED_UPLOAD_SECONDS } from "../queue/abandoned-uploads";
 
 // A process killed mid-write (kill -9, an out-of-memory kill, a lost host) leaves its temporary files behind: the
 // folder store's half-written blobs in <blobs>/tmp, and model-check scratch folders in the system's temp folder.
@@ -37,5 +38,7 @@ export async function sweepTemporaryFiles(options: { folderStoreRoot: string | n
   const olderThan = (options.now ?? Date.now()) - TEMPORARY_FILE_GRACE_MS;
   let removed = await sweepOldEntries(tmpdir(), /^podium-model-check-/, olderThan);
   if (options.folderStoreRoot) removed += await sweepOldEntries(join(options.folderStoreRoot, "tmp"), /^[0-9a-f-]{36}$/, olderThan);
+  // Multipart uploads untouched for longer than an upload may take (their rows are ended: lib/queue/abandoned-uploads).
+  if (options.folderStoreRoot) removed += await sweepOldEntries(join(options.folderStoreRoot, "uploads"), /^[0-9a-f-]{36}$/, (options.now ?? Date.now()) - ABANDONED_UPLOAD_SECONDS * 1000);
   return removed;
 }

@@ -38,6 +38,28 @@ describe.each(DATABASE_KINDS)("the job queue on %s", (kind) => {
   };
   const clearJobs = () => database.prisma.job.deleteMany({});
 
+  it("ends uploads nobody completed a day after they started, saying so, and leaves younger ones", async () => {
+    // A model upload and a dataset upload whose clients never came back (a closed tab), and two started just now.
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    const modelRow = (id: string, createdAt: Date) => ({ id, competitionId: contest.competition.id, teamId, kind: "MODEL" as const, channel: "WEB" as const, status: "RECEIVED" as const, storageKey: `submissions/x/${id}.onnx`, sha256: "", sizeBytes: 10n, countsTowardQuota: false, quotaDay: "2026-12-03", createdAt });
+    const stale = randomUUID();
+    const fresh = randomUUID();
+    await database.prisma.submission.createMany({ data: [modelRow(stale, dayAgo), modelRow(fresh, new Date())] });
+    const lastNumber = (await database.prisma.datasetVersion.findFirst({ where: { competitionId: contest.competition.id }, orderBy: { number: "desc" } }))!.number;
+    const staleVersion = await database.prisma.datasetVersion.create({ data: { competitionId: contest.competition.id, number: lastNumber + 1, archiveKey: "datasets/x/stale.zip", createdAt: dayAgo } });
+    const freshVersion = await database.prisma.datasetVersion.create({ data: { competitionId: contest.competition.id, number: lastNumber + 2, archiveKey: "datasets/x/fresh.zip" } });
+
+    const lines: string[] = [];
+    await sweepAndAnnounce({ sql: database.sql, log: (line) => lines.push(line) });
+    expect(lines).toContain("ended 1 model and 1 dataset upload(s) nobody completed");
+    expect(await database.prisma.submission.findUniqueOrThrow({ where: { id: stale } })).toMatchObject({ status: "CANCELLED", countsTowardQuota: false, error: "the upload was not completed within 24 hours of its start; nothing was counted — upload the model again" });
+    expect((await database.prisma.submission.findUniqueOrThrow({ where: { id: fresh } })).status).toBe("RECEIVED");
+    expect(await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: staleVersion.id } })).toMatchObject({ status: "REJECTED", error: "the archive's upload was not completed within 24 hours of its start; upload it again" });
+    expect((await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: freshVersion.id } })).status).toBe("UPLOADING");
+    await database.prisma.submission.deleteMany({ where: { id: { in: [stale, fresh] } } });
+    await database.prisma.datasetVersion.deleteMany({ where: { id: { in: [staleVersion.id, freshVersion.id] } } });
+  });
+
   it("claims each job once, under a lease, and none when nothing is due", async () => {
     await clearJobs();
     const a = await addJob(contest.competition.id);
