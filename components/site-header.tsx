@@ -6,24 +6,26 @@ export async function SiteHeader() {
   const session = await auth();
   return (
     <header className="border-b border-slate-200 bg-white">
-      <nav className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-6 py-4" aria-label="Main">
+      <nav className="mx-auto flex max-w-5xl items-center justify-between gap-3 px-4 py-4 sm:gap-4 sm:px-6" aria-label="Main">
         <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight text-podium-900">
           <span aria-hidden className="inline-flex h-7 w-7 items-center justify-center rounded-md bg-podium-600 text-sm text-white">
             P
           </span>
           Podium
         </Link>
-        <div className="flex items-center gap-4 text-sm">
+        <div className="flex min-w-0 items-center gap-3 text-sm sm:gap-4">
           {session?.user ? (
             <>
-              <Link href="/competitions/new" className="text-slate-700 hover:text-podium-700">
+              {/* A phone's header keeps the account and sign-out: 390 px hold no more (organizers create on desktop). */}
+              <Link href="/competitions/new" className="hidden text-slate-700 hover:text-podium-700 sm:inline">
                 New competition
               </Link>
-              <Link href="/account" className="text-slate-700 hover:text-podium-700">
-                {session.user.email}
+              <Link href="/account" className="min-w-0 truncate text-slate-700 hover:text-podium-700" title={session.user.email ?? undefined}>
+                <span className="sm:hidden">Account</span>
+                <span className="hidden sm:inline">{session.user.email}</span>
               </Link>
-              <form action={signOutAction}>
-                <button type="submit" className="text-slate-500 hover:text-slate-800">
+              <form action={signOutAction} className="shrink-0">
+                <button type="submit" className="whitespace-nowrap text-slate-500 hover:text-slate-800">
                   Sign out
                 </button>
               </form>

@@ -139,6 +139,12 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
   await modelTeam.getByTestId("model-file").setInputFiles([tower, testInfo.outputPath("tower.onnx.data")]);
   await expect(modelTeam.getByTestId("model-outcome")).toContainText("Checked and queued", { timeout: 60_000 });
   await shoot(modelTeam, "tour-07b-external-data-queued");
+  // At a phone's width the signed-in header fits: nothing scrolls sideways and "Sign out" is on screen.
+  await modelTeam.setViewportSize({ width: 390, height: 844 });
+  await expect(modelTeam.getByRole("button", { name: "Sign out" })).toBeInViewport();
+  expect(await modelTeam.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await shoot(modelTeam, "tour-07c-phone-signed-in");
+  await modelTeam.setViewportSize({ width: 1280, height: 900 });
 
   // 5. The public board updated on the open page, without a reload.
   await expect(rows).toHaveCount(2, { timeout: 30_000 });

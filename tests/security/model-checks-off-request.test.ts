@@ -96,6 +96,8 @@ describe("model checks off the web request", () => {
     const page = await (await browser.fetch(`/c/checks/submissions/${submissionId}`)).text();
     expect(page).toContain("is not an input of the model (its inputs: &quot;image&quot;)");
     expect(page).not.toContain("and 1 more");
+    // An entry id that does not exist is a 404 page, not a 200 carrying an error.
+    expect((await browser.fetch("/c/checks/submissions/00000000-0000-4000-8000-000000000000")).status).toBe(404);
     // Completing it again is refused: the upload is over.
     const again = await api("POST", `/api/v1/competitions/checks/models/${submissionId}/complete`, { uploadId: "x", parts: [{ partNumber: 1, etag: "x" }] });
     expect(again.status).toBe(409);

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import Link from "next/link";
 import { ModelJobProgress } from "@/components/model-job-progress";
 import { formatMemory } from "@/lib/models/memory-budget";
@@ -38,6 +39,8 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
     submission = await getSubmissionForActor(prisma, actor, slug, id);
   } catch (error) {
     if (!isAppError(error)) throw error;
+    // An entry that does not exist (or that this caller may not see: the same answer) is a 404, not a page.
+    if (error.code === "NOT_FOUND") notFound();
     return (
       <PageShell title="Submission">
         <Notice kind="error">{error.message}</Notice>
