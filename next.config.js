@@ -8,7 +8,7 @@ const nextConfig = {
   skipTrailingSlashRedirect: true,
   // Native and WASM packages are loaded from node_modules at run time, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg", "@prisma/client"],
-  outputFileTracingIncludes: { "/**": ["./prisma/migrations/**/*"] },
+  outputFileTracingIncludes: { "/**": ["./prisma/migrations/**/*", "./clients/python/podium_client.py"] },
 };
 
 export default nextConfig;

@@ -11,6 +11,7 @@ import { announceJob } from "../queue/announce-jobs";
 import type { JobWakeUp } from "../queue/wake-up";
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
+import { PYTHON_CLIENT_NAME, pythonClientSource } from "../clients/python-client";
 import { archiveKindOf } from "./archive-entries";
 import { validateDatasetArchive, type DatasetLimits, type DatasetReport } from "./validate-dataset-archive";
 
@@ -164,6 +165,9 @@ async function buildParticipantBundle(store: BlobStore, filesPrefix: string, bun
       });
     }
   }
+  // The Python client (submit, status, and the competition's metric for a team's own validation split).
+  const client = pythonClientSource();
+  if (client) zip.addBuffer(client, PYTHON_CLIENT_NAME, { compress: true });
   zip.end();
   await store.put(bundleKey, Readable.from(zip.outputStream), { contentType: "application/zip" });
 }

@@ -72,6 +72,11 @@ test("an organizer sets up a competition and its hidden dataset; a participant d
   expect(names).toContain("gallery/g11.jpg");
   expect(names).toContain("training/alice/a1.jpg");
   expect(names.filter((name) => /ground_truth|labels/i.test(name))).toEqual([]);
+  // The bundle ships the Python client, and the page offers it on its own.
+  expect(names).toContain("podium_client.py");
+  const clientDownload = participant.waitForEvent("download");
+  await participant.getByRole("link", { name: "Python client (podium_client.py)" }).click();
+  expect(readFileSync(await (await clientDownload).path(), "utf8")).toMatch(/^#!\/usr\/bin\/env python3\n"""Podium's client for teams/);
 
   // The participant cannot open the organizer dashboard or the organizer API.
   await participant.goto(`/c/${slug}/manage`);

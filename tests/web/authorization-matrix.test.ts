@@ -132,6 +132,7 @@ describe("authorization matrix", () => {
   const A = "/api/v1/competitions/comp-a";
   const routes: RouteRow[] = [
     { door: "GET /api/health", expected: everyone(), call: (actor) => api(actor, "GET", "/api/health") },
+    { door: "GET /podium_client.py", expected: everyone(), call: (actor) => api(actor, "GET", "/podium_client.py") },
     { door: "GET /api/v1/openapi.json", expected: everyone(), call: (actor) => api(actor, "GET", "/api/v1/openapi.json") },
     { door: "GET /api/auth/{...nextauth}", label: "session", expected: everyone(), call: (actor) => sessions[actor].fetch("/api/auth/session") },
     {

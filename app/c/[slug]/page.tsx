@@ -137,10 +137,19 @@ export default async function CompetitionPage({ params, searchParams }: { params
                 </p>
               )
             ) : (
-              <a href={`/api/v1/competitions/${slug}/bundle?redirect=1`} className={buttonClass}>
-                Download the data (.zip)
-              </a>
+              <div className="flex flex-wrap items-center gap-3">
+                <a href={`/api/v1/competitions/${slug}/bundle?redirect=1`} className={buttonClass}>
+                  Download the data (.zip)
+                </a>
+                <a href="/podium_client.py" className={secondaryButtonClass} download>
+                  Python client (podium_client.py)
+                </a>
+              </div>
             )}
+            <p className="mt-3 text-xs text-slate-500">
+              Score your own validation split with this competition&apos;s metric, then submit, from Python (standard library only):{" "}
+              <code className="break-all">python3 podium_client.py score --weights {competition.weights} --truth val.json results.json</code>
+            </p>
           </div>
         ) : (
           <EmptyState title="No data published yet">The organizers have not activated a dataset.</EmptyState>
