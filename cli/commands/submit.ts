@@ -9,7 +9,8 @@ import { uploadInParts } from "../multipart-upload";
 import { packModelWithData } from "../pack-model";
 import { createProgressBar } from "../progress";
 import type { CliIO } from "../podium";
-import { describeQuota, type TeamView } from "./team";
+import { describeQuota } from "../../lib/teams/describe-quota";
+import type { TeamView } from "./team";
 
 export const usage = `Usage: podium submit --competition S FILE [--wait]
        podium submit --competition S MODEL.onnx [--data FILE …] [--manifest M.json] [--wait]

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../../lib/errors/app-error";
+import { describeQuota } from "../../lib/teams/describe-quota";
 import { formatTime } from "../../lib/time/format-time";
 import { ApiClient } from "../api-client";
 import { parseCommandArgs } from "../args";
@@ -27,14 +28,6 @@ export interface TeamView {
 
 
 const teamPath = (slug: string, rest = "") => `/api/v1/competitions/${encodeURIComponent(slug)}${rest}`;
-
-/** "3 of 5 entries left today; 97 of 100 left in total", or "no daily limit" — the line `podium submit` prints too. */
-export function describeQuota(quota: TeamView["quota"], timeZone: string): string {
-  const parts = [quota.dailyLimit === null ? "no daily limit" : `${quota.leftToday} of ${quota.dailyLimit} entries left today`];
-  if (quota.totalLimit !== null) parts.push(`${quota.leftTotal} of ${quota.totalLimit} left in total`);
-  const resets = quota.resetsAt && quota.leftToday === 0 && quota.leftTotal !== 0 ? ` (the daily count starts again ${formatTime(quota.resetsAt, timeZone)})` : "";
-  return `${parts.join("; ")}${resets}`;
-}
 
 async function timeZoneOf(client: ApiClient, slug: string): Promise<string> {
   const competition = await client.request<{ timeZone?: string }>("GET", teamPath(slug)).catch(() => null);

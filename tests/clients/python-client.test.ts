@@ -8,6 +8,7 @@ import { buildScoringIndex, parseWeights, scoreSubmission } from "../../lib/scor
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { createContest } from "../helpers/contest";
+import { HttpSession } from "../helpers/http-session";
 import { colourDataset, expectedScore, meanColourEncoder, meanColourManifest } from "../helpers/onnx-encoders";
 import { startServerWorld, type ServerWorld } from "../helpers/server-world";
 
@@ -166,7 +167,7 @@ print(json.dumps(out))
       await world?.dispose();
     });
 
-    it("shows entries left, submits a results file and a model, follows them, and prints the board", () => {
+    it("shows entries left, submits a results file and a model, follows them, and prints the board", async () => {
       expect(python([CLIENT, "entries-left", "--competition", "py"], env).stdout.trim()).toBe("5 of 5 entries left today");
 
       // The colour dataset's names (q0.png …, g00.png …): any ten gallery files for each query.
@@ -197,6 +198,10 @@ print(json.dumps(out))
       expect(bad.status).toBe(1);
       expect(bad.stderr).toMatch(/^podium: 1 query is not in the test set/);
       expect(python([CLIENT, "entries-left", "--competition", "py"], env).stdout.trim()).toBe("3 of 5 entries left today");
+      // The competition page says the same where the team submits.
+      const browser = new HttpSession(world.server.url);
+      await browser.signIn("notebook@py.test", "python password 1");
+      expect((await (await browser.fetch("/c/py")).text()).replace(/<!-- -->/g, "")).toMatch(/data-testid="entries-left"[^>]*>3 of 5 entries left today</);
     });
 
     it("refuses to run without a server and token, naming both ways to give them", () => {

@@ -7,6 +7,8 @@ import { createTeamAction, joinTeamAction, leaveTeamAction, rotateInviteAction }
 import { competitionRoleOf } from "@/lib/auth/actor";
 import { presentCompetition } from "@/lib/competitions/competition-settings";
 import { getDatabase } from "@/lib/db/client";
+import { describeQuota } from "@/lib/teams/describe-quota";
+import { getTeamSummary } from "@/lib/teams/team-summary";
 import { getActor } from "@/server/actor";
 import { LiveLeaderboard } from "@/components/live-leaderboard";
 import { ModelSubmit } from "@/components/model-submit";
@@ -39,7 +41,8 @@ async function boardOrReason(prisma: PodiumPrisma, actor: Actor, slug: string, b
 export default async function CompetitionPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { slug } = await params;
   const query = await searchParams;
-  const { prisma } = await getDatabase();
+  const database = await getDatabase();
+  const { prisma } = database;
   const row = await prisma.competition.findUnique({ where: { slug }, include: { activeDatasetVersion: true } });
   if (!row) notFound();
   const actor = await getActor();
@@ -51,6 +54,8 @@ export default async function CompetitionPage({ params, searchParams }: { params
   const team = member?.team ?? null;
   const submissions = team ? (await listTeamSubmissions(prisma, actor, slug)).submissions : [];
   const members = team ? await prisma.teamMember.findMany({ where: { teamId: team.id }, include: { user: { select: { email: true } } }, orderBy: { joinedAt: "asc" } }) : [];
+  // Counted by the code that refuses entries, so what it says is what the next entry meets.
+  const quota = team ? (await getTeamSummary(database, actor, slug)).quota : null;
   return (
     <PageShell
       title={competition.title}
@@ -172,6 +177,11 @@ export default async function CompetitionPage({ params, searchParams }: { params
               </form>
             </div>
           </div>
+          {quota ? (
+            <p data-testid="entries-left" className="mb-4 text-sm font-medium text-slate-700">
+              {describeQuota(quota, row.timeZone)}
+            </p>
+          ) : null}
           {row.submissionKinds.includes("RESULTS") ? (
             <section aria-label="Submit a results file" className="space-y-2">
               <h3 className="text-sm font-semibold text-slate-800">Submit a results file</h3>
