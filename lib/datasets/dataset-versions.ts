@@ -13,6 +13,8 @@ import type { BlobStore, CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
 import { PYTHON_CLIENT_NAME, pythonClientSource } from "../clients/python-client";
 import { archiveKindOf } from "./archive-entries";
+import { bundleReadme, sampleSubmission } from "./bundle-readme";
+import type { WeightTerm } from "../scoring/types";
 import { validateDatasetArchive, type DatasetLimits, type DatasetReport } from "./validate-dataset-archive";
 
 // The life of a dataset version: upload (multipart, straight to storage) → validation job → READY or REJECTED →
@@ -115,11 +117,17 @@ export async function runDatasetValidation(prisma: PodiumPrisma, store: BlobStor
     await store.put(keys.truth, JSON.stringify(truth), { contentType: "application/json" });
     await store.put(keys.names, JSON.stringify({ queries: result.queries.sort(), gallery: result.gallery.sort() }), { contentType: "application/json" });
     const modelOnly = version.competition.submissionKinds.length === 1 && version.competition.submissionKinds[0] === "MODEL";
-    await buildParticipantBundle(store, keys.files, keys.bundle, {
-      query: result.queries,
-      gallery: modelOnly ? [] : result.gallery,
-      training: result.training.map((item) => `${item.identity}/${item.file}`),
-    });
+    const files = { query: result.queries, gallery: modelOnly ? [] : result.gallery, training: result.training.map((item) => `${item.identity}/${item.file}`) };
+    const competition = version.competition;
+    const acceptsResults = competition.submissionKinds.includes("RESULTS");
+    const extras: { name: string; bytes: Buffer }[] = [
+      {
+        name: "README.md",
+        bytes: Buffer.from(bundleReadme({ title: competition.title, slug: competition.slug, weights: competition.scoringWeights as unknown as WeightTerm[], modelOnly, acceptsResults }, { query: files.query.length, gallery: result.gallery.length, training: files.training.length })),
+      },
+      ...(acceptsResults && !modelOnly ? [{ name: "sample_submission.json", bytes: Buffer.from(sampleSubmission(result.queries, result.gallery)) }] : []),
+    ];
+    await buildParticipantBundle(store, keys.files, keys.bundle, files, extras);
   } else {
     await deletePrefix(store, `${keys.files}/`);
   }
@@ -155,7 +163,7 @@ async function deletePrefix(store: BlobStore, prefix: string): Promise<void> {
 }
 
 /** A .zip of query/, gallery/ and training/ — never the labels — streamed from storage to storage. */
-async function buildParticipantBundle(store: BlobStore, filesPrefix: string, bundleKey: string, files: { query: string[]; gallery: string[]; training: string[] }) {
+async function buildParticipantBundle(store: BlobStore, filesPrefix: string, bundleKey: string, files: { query: string[]; gallery: string[]; training: string[] }, extras: { name: string; bytes: Buffer }[]) {
   const zip = new yazl.ZipFile();
   for (const [folder, names] of Object.entries(files)) {
     for (const name of [...names].sort()) {
@@ -168,6 +176,7 @@ async function buildParticipantBundle(store: BlobStore, filesPrefix: string, bun
   // The Python client (submit, status, and the competition's metric for a team's own validation split).
   const client = pythonClientSource();
   if (client) zip.addBuffer(client, PYTHON_CLIENT_NAME, { compress: true });
+  for (const extra of extras) zip.addBuffer(extra.bytes, extra.name, { compress: true });
   zip.end();
   await store.put(bundleKey, Readable.from(zip.outputStream), { contentType: "application/zip" });
 }

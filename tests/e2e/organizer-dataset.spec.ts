@@ -67,11 +67,28 @@ test("an organizer sets up a competition and its hidden dataset; a participant d
   await participant.getByRole("link", { name: "Download the data (.zip)" }).click();
   const download = await downloading;
   const names: string[] = [];
-  for await (const entry of readArchiveEntries(bufferSource(readFileSync(await download.path())), "zip")) names.push(entry.path);
+  const texts: Record<string, string> = {};
+  for await (const entry of readArchiveEntries(bufferSource(readFileSync(await download.path())), "zip")) {
+    names.push(entry.path);
+    if (/^(README\.md|sample_submission\.json)$/.test(entry.path)) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await entry.open()) chunks.push(chunk as Buffer);
+      texts[entry.path] = Buffer.concat(chunks).toString("utf8");
+    }
+  }
   expect(names).toContain("query/q0.jpg");
   expect(names).toContain("gallery/g11.jpg");
   expect(names).toContain("training/alice/a1.jpg");
   expect(names.filter((name) => /ground_truth|labels/i.test(name))).toEqual([]);
+  // A README says what the task and the formats are; the sample submission is accepted as it is (its first entry).
+  expect(texts["README.md"]).toContain("## Submitting");
+  expect(texts["README.md"]).toContain("12 query images");
+  const sample = testInfo.outputPath("sample_submission.json");
+  writeFileSync(sample, texts["sample_submission.json"]!);
+  await participant.goto(`/c/${slug}`);
+  await participant.getByTestId("results-file").setInputFiles(sample);
+  await expect(participant.getByTestId("submit-outcome")).toContainText("Scored:");
+  await expect(participant.getByTestId("entries-left")).toHaveText("4 of 5 entries left today");
   // The bundle ships the Python client, and the page offers it on its own.
   expect(names).toContain("podium_client.py");
   const clientDownload = participant.waitForEvent("download");
