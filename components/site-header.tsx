@@ -16,9 +16,9 @@ export async function SiteHeader() {
         <div className="flex min-w-0 items-center gap-3 text-sm sm:gap-4">
           {session?.user ? (
             <>
-              {/* A phone's header keeps the account and sign-out: 390 px hold no more (organizers create on desktop). */}
-              <Link href="/competitions/new" className="hidden text-slate-700 hover:text-podium-700 sm:inline">
-                New competition
+              {/* A phone's header keeps the account and sign-out: 390 px hold no more. New competitions start from there. */}
+              <Link href="/competitions" className="hidden text-slate-700 hover:text-podium-700 sm:inline">
+                Your competitions
               </Link>
               <Link href="/account" className="min-w-0 truncate text-slate-700 hover:text-podium-700" title={session.user.email ?? undefined}>
                 <span className="sm:hidden">Account</span>

@@ -10,10 +10,7 @@ import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import { createUser, newUserSchema } from "@/lib/users/create-user";
 import { signIn, signOut } from "@/server/auth";
-
-function safeNext(value: unknown): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
-}
+import { safeNext } from "@/lib/auth/safe-next";
 
 export async function signInWithPasswordAction(formData: FormData) {
   const next = safeNext(formData.get("next"));

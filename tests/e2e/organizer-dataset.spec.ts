@@ -55,6 +55,9 @@ test("an organizer sets up a competition and its hidden dataset; a participant d
   await participant.getByRole("button", { name: "Create account" }).click();
   await expect(participant.getByText(/Signed up — now sign in/)).toBeVisible();
   await signIn(participant, "team@podium.test", "participant password");
+  // Signing in lands on "your competitions": none yet, and the way to find one.
+  await expect(participant).toHaveURL(/\/competitions$/);
+  await expect(participant.getByText("No team yet")).toBeVisible();
   await participant.goto(`/c/${slug}`);
   await expect(participant.getByRole("heading", { name: "Celebrity photo → portrait retrieval" })).toBeVisible();
   await expectSchedule(participant, schedule);
@@ -62,6 +65,10 @@ test("an organizer sets up a competition and its hidden dataset; a participant d
   await participant.getByLabel("Create a team to take part").fill("Deep Thinkers");
   await participant.getByRole("button", { name: "Create team" }).click();
   await expect(participant.getByText("Your team is registered.")).toBeVisible();
+  await participant.goto("/competitions");
+  await expect(participant.getByTestId("my-teams")).toContainText("team Deep Thinkers");
+  await shoot(participant, "05a-your-competitions");
+  await participant.goto(`/c/${slug}`);
   await shoot(participant, "05-competition-page");
   const downloading = participant.waitForEvent("download");
   await participant.getByRole("link", { name: "Download the data (.zip)" }).click();

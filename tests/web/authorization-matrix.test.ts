@@ -310,6 +310,7 @@ describe("authorization matrix", () => {
     { door: "/c/{slug}/manage", path: "/c/comp-a/manage", expected: { anonymous: "sign-in", participant: "not-organizer", otherParticipant: "not-organizer", otherOrganizer: "not-organizer", organizer: 200, admin: 200 } },
     { door: "/account", path: "/account", expected: signedInPage },
     { door: "/competitions/new", path: "/competitions/new", expected: signedInPage },
+    { door: "/competitions", path: "/competitions", expected: signedInPage },
     { door: "/c/{slug}", path: "/c/comp-a", expected: everyPage },
     { door: "/", path: "/", expected: everyPage },
     { door: "/sign-in", path: "/sign-in", expected: everyPage },

@@ -1,14 +1,11 @@
 import type { Metadata } from "next";
+import { safeNext } from "@/lib/auth/safe-next";
 import Link from "next/link";
 import { Card, Field, Notice, buttonClass, inputClass } from "@/components/ui";
 import { signInWithGitHubAction, signInWithPasswordAction } from "@/server/actions/auth-actions";
 import { githubEnabled } from "@/server/auth";
 
 export const metadata: Metadata = { title: "Sign in" };
-
-function safeNext(value: unknown): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
-}
 
 function waitText(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds <= 0) return "a few minutes";

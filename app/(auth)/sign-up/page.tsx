@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { SIGNED_IN_HOME } from "@/lib/auth/safe-next";
 import { Card, Field, Notice, buttonClass, inputClass } from "@/components/ui";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import { signUpAction } from "@/server/actions/auth-actions";
@@ -18,7 +19,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
         {params.error ? <Notice kind="error">{params.error}</Notice> : null}
         <Card>
           <form action={signUpAction} className="space-y-4">
-            <input type="hidden" name="next" value={params.next ?? "/"} />
+            <input type="hidden" name="next" value={params.next ?? SIGNED_IN_HOME} />
             <Field label="Name" name="name" hint="optional">
               <input id="name" name="name" autoComplete="name" className={inputClass} />
             </Field>
