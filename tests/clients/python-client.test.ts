@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
+import { seededRandom } from "../../lib/demo/seeded-random";
 import { buildScoringIndex, parseWeights, scoreSubmission } from "../../lib/scoring";
 import { createTeam } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
@@ -19,17 +20,6 @@ import { startServerWorld, type ServerWorld } from "../helpers/server-world";
 const CLIENT = join(process.cwd(), "clients", "python", "podium_client.py");
 const python = (args: string[], env: Record<string, string> = {}, input?: string) => spawnSync("python3", args, { encoding: "utf8", env: { ...process.env, ...env }, input, timeout: 120_000 });
 
-/** A seeded generator, so the corpus is the same in every run. */
-function seeded(seed: number) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
-
 interface Case {
   name: string;
   bytes: string;
@@ -39,7 +29,9 @@ interface Case {
 }
 
 function corpus(): { truth: Record<string, string[]>; gallery: string[]; cases: Case[] } {
-  const random = seeded(42);
+  // The project's seeded draws (lib/demo/seeded-random): the corpus is the same in every run.
+  const draws = seededRandom("python-client-conformance");
+  const random = draws.next;
   const gallery = Array.from({ length: 60 }, (_, i) => `g${i}.jpg`);
   const queries = Array.from({ length: 25 }, (_, i) => `q${i}.jpg`);
   const truth: Record<string, string[]> = {};
@@ -47,7 +39,7 @@ function corpus(): { truth: Record<string, string[]>; gallery: string[]; cases: 
     // Most queries one match, some two, two none (accepted, not evaluated).
     truth[query] = i < 2 ? [] : i % 5 === 0 ? [`g${i}.jpg`, `g${i + 30}.jpg`] : [`g${i}.jpg`];
   });
-  const shuffled = () => [...gallery].sort(() => random() - 0.5);
+  const shuffled = () => draws.shuffle(gallery);
   const ranked = (query: string, length = 10) => {
     const list = shuffled().slice(0, length);
     const match = truth[query]![0];

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../lib/auth/actor";
-import { type Settings } from "../../lib/config/env";
-import type { Database } from "../../lib/db/open-database";
-import { runOneJob } from "../../lib/queue/run-jobs";
 import { localWakeUp } from "../../lib/queue/wake-up";
-import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { submitModelBytes, type ModelCheckSettings } from "../../lib/submissions/submit-model";
-import { createTeam } from "../../lib/teams/create-team";
-import { createUser } from "../../lib/users/create-user";
-import { jobHandlers } from "../../lib/worker/job-handlers";
+import type { ModelManifestInput } from "../../lib/models/manifest";
 import { attr, buildModel, node, valueInfo } from "../../lib/models/onnx-graph";
-import { createContest } from "../helpers/contest";
-import { colourDataset, ENCODER_SIZE, expectedScore, exportedFormEncoder, meanColourManifest, type ExportedForm } from "../helpers/onnx-encoders";
-import { databaseAndStore, workerSettings } from "../helpers/test-world";
+import { ENCODER_SIZE, expectedScore, exportedFormEncoder, meanColourManifest, type ExportedForm } from "../helpers/onnx-encoders";
+import { modelContest, type ModelContest } from "../helpers/model-contest";
 
 // The models teams really export, each built with onnx-proto in the structure of a real export (small weights): a
 // fixed batch of 1 or 16, float16 input and output, uint8 NHWC pixels with the preprocessing in the graph, an
@@ -23,27 +15,18 @@ import { databaseAndStore, workerSettings } from "../helpers/test-world";
 const RANKS = [1, 1, 1, 2, 3, 6, 10, 15];
 
 describe("models as teams export them", () => {
-  let database: Database;
-  let store: FolderBlobStore;
-  let config: Settings;
-  let team: Actor;
   const disposers: (() => Promise<void> | void)[] = [];
   const checks: ModelCheckSettings = { dryRun: { timeoutMs: 20_000, memoryLimitBytes: 1024 ** 3 }, wakeUp: localWakeUp() };
+  let world: ModelContest;
 
   beforeAll(async () => {
-    ({ database, store } = await databaseAndStore("pglite", disposers));
-    config = workerSettings(disposers, { PODIUM_MODEL_MEMORY_MB: "400", PODIUM_MODEL_TIMEOUT_SECONDS: "60" });
-    const { entries } = await colourDataset({ ranks: RANKS });
-    await createContest(database.prisma, store, { slug: "exports", entries, settings: { submissionKinds: "results,model", dailyLimit: 20 } });
-    const user = await createUser(database.prisma, { email: "exporter@models.test", password: "exporter password 1" });
-    team = { userId: user.id, isAdmin: false };
-    await createTeam(database.prisma, team, "exports", "Exporters");
+    world = await modelContest(disposers, { slug: "exports", ranks: RANKS, submissionKinds: "results,model" });
   });
   afterAll(async () => {
     for (const dispose of disposers.reverse()) await dispose();
   });
 
-  const runWorker = () => runOneJob({ sql: database.sql, handlers: jobHandlers(database, store, config, ["SCORE_MODEL"]), workerId: "export-worker", leaseSeconds: 30 });
+  const submit = (fileName: string, bytes: Uint8Array, manifest: ModelManifestInput) => submitModelBytes(world.database, world.store, world.team, "exports", { bytes, fileName, manifest, channel: "API" }, checks);
 
   it.each([
     ["fixed-batch-1", { inputType: "float32", outputType: "float32", fixedBatch: 1 }],
@@ -53,20 +36,20 @@ describe("models as teams export them", () => {
     ["n-1-d", { inputType: "float32", outputType: "float32", fixedBatch: null }],
   ] as const)("checks and scores a %s export exactly", async (form, io) => {
     const { model, manifest } = exportedFormEncoder(form as ExportedForm);
-    const outcome = await submitModelBytes(database, store, team, "exports", { bytes: model, fileName: `${form}.onnx`, manifest, channel: "API" }, checks);
+    const outcome = await submit(`${form}.onnx`, model, manifest);
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ kind: "queued", dimension: 3 });
-    const queued = await database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId } });
+    const queued = await world.database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId } });
     // What the model's signature says is stored with the entry: the worker feeds and reads it that way.
     expect(queued.manifest).toMatchObject(io);
-    expect(await runWorker()).toBe(true);
-    const scored = await database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId }, include: { scores: true } });
+    expect(await world.runScoringJob()).toBe(true);
+    const scored = await world.database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId }, include: { scores: true } });
     expect(scored.status, scored.error ?? "").toBe("SCORED");
     expect(scored.scores.find((score) => score.split === "ALL")!.score).toBeCloseTo(expectedScore(RANKS), 9);
   });
 
   it("refuses what still cannot be fed or read, naming the model's own shapes and types", async () => {
     const refuse = async (model: Uint8Array, manifest = meanColourManifest) => {
-      const outcome = await submitModelBytes(database, store, team, "exports", { bytes: model, fileName: "refused.onnx", manifest, channel: "API" }, checks);
+      const outcome = await submit("refused.onnx", model, manifest);
       expect(outcome.kind).toBe("invalid");
       return (outcome as { message: string }).message;
     };

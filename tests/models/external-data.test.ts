@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../lib/auth/actor";
-import { type Settings } from "../../lib/config/env";
-import type { Database } from "../../lib/db/open-database";
-import { runOneJob } from "../../lib/queue/run-jobs";
 import { localWakeUp } from "../../lib/queue/wake-up";
-import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { submitModelBytes, type ModelCheckSettings } from "../../lib/submissions/submit-model";
-import { createTeam } from "../../lib/teams/create-team";
-import { createUser } from "../../lib/users/create-user";
-import { jobHandlers } from "../../lib/worker/job-handlers";
 import { tarArchive, zipArchive } from "../helpers/archives";
-import { createContest } from "../helpers/contest";
-import { colourDataset, expectedScore, externalDataEncoder, meanColourManifest } from "../helpers/onnx-encoders";
-import { databaseAndStore, workerSettings } from "../helpers/test-world";
+import { expectedScore, externalDataEncoder, meanColourManifest } from "../helpers/onnx-encoders";
+import { modelContest, type ModelContest } from "../helpers/model-contest";
 
 // Models with external data (issue 14): towers over protobuf's 2 GiB (ViT-H, ViT-g in fp32) can only be exported with
 // their weights in data files. On the main this started from such a model was refused ("keeps its data in an
@@ -22,28 +13,18 @@ import { databaseAndStore, workerSettings } from "../helpers/test-world";
 const RANKS = [1, 1, 2, 4, 7];
 
 describe("models with external data", () => {
-  let database: Database;
-  let store: FolderBlobStore;
-  let config: Settings;
-  let team: Actor;
   const disposers: (() => Promise<void> | void)[] = [];
   const checks: ModelCheckSettings = { dryRun: { timeoutMs: 20_000, memoryLimitBytes: 1024 ** 3 }, wakeUp: localWakeUp() };
+  let world: ModelContest;
 
   beforeAll(async () => {
-    ({ database, store } = await databaseAndStore("pglite", disposers));
-    config = workerSettings(disposers, { PODIUM_MODEL_MEMORY_MB: "400", PODIUM_MODEL_TIMEOUT_SECONDS: "60" });
-    const { entries } = await colourDataset({ ranks: RANKS });
-    await createContest(database.prisma, store, { slug: "external", entries, settings: { submissionKinds: "model", dailyLimit: 30 } });
-    const user = await createUser(database.prisma, { email: "external@models.test", password: "external password 1" });
-    team = { userId: user.id, isAdmin: false };
-    await createTeam(database.prisma, team, "external", "Externals");
+    world = await modelContest(disposers, { slug: "external", ranks: RANKS });
   });
   afterAll(async () => {
     for (const dispose of disposers.reverse()) await dispose();
   });
 
-  const submit = (fileName: string, bytes: Uint8Array) => submitModelBytes(database, store, team, "external", { bytes, fileName, manifest: meanColourManifest, channel: "API" }, checks);
-  const runWorker = () => runOneJob({ sql: database.sql, handlers: jobHandlers(database, store, config, ["SCORE_MODEL"]), workerId: "external-worker", leaseSeconds: 30 });
+  const submit = (fileName: string, bytes: Uint8Array) => submitModelBytes(world.database, world.store, world.team, "external", { bytes, fileName, manifest: meanColourManifest, channel: "API" }, checks);
   const refusal = async (fileName: string, bytes: Uint8Array) => {
     const outcome = await submit(fileName, bytes);
     expect(outcome.kind, JSON.stringify(outcome)).toBe("invalid");
@@ -62,8 +43,8 @@ describe("models with external data", () => {
   ] as const)("checks and scores %s exactly", async (_label, fileName, build) => {
     const outcome = await submit(fileName, await build());
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ kind: "queued", dimension: 3 });
-    expect(await runWorker()).toBe(true);
-    const scored = await database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId }, include: { scores: true } });
+    expect(await world.runScoringJob()).toBe(true);
+    const scored = await world.database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId }, include: { scores: true } });
     expect(scored.status, scored.error ?? "").toBe("SCORED");
     expect(scored.scores.find((score) => score.split === "ALL")!.score).toBeCloseTo(expectedScore(RANKS), 9);
   });
@@ -91,6 +72,6 @@ describe("models with external data", () => {
       const refused = await refusal(`${label.replace(/\W+/g, "-")}.tar`, await archive);
       expect(refused.message, label).toMatch(message);
     }
-    expect(await database.prisma.job.count({ where: { kind: "SCORE_MODEL", state: "QUEUED" } })).toBe(0);
+    expect(await world.database.prisma.job.count({ where: { kind: "SCORE_MODEL", state: "QUEUED" } })).toBe(0);
   });
 });

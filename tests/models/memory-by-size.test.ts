@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../lib/auth/actor";
-import { type Settings } from "../../lib/config/env";
-import type { Database } from "../../lib/db/open-database";
 import { modelMemoryCapBytes } from "../../lib/models/memory-budget";
 import { modelCheckSettings } from "../../lib/models/model-check-settings";
-import { runOneJob } from "../../lib/queue/run-jobs";
 import { localWakeUp } from "../../lib/queue/wake-up";
-import type { FolderBlobStore } from "../../lib/storage/folder-blob-store";
 import { getSubmissionForActor } from "../../lib/submissions/list-submissions";
 import { submitModelBytes } from "../../lib/submissions/submit-model";
-import { createTeam } from "../../lib/teams/create-team";
-import { createUser } from "../../lib/users/create-user";
-import { jobHandlers } from "../../lib/worker/job-handlers";
-import { createContest } from "../helpers/contest";
-import { colourDataset, meanColourManifest, slowEncoder } from "../helpers/onnx-encoders";
-import { databaseAndStore, workerSettings } from "../helpers/test-world";
+import { meanColourManifest, slowEncoder } from "../helpers/onnx-encoders";
+import { modelContest, type ModelContest } from "../helpers/model-contest";
+import { workerSettings } from "../helpers/test-world";
 
 // Memory by model size (issue 14): on the main this started from every model job had the same 4,096 MiB cap, a
 // 1.26 GB fp16 tower peaked at 3,713 MiB against it, and nothing said what a run used. Now a job's cap is
@@ -24,22 +16,16 @@ import { databaseAndStore, workerSettings } from "../helpers/test-world";
 const MiB = 1024 * 1024;
 
 describe("memory by model size", () => {
-  let database: Database;
-  let store: FolderBlobStore;
-  let team: Actor;
-  let organizer: Actor;
   const disposers: (() => Promise<void> | void)[] = [];
-  // A small floor and a factor large enough that this test's ~270 KB model sets its own cap: 400 × 0.27 MB ≈ 103 MiB.
-  let config: Settings;
+  // A small floor and a factor large enough that this test's ~270 KB model sets its own cap: 2000 × 0.27 MB ≈ 520 MiB.
+  let world: ModelContest;
 
   beforeAll(async () => {
-    ({ database, store } = await databaseAndStore("pglite", disposers));
-    config = workerSettings(disposers, { PODIUM_MODEL_MEMORY_MB: "64", PODIUM_MODEL_MEMORY_FACTOR: "2000", PODIUM_MODEL_MEMORY_MAX_MB: "2048", PODIUM_WORKER_MEMORY_MB: "2048" });
-    const { entries } = await colourDataset({ ranks: [1, 2, 3] });
-    ({ organizer } = await createContest(database.prisma, store, { slug: "memory", entries, settings: { submissionKinds: "model", dailyLimit: 20 } }));
-    const user = await createUser(database.prisma, { email: "memory@models.test", password: "memory password 1" });
-    team = { userId: user.id, isAdmin: false };
-    await createTeam(database.prisma, team, "memory", "Rememberers");
+    world = await modelContest(disposers, {
+      slug: "memory",
+      ranks: [1, 2, 3],
+      workerEnv: { PODIUM_MODEL_MEMORY_MB: "64", PODIUM_MODEL_MEMORY_FACTOR: "2000", PODIUM_MODEL_MEMORY_MAX_MB: "2048", PODIUM_WORKER_MEMORY_MB: "2048" },
+    });
   });
   afterAll(async () => {
     for (const dispose of disposers.reverse()) await dispose();
@@ -56,6 +42,7 @@ describe("memory by model size", () => {
 
   it("gives the scoring job a cap from the model's size, runs it, and shows organizers each run's peak — not the team", async () => {
     const model = slowEncoder(1);
+    const { database, store, team, organizer, config, runScoringJob } = world;
     const checks = modelCheckSettings(config, localWakeUp());
     const outcome = await submitModelBytes(database, store, team, "memory", { bytes: model, fileName: "sized.onnx", manifest: meanColourManifest, channel: "API" }, checks);
     expect(outcome.kind).toBe("queued");
@@ -63,10 +50,8 @@ describe("memory by model size", () => {
     expect(Number(job.memoryBytes)).toBe(Math.ceil((2000 * model.length) / MiB) * MiB);
 
     // A worker with less memory than the cap leaves the job for a larger one; a large enough worker runs it.
-    const small = () => runOneJob({ sql: database.sql, handlers: jobHandlers(database, store, config, ["SCORE_MODEL"]), workerId: "small-worker", memoryCapacityBytes: Number(job.memoryBytes) - MiB });
-    expect(await small()).toBe(false);
-    const large = () => runOneJob({ sql: database.sql, handlers: jobHandlers(database, store, config, ["SCORE_MODEL"]), workerId: "large-worker", memoryCapacityBytes: Number(job.memoryBytes) });
-    expect(await large()).toBe(true);
+    expect(await runScoringJob({ workerId: "small-worker", memoryCapacityBytes: Number(job.memoryBytes) - MiB })).toBe(false);
+    expect(await runScoringJob({ workerId: "large-worker", memoryCapacityBytes: Number(job.memoryBytes) })).toBe(true);
     const ran = await database.prisma.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(ran.state).toBe("SUCCEEDED");
     expect(Number(ran.peakMemoryBytes)).toBeGreaterThan(20 * MiB);
@@ -79,6 +64,7 @@ describe("memory by model size", () => {
   });
 
   it("refuses at its check a model no worker has the memory for, naming the sizes, without using quota", async () => {
+    const { database, store, team } = world;
     const tight = modelCheckSettings(workerSettings(disposers, { PODIUM_MODEL_MEMORY_MB: "64", PODIUM_MODEL_MEMORY_FACTOR: "2000", PODIUM_MODEL_MEMORY_MAX_MB: "100" }), localWakeUp());
     const before = await database.prisma.submission.count({ where: { countsTowardQuota: true } });
     const outcome = await submitModelBytes(database, store, team, "memory", { bytes: slowEncoder(1), fileName: "huge.onnx", manifest: meanColourManifest, channel: "API" }, tight);
