@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, renameSync, statSync } from "node:fs";
+import { createWriteStream, existsSync, openAsBlob, renameSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import tarStream from "tar-stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { AppError } from "../lib/errors/app-error";
+import { tarBlob } from "../lib/models/tar-blob";
 
 /**
  * Packs MODEL.onnx and its external data files into one .tar, the form the server accepts them in. Each data file is
@@ -28,16 +30,9 @@ export async function packModelWithData(modelPath: string, dataPaths: string[]):
   const target = join(tmpdir(), `podium-model-${identity}.tar`);
   const fileName = `${basename(model).replace(/\.onnx$/i, "")}.tar`;
   if (existsSync(target)) return { path: target, fileName };
-  const pack = tarStream.pack();
-  const writing = pipeline(pack, createWriteStream(`${target}.partial`));
-  for (const entry of entries) {
-    await new Promise<void>((done, fail) => {
-      const sink = pack.entry({ name: entry.name, size: entry.size, mtime: entry.mtime, mode: 0o644 }, (error) => (error ? fail(error) : done()));
-      pipeline(createReadStream(entry.path), sink).catch(fail);
-    });
-  }
-  pack.finalize();
-  await writing;
+  // The same ustar writer as the browser's: a Blob of headers and the files themselves, streamed to disk.
+  const archive = tarBlob(await Promise.all(entries.map(async (entry) => ({ name: entry.name, blob: await openAsBlob(entry.path), lastModified: entry.mtime.getTime() }))));
+  await pipeline(Readable.fromWeb(archive.stream() as WebReadableStream), createWriteStream(`${target}.partial`));
   renameSync(`${target}.partial`, target);
   return { path: target, fileName };
 }

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { postJson, uploadFileInParts } from "@/components/browser-upload";
 import { DropZone } from "@/components/drop-zone";
-import { tarBlob } from "@/components/tar-blob";
+import { tarBlob } from "@/lib/models/tar-blob";
 import { ProgressBar } from "@/components/progress-bar";
 import { Notice } from "@/components/ui";
 

@@ -40,6 +40,13 @@ export function inputSize(manifest: ModelManifest): [number, number] {
   return typeof manifest.size === "number" ? [manifest.size, manifest.size] : manifest.size;
 }
 
+/** How an image is brought to the model's input size (sharp's resize), from the files or from cached pixels alike. */
+export function inputResize(manifest: ModelManifest): { width: number; height: number; options: { fit: "cover" | "fill" | "contain"; position: "centre"; background: { r: 0; g: 0; b: 0 } } } {
+  const [height, width] = inputSize(manifest);
+  const fit = manifest.resize === "center-crop" ? "cover" : manifest.resize === "squash" ? "fill" : "contain";
+  return { width, height, options: { fit, position: "centre", background: { r: 0, g: 0, b: 0 } } };
+}
+
 /**
  * What decides the preprocessed tensors: two models with the same signature share the worker's cache of decoded
  * query and gallery tensors.

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { Transform } from "node:stream";
@@ -38,6 +39,8 @@ export interface ModelFiles {
   files: Map<string, number>;
   /** Bytes written. */
   totalBytes: number;
+  /** SHA-256 of the stored upload, taken on the way when it was read whole in one pass (a plain .onnx). */
+  sha256: string | null;
 }
 
 const refuse = (message: string) => new ModelCheckError("ARCHIVE", message);
@@ -51,8 +54,9 @@ export async function fetchModelFiles(store: BlobStore, key: string, kind: Model
   mkdirSync(dir, { recursive: true });
   if (kind === "onnx") {
     const modelPath = join(dir, "model.onnx");
-    const totalBytes = await writeLimited(await store.stream(key), modelPath, maxBytes, "the model");
-    return { modelPath, files: new Map([["model.onnx", totalBytes]]), totalBytes };
+    const hash = createHash("sha256");
+    const totalBytes = await writeLimited(await store.stream(key), modelPath, maxBytes, "the model", hash);
+    return { modelPath, files: new Map([["model.onnx", totalBytes]]), totalBytes, sha256: hash.digest("hex") };
   }
   const head = await store.head(key);
   if (!head) throw refuse("the upload is missing: no bytes were stored for this model");
@@ -66,7 +70,7 @@ export async function fetchModelFiles(store: BlobStore, key: string, kind: Model
       if (entry.type !== "file") throw refuse(`the archive's entry "${entry.path}" is a ${entry.type}: only plain files are accepted`);
       if (!plainRelativePath(path)) throw refuse(`the archive's entry "${entry.path}" is not a plain relative path (no "..", no absolute paths)`);
       if (written.has(path)) throw refuse(`the archive holds "${path}" twice`);
-      if (totalBytes + entry.size > maxBytes) throw refuse(`the archive's files exceed ${formatSize(maxBytes)}, this competition's model size limit`);
+      if (totalBytes + entry.size > maxBytes) throw refuse(`the archive's files exceed ${formatBytes(maxBytes)}, this competition's model size limit`);
       const size = await writeLimited(await entry.open(), join(dir, ...path.split("/")), maxBytes - totalBytes, `the archive's files`);
       written.set(path, size);
       totalBytes += size;
@@ -78,15 +82,15 @@ export async function fetchModelFiles(store: BlobStore, key: string, kind: Model
   const models = [...written.keys()].filter((path) => path.toLowerCase().endsWith(".onnx"));
   if (models.length !== 1) throw refuse(models.length === 0 ? "the archive holds no .onnx file" : `the archive holds ${models.length} .onnx files (${models.join(", ")}); send exactly one`);
   const model = models[0]!;
-  if (written.get(model)! > PROTOBUF_LIMIT) throw refuse(`${model} is ${formatSize(written.get(model)!)}; an .onnx file cannot exceed 2 GiB (protobuf's limit): keep the weights in external data files`);
+  if (written.get(model)! > PROTOBUF_LIMIT) throw refuse(`${model} is ${formatBytes(written.get(model)!)}; an .onnx file cannot exceed 2 GiB (protobuf's limit): keep the weights in external data files`);
   // Locations in the model are relative to its own folder.
   const base = posix.dirname(model);
   const files = new Map<string, number>();
   for (const [path, size] of written) files.set(base === "." ? path : posix.relative(base, path), size);
-  return { modelPath: join(dir, ...model.split("/")), files, totalBytes };
+  return { modelPath: join(dir, ...model.split("/")), files, totalBytes, sha256: null };
 }
 
-async function writeLimited(input: NodeJS.ReadableStream, path: string, limit: number, what: string): Promise<number> {
+async function writeLimited(input: NodeJS.ReadableStream, path: string, limit: number, what: string, hash?: Hash): Promise<number> {
   mkdirSync(dirname(path), { recursive: true });
   let size = 0;
   await pipeline(
@@ -94,8 +98,9 @@ async function writeLimited(input: NodeJS.ReadableStream, path: string, limit: n
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length;
-        if (size > limit) done(refuse(`${what} exceed${what.endsWith("s") ? "" : "s"} ${formatSize(limit)}, this competition's model size limit`));
-        else done(null, chunk);
+        if (size > limit) return done(refuse(`${what} exceed${what.endsWith("s") ? "" : "s"} ${formatBytes(limit)}, this competition's model size limit`));
+        hash?.update(chunk);
+        done(null, chunk);
       },
     }),
     createWriteStream(path),
@@ -126,6 +131,10 @@ export function checkExternalData(references: ExternalDataReference[], files: Ma
   }
 }
 
-function formatSize(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+/** Sizes in refusals: "1.21 GB", "52.7 MB", "812 bytes". */
+export function formatBytes(bytes: number | bigint): string {
+  const value = Number(bytes);
+  if (value >= 1e9) return `${(value / 1e9).toFixed(2)} GB`;
+  if (value >= 1e6) return `${(value / 1e6).toFixed(1)} MB`;
+  return `${value} bytes`;
 }

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import sharp from "sharp";
-import { inputSize, type ModelManifest } from "./manifest";
+import { inputResize, type ModelManifest } from "./manifest";
 
 // Decoding JPEGs is most of a cold model run's cost (bench:worker: a MobileNet runs 2.5 times faster than its images
 // decode). Every image of a dataset version is therefore decoded once per worker into a cache of 8-bit RGB pixels,
@@ -109,10 +109,9 @@ export class PixelCacheReader {
     const entry = this.index[i]!;
     const bytes = Buffer.allocUnsafe(entry.width * entry.height * 3);
     readSync(this.fd, bytes, 0, bytes.length, entry.offset);
-    const [height, width] = inputSize(manifest);
-    const fit = manifest.resize === "center-crop" ? "cover" : manifest.resize === "squash" ? "fill" : "contain";
+    const { width, height, options } = inputResize(manifest);
     const { data, info } = await sharp(bytes, { raw: { width: entry.width, height: entry.height, channels: 3 } })
-      .resize(width, height, { fit, position: "centre", background: { r: 0, g: 0, b: 0 } })
+      .resize(width, height, options)
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || data.length !== height * width * 3) throw new Error(`resized to ${info.width}×${info.height}×${info.channels}, expected ${width}×${height}×3`);

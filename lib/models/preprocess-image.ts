@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { createHash } from "node:crypto";
-import { inputSize, pixelNormalisation, preprocessingSignature, type ModelManifest } from "./manifest";
+import { inputResize, inputSize, pixelNormalisation, preprocessingSignature, type ModelManifest } from "./manifest";
 import { PIXEL_CACHE_VERSION } from "./pixel-cache";
 
 // Images become model input in two steps: decoding and resizing gives 8-bit RGB pixels of the model's input size;
@@ -29,10 +29,9 @@ export function geometryCacheName(manifest: ModelManifest): string {
  * large photo costs little more than a small one.
  */
 export async function decodeToPixels(image: Buffer | string, manifest: ModelManifest): Promise<Buffer> {
-  const [height, width] = inputSize(manifest);
-  const fit = manifest.resize === "center-crop" ? "cover" : manifest.resize === "squash" ? "fill" : "contain";
+  const { width, height, options } = inputResize(manifest);
   const { data, info } = await sharp(image, { failOn: "error", limitInputPixels: 100_000_000 })
-    .resize(width, height, { fit, position: "centre", background: { r: 0, g: 0, b: 0 }, fastShrinkOnLoad: true })
+    .resize(width, height, { ...options, fastShrinkOnLoad: true })
     .removeAlpha()
     .toColourspace("srgb")
     .raw()

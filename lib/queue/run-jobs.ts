@@ -55,6 +55,9 @@ export async function runClaimedJob(options: JobLoopOptions & { workerId: string
   }
 }
 
+const UPLOAD_EXPIRY_INTERVAL_MS = 5 * 60 * 1000;
+const lastUploadExpiry = new WeakMap<SqlExecutor, number>();
+
 /**
  * Sweeps expired leases; where a wake-up starts compute (SQS → AWS Batch), announces every job it put back in the
  * queue, which would otherwise wait for a worker nobody starts. A lost announcement is logged, not fatal: the row
@@ -62,8 +65,13 @@ export async function runClaimedJob(options: JobLoopOptions & { workerId: string
  */
 export async function sweepAndAnnounce(options: Pick<JobLoopOptions, "sql" | "wakeUp" | "log">, except?: JobTarget): Promise<{ requeued: number; failed: number }> {
   const { requeued, failed, requeuedJobs } = await sweepExpiredLeases(options.sql);
-  const abandoned = await expireAbandonedUploads(options.sql);
-  if (abandoned.models + abandoned.datasets > 0) options.log?.(`ended ${abandoned.models} model and ${abandoned.datasets} dataset upload(s) nobody completed`);
+  // Uploads end a day after they start: a pass every few minutes is plenty, not one per poll of the queue.
+  const now = Date.now();
+  if (now - (lastUploadExpiry.get(options.sql) ?? 0) >= UPLOAD_EXPIRY_INTERVAL_MS) {
+    lastUploadExpiry.set(options.sql, now);
+    const abandoned = await expireAbandonedUploads(options.sql);
+    if (abandoned.models + abandoned.datasets > 0) options.log?.(`ended ${abandoned.models} model and ${abandoned.datasets} dataset upload(s) nobody completed`);
+  }
   if (options.wakeUp?.kind !== "sqs") return { requeued, failed }; // local workers poll the table and find them
   for (const job of requeuedJobs) {
     // The caller's own job is not announced: the caller takes it over.

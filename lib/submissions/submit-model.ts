@@ -7,7 +7,7 @@ import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import { AppError } from "../errors/app-error";
 import { checkModelAgainstManifest, inspectModel, ModelCheckError, resolveManifest } from "../models/check-model";
 import { ModelFormatError, readModelSkeleton } from "../models/model-skeleton";
-import { checkExternalData, fetchModelFiles, modelUploadKindOf, PROTOBUF_LIMIT, type ModelUploadKind } from "../models/model-files";
+import { checkExternalData, fetchModelFiles, formatBytes, modelUploadKindOf, PROTOBUF_LIMIT, type ModelUploadKind } from "../models/model-files";
 import { ModelFault } from "../models/embed-images";
 import { runInSandbox, type SandboxLimits } from "../models/model-sandbox";
 import { consumeRateLimit, rateLimitExhausted, throwIfRefused } from "../rate-limits/rate-limits";
@@ -43,13 +43,6 @@ export interface ModelCheckSettings {
   timeBudget?: TimeBudgetSettings;
   /** How the job's memory cap follows from the model's size; without it the job has the worker's floor. */
   memory?: MemoryBudgetSettings;
-}
-
-function formatBytes(bytes: number | bigint): string {
-  const value = Number(bytes);
-  if (value >= 1e9) return `${(value / 1e9).toFixed(2)} GB`;
-  if (value >= 1e6) return `${(value / 1e6).toFixed(1)} MB`;
-  return `${value} bytes`;
 }
 
 /** Where the upload is stored: its kind is the key's extension (.onnx, or a .zip/.tar with the data files). */
@@ -251,9 +244,12 @@ export async function checkAndQueueModel(database: SubmitDatabase, store: BlobSt
   let msPerImage: number;
   let peakBytes = 0;
   try {
-    // The stored bytes' hash (one streamed read), then its files — an archive unpacked — in the checker's scratch folder.
-    sha256 = await sha256Of(await store.stream(submission.storageKey));
-    const { modelPath, files } = await fetchModelFiles(store, submission.storageKey, kind, join(scratch, "model"), Number(competition.modelSizeLimitBytes));
+    // Its files in the checker's scratch folder: a plain .onnx is hashed as it is written (one read); an archive,
+    // unpacked through ranged reads, is hashed in a pass of its own.
+    if (kind !== "onnx") sha256 = await sha256Of(await store.stream(submission.storageKey));
+    const fetched = await fetchModelFiles(store, submission.storageKey, kind, join(scratch, "model"), Number(competition.modelSizeLimitBytes));
+    sha256 ||= fetched.sha256 ?? "";
+    const { modelPath, files } = fetched;
     // The graph without the weights: a 2 GB model's checks hold a few megabytes (lib/models/model-skeleton.ts).
     const summary = inspectModel(modelSkeletonOrRefuse(modelPath));
     checkExternalData(summary.externalData, files, kind);

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import tarStream from "tar-stream";
 import { describe, expect, it } from "vitest";
-import { tarBlob } from "../../components/tar-blob";
+import { tarBlob } from "../../lib/models/tar-blob";
 
 // The browser packs an .onnx and its external data files into one .tar before uploading them (components/model-submit).
 // Read back with the same tar reader the worker's unpacking uses underneath, it must give the same files.

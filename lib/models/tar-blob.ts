@@ -1,5 +1,5 @@
-// A .tar of files picked in the browser, as one Blob whose parts are the files themselves: nothing is read into
-// memory, and the upload slices it into parts like any file. Used to send an .onnx with its external data files.
+// A .tar of an .onnx and its external data files as one Blob whose parts are the files themselves: nothing is read
+// into memory. The browser uploads it in slices like any file; the CLI writes it out once (files from fs.openAsBlob).
 
 const BLOCK = 512;
 const encoder = new TextEncoder();
