@@ -17,6 +17,9 @@ export type ModelUploadKind = "onnx" | "zip" | "tar";
 /** ONNX files are protobuf messages, which cannot exceed 2 GiB; larger models keep their weights in data files. */
 export const PROTOBUF_LIMIT = 2 ** 31 - 1;
 
+/** Files an upload may hold: a model and its data files are a handful; thousands would only cost the worker inodes. */
+export const MAX_ARCHIVE_FILES = 1000;
+
 export function modelUploadKindOf(fileName: string): ModelUploadKind | null {
   const lower = fileName.toLowerCase();
   if (lower.endsWith(".onnx")) return "onnx";
@@ -70,6 +73,7 @@ export async function fetchModelFiles(store: BlobStore, key: string, kind: Model
       if (entry.type !== "file") throw refuse(`the archive's entry "${entry.path}" is a ${entry.type}: only plain files are accepted`);
       if (!plainRelativePath(path)) throw refuse(`the archive's entry "${entry.path}" is not a plain relative path (no "..", no absolute paths)`);
       if (written.has(path)) throw refuse(`the archive holds "${path}" twice`);
+      if (written.size >= MAX_ARCHIVE_FILES) throw refuse(`the archive holds more than ${MAX_ARCHIVE_FILES} files: send the .onnx and the data files it references`);
       if (totalBytes + entry.size > maxBytes) throw refuse(`the archive's files exceed ${formatBytes(maxBytes)}, this competition's model size limit`);
       const size = await writeLimited(await entry.open(), join(dir, ...path.split("/")), maxBytes - totalBytes, `the archive's files`);
       written.set(path, size);

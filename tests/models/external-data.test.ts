@@ -66,6 +66,7 @@ describe("models with external data", () => {
       ["no data file", tarArchive([onnx]), /tensor "scale" refers to "model\.onnx\.data", which is not in the upload \(it holds model\.onnx\)/],
       ["a data file too short", tarArchive([onnx, { name: "model.onnx.data", data: data.subarray(0, 8) }]), /refers to "model\.onnx\.data" at bytes 0–12, beyond the file's 8 bytes/],
       ["no model at all", tarArchive([{ name: "model.onnx.data", data }]), /the archive holds no \.onnx file/],
+      ["thousands of files (inodes on the worker)", tarArchive([onnx, { name: "model.onnx.data", data }, ...Array.from({ length: 3000 }, (_, i) => ({ name: `pad/${i}.bin`, data: Buffer.alloc(0) }))]), /the archive holds more than 1000 files: send the \.onnx and the data files it references/],
       ["a location outside the upload", tarArchive([{ name: "model.onnx", data: Buffer.from(externalDataEncoder({ location: "/etc/passwd" }).model) }, { name: "model.onnx.data", data }]), /refers to "\/etc\/passwd": only plain relative locations inside the upload are allowed/],
     ];
     for (const [label, archive, message] of cases) {
