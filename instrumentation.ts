@@ -3,7 +3,7 @@
 // that a restart interrupted, and — unless PODIUM_WORKER=off — runs queued jobs (results files, models on the CPU) here.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const [{ getDatabase }, { createBlobStore }, { resumeDatasetValidations }, { settings }, { startJobLoop }, { jobHandlers }, { jobWakeUp }, { sweepTemporaryFiles }] = await Promise.all([
+  const [{ getDatabase }, { createBlobStore }, { resumeDatasetValidations }, { settings }, { startJobLoop }, { idleWork, jobHandlers }, { jobWakeUp }, { sweepTemporaryFiles }] = await Promise.all([
     import("./lib/db/client"),
     import("./lib/storage/create-blob-store"),
     import("./lib/datasets/dataset-versions"),
@@ -19,14 +19,17 @@ export async function register(): Promise<void> {
   if (swept > 0) console.error(`[podium] removed ${swept} temporary file(s) left by an earlier process`);
   await resumeDatasetValidations(database.prisma);
   if (settings().env.PODIUM_WORKER === "inprocess") {
+    const handlers = jobHandlers(database, store, settings());
+    const log = (line: string) => console.error(`[worker] ${line}`);
     startJobLoop({
       sql: database.sql,
-      handlers: jobHandlers(database, store, settings()),
+      handlers,
       wakeUp: jobWakeUp(),
       leaseSeconds: settings().worker.leaseSeconds,
       teamMaxRunning: settings().worker.teamMaxRunningJobs,
       memoryCapacityBytes: settings().worker.workerMemoryBytes,
-      log: (line) => console.error(`[worker] ${line}`),
+      log,
+      onIdle: idleWork(database, store, settings(), handlers, log),
     });
   }
 }

@@ -7,7 +7,7 @@ import type { JobTarget } from "../lib/queue/jobs";
 import { claimAnnouncedJob, runClaimedJob, startJobLoop } from "../lib/queue/run-jobs";
 import { jobWakeUp } from "../lib/queue/wake-up";
 import { createBlobStore } from "../lib/storage/create-blob-store";
-import { jobHandlers } from "../lib/worker/job-handlers";
+import { idleWork, jobHandlers } from "../lib/worker/job-handlers";
 
 // The scoring worker. `npm run worker`: a long-running loop with PODIUM_WORKER_CONCURRENCY jobs at once.
 // `podium-worker --submission ID` / `--job ID`: one job, then exit (the AWS Batch entry points; see infra/).
@@ -62,7 +62,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       return state?.state === "QUEUED" ? 1 : 0;
     }
     log(`started: ${concurrency} job(s) at once, providers ${config.worker.executionProviders.join(",")}, cache ${config.worker.cacheDir}`);
-    const loop = startJobLoop({ sql: database.sql, handlers, workerId, leaseSeconds, concurrency, log, pollMilliseconds: 1000, wakeUp: jobWakeUp(config), teamMaxRunning: config.worker.teamMaxRunningJobs, memoryCapacityBytes: config.worker.workerMemoryBytes });
+    const loop = startJobLoop({ sql: database.sql, handlers, workerId, leaseSeconds, concurrency, log, pollMilliseconds: 1000, wakeUp: jobWakeUp(config), teamMaxRunning: config.worker.teamMaxRunningJobs, memoryCapacityBytes: config.worker.workerMemoryBytes, onIdle: idleWork(database, store, config, handlers, log) });
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);

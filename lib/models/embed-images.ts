@@ -126,10 +126,13 @@ function readCachedBatch(fd: number, valuesPerImage: number, from: number, to: n
   return { tensor, ms: performance.now() - started };
 }
 
-/** Reads images [from, to) of the geometry cache (bytes at the input size). Synchronous, as readCachedBatch. */
-function readPixelBatch(fd: number, perImage: number, from: number, to: number): { pixels: Buffer; ms: number } {
+/**
+ * Reads images [from, to) of the geometry cache (bytes at the input size) into `target`. Synchronous, as
+ * readCachedBatch; into one reused buffer, because fresh 2 MB buffers per batch cost page faults on the main thread.
+ */
+function readPixelBatch(fd: number, perImage: number, from: number, to: number, target: Buffer): { pixels: Buffer; ms: number } {
   const started = performance.now();
-  const pixels = Buffer.allocUnsafe((to - from) * perImage);
+  const pixels = target.subarray(0, (to - from) * perImage);
   if (readSync(fd, pixels, 0, pixels.length, from * perImage) !== pixels.length) throw new Error("the pixel cache file at the input size is shorter than expected");
   return { pixels, ms: performance.now() - started };
 }
@@ -182,21 +185,28 @@ export async function embedImages(options: EmbedOptions): Promise<Embeddings> {
   let data: Float32Array | null = null;
   let dimension: number | null = null;
   const tensorBuffer = new Float32Array(batchSize * perImage);
+  const pixelBuffer = geometryFd !== null ? Buffer.allocUnsafe(batchSize * perImage) : null;
+  // Only decoding runs ahead of inference: the caches are read synchronously when a batch is needed.
+  const decoding = cacheFd === null && geometryFd === null;
   const load = (from: number) => {
-    const to = Math.min(count, from + batchSize);
-    const loading = geometryFd !== null ? Promise.resolve(readPixelBatch(geometryFd, perImage, from, to)) : decodeBatch(options, from, to);
+    const loading = decodeBatch(options, from, Math.min(count, from + batchSize));
     loading.catch(() => {}); // awaited in order below
     return loading;
   };
   try {
     // Cold, decoding runs a batch ahead; warm, each batch is read when it is needed, into the one tensor buffer.
-    let next = count > 0 && cacheFd === null ? load(0) : null;
+    let next = count > 0 && decoding ? load(0) : null;
     for (let from = 0; from < count; from += batchSize) {
       const rows = Math.min(batchSize, count - from);
-      const loaded: { pixels?: Buffer; tensor?: Float32Array; ms: number } = cacheFd !== null ? readCachedBatch(cacheFd, perImage, from, from + rows, tensorBuffer) : await next!;
+      const loaded: { pixels?: Buffer; tensor?: Float32Array; ms: number } =
+        cacheFd !== null
+          ? readCachedBatch(cacheFd, perImage, from, from + rows, tensorBuffer)
+          : geometryFd !== null
+            ? readPixelBatch(geometryFd, perImage, from, from + rows, pixelBuffer!)
+            : await next!;
       timings.decodeMs += loaded.ms;
       // Start decoding the next batch before this one runs: libvips works on its threads while onnxruntime runs.
-      if (cacheFd === null) next = from + batchSize < count ? load(from + batchSize) : null;
+      if (decoding) next = from + batchSize < count ? load(from + batchSize) : null;
       if (geometryWriter !== null && loaded.pixels) writeAll(geometryWriter, loaded.pixels, from * perImage);
       const input = loaded.tensor ?? pixelsToTensor(loaded.pixels!, rows, manifest, tensorBuffer.subarray(0, rows * perImage));
       // Written synchronously from the tensor buffer itself: one copy into the page cache. An asynchronous write

@@ -2,10 +2,15 @@ import { describe, expect, it } from "vitest";
 import { modelManifestSchema } from "./manifest";
 import { pixelsToTensor, tensorDims } from "./preprocess-image";
 
-// The packing loop is written for speed (one pass per image); this holds it to the plain definition.
-describe("pixelsToTensor", () => {
-  const [height, width, count] = [8, 11, 2];
-  const pixels = Uint8Array.from({ length: count * height * width * 3 }, (_, i) => (i * 37 + 11) % 256);
+// The packing loop is written for speed (words of four pixels where aligned); this holds it to the plain definition,
+// on the word path (8 × 11: a plane of 88 pixels), the byte path (9 × 11), and bytes that do not start on a word.
+describe.each([
+  { height: 8, width: 11, offset: 0 },
+  { height: 9, width: 11, offset: 0 },
+  { height: 8, width: 11, offset: 1 },
+])("pixelsToTensor $height × $width, bytes at offset $offset", ({ height, width, offset }) => {
+  const count = 2;
+  const pixels = Uint8Array.from({ length: count * height * width * 3 + offset }, (_, i) => ((i - offset) * 37 + 11) % 256).subarray(offset);
   for (const layout of ["NCHW", "NHWC"] as const) {
     for (const channelOrder of ["RGB", "BGR"] as const) {
       it(`packs ${layout} ${channelOrder}`, () => {

@@ -27,6 +27,11 @@ export interface JobLoopOptions {
   memoryCapacityBytes?: number;
   /** Wakes the loop as soon as this process queues a job. */
   wakeUp?: JobWakeUp;
+  /**
+   * Work for a worker with nothing due (preparing active datasets' images): started when the queue is empty, never
+   * awaited by the loop, so a job that arrives meanwhile is claimed at once; one at a time.
+   */
+  onIdle?: () => Promise<unknown>;
   log?: (line: string) => void;
 }
 
@@ -132,6 +137,14 @@ export function startJobLoop(options: JobLoopOptions): { stop: () => Promise<voi
     for (const wake of sleepers) wake();
   };
   const unsubscribe = options.wakeUp?.subscribe?.(wakeAll);
+  let idleWork: Promise<unknown> | null = null;
+  const startIdleWork = () => {
+    if (idleWork || !options.onIdle || stopped) return;
+    idleWork = options
+      .onIdle()
+      .catch((error) => options.log?.(`idle work: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => (idleWork = null));
+  };
   const lane = async (index: number) => {
     while (!stopped) {
       try {
@@ -139,6 +152,7 @@ export function startJobLoop(options: JobLoopOptions): { stop: () => Promise<voi
         while (!stopped && (await runOneJob({ ...options, workerId }))) {
           // keep going while work is due
         }
+        if (index === 0) startIdleWork();
       } catch (error) {
         options.log?.(`job loop: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -160,7 +174,7 @@ export function startJobLoop(options: JobLoopOptions): { stop: () => Promise<voi
       stopped = true;
       unsubscribe?.();
       wakeAll();
-      await done;
+      await done; // idle work is not waited for: it keeps nothing half-made (caches are renamed into place when whole)
     },
   };
 }

@@ -1,13 +1,11 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { pipeline } from "node:stream/promises";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { WorkerSettings } from "../config/env";
-import { datasetFileKey, datasetKeys } from "../datasets/dataset-versions";
+import { prepareDatasetImages } from "../datasets/worker-dataset-cache";
 import { ModelFault } from "../models/embed-images";
 import { failureCode } from "../models/failure-vocabulary";
 import { modelManifestSchema } from "../models/manifest";
 import { runInSandbox, type SandboxRun } from "../models/model-sandbox";
-import { buildPixelCache, PIXEL_CACHE_VERSION, pixelCacheReady } from "../models/pixel-cache";
 import { fetchModelFiles, modelUploadKindOf } from "../models/model-files";
 import type { EmbedAndRankResult, SandboxProgress } from "../models/sandbox-protocol";
 import { FinalJobError, type ClaimedJob } from "../queue/jobs";
@@ -30,33 +28,6 @@ export interface JobProgress {
 
 const K = 10;
 
-async function mapLimit<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await run(items[next++]!);
-    }),
-  );
-}
-
-/** Copies a dataset version's query and gallery images to the worker's disk once; later jobs reuse them. */
-async function ensureDatasetLocal(store: BlobStore, filesPrefix: string, dir: string, names: { queries: string[]; gallery: string[] }, progress: (done: number, total: number) => void): Promise<void> {
-  const marker = join(dir, ".complete");
-  if (existsSync(marker)) return;
-  const items = [...names.queries.map((name) => `query/${name}`), ...names.gallery.map((name) => `gallery/${name}`)];
-  let done = 0;
-  await mapLimit(items, 8, async (path) => {
-    const target = join(dir, path);
-    if (!existsSync(target)) {
-      mkdirSync(dirname(target), { recursive: true });
-      await pipeline(await store.stream(datasetFileKey(filesPrefix, path)), createWriteStream(`${target}.part`));
-      renameSync(`${target}.part`, target);
-    }
-    if (++done % 50 === 0 || done === items.length) progress(done, items.length);
-  });
-  writeFileSync(marker, new Date().toISOString());
-}
-
 /** Throttles progress writes to one a second and adds an ETA from the phase's rate. */
 function progressReporter(context: JobContext) {
   let lastWrite = 0;
@@ -72,23 +43,6 @@ function progressReporter(context: JobContext) {
   };
 }
 
-/**
- * Decodes a dataset version's images once per worker into its pixel caches (lib/models/pixel-cache.ts): platform
- * data, decoded here in the worker rather than in a model's sandbox. Later jobs with any preprocessing reuse them.
- */
-async function ensurePixelCaches(datasetDir: string, names: { queries: string[]; gallery: string[] }, progress: (done: number, total: number) => void): Promise<{ queries: string; gallery: string }> {
-  const caches = { queries: join(datasetDir, PIXEL_CACHE_VERSION, "queries.rgb"), gallery: join(datasetDir, PIXEL_CACHE_VERSION, "gallery.rgb") };
-  mkdirSync(join(datasetDir, PIXEL_CACHE_VERSION), { recursive: true });
-  const total = names.queries.length + names.gallery.length;
-  if (!pixelCacheReady(caches.queries, names.queries.length)) {
-    await buildPixelCache(caches.queries, names.queries.map((name) => join(datasetDir, "query", name)), (done) => progress(done, total));
-  }
-  if (!pixelCacheReady(caches.gallery, names.gallery.length)) {
-    await buildPixelCache(caches.gallery, names.gallery.map((name) => join(datasetDir, "gallery", name)), (done) => progress(names.queries.length + done, total));
-  }
-  return caches;
-}
-
 export async function scoreModelSubmission(database: SubmitDatabase, store: BlobStore, job: ClaimedJob, context: JobContext, settings: WorkerSettings): Promise<void> {
   const { prisma, sql } = database;
   const submission = await prisma.submission.findUnique({ where: { id: job.submissionId! }, include: { competition: true } });
@@ -97,11 +51,7 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
   const version = await prisma.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
   await sql.query(`UPDATE submissions SET status = 'RUNNING', started_at = COALESCE(started_at, now()) WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`, [submission.id]);
   const report = progressReporter(context);
-  const keys = datasetKeys(version.competitionId, version.id, version.archiveKey);
-  const names = JSON.parse((await store.get(keys.names)).toString("utf8")) as { queries: string[]; gallery: string[] };
-  const datasetDir = join(settings.cacheDir, "datasets", version.id);
-  await ensureDatasetLocal(store, keys.files, datasetDir, names, (done, total) => report("fetching dataset", done, total));
-  const pixelCaches = await ensurePixelCaches(datasetDir, names, (done, total) => report("preparing images", done, total));
+  const { datasetDir, names, pixelCaches } = await prepareDatasetImages(store, version, settings.cacheDir, (phase, done, total) => report(phase, done, total));
 
   const workDir = join(settings.cacheDir, "jobs", `${job.id}-${job.attempts}`);
   mkdirSync(workDir, { recursive: true });

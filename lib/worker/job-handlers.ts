@@ -10,6 +10,7 @@ import { runQueuedModelCheck } from "../submissions/submit-model";
 import { modelCheckSettings } from "../models/model-check-settings";
 import type { JobWakeUp } from "../queue/wake-up";
 import { rescoreEntry } from "../organizers/rescore-entries";
+import { prepareActiveDatasets } from "../datasets/worker-dataset-cache";
 
 // What each kind of job does; shared by the in-process worker of the embedded server and `npm run worker` /
 // `podium-worker --submission ID` / `--job ID` (gpu-worker/). Dataset validations and model checks are jobs too: the
@@ -29,4 +30,13 @@ export function jobHandlers(database: Database, store: BlobStore, config: Settin
     VALIDATE_DATASET: async (job) => void (await runDatasetValidation(database.prisma, store, job.datasetVersionId!)),
   };
   return Object.fromEntries(kinds.map((kind) => [kind, all[kind]]).filter(([, handler]) => handler));
+}
+
+/**
+ * What a polling worker does with nothing due: a worker that runs models prepares the active datasets' images, so the
+ * first model run after a version is activated starts with its pixel caches filled. Undefined for other workers.
+ */
+export function idleWork(database: Database, store: BlobStore, config: Settings, handlers: Partial<Record<JobKind, JobHandler>>, log?: (line: string) => void): (() => Promise<unknown>) | undefined {
+  if (!handlers.SCORE_MODEL) return undefined;
+  return () => prepareActiveDatasets(database.prisma, store, config.worker.cacheDir, log);
 }
