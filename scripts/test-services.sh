@@ -20,12 +20,8 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# Always a private cluster (not a server already on 5432): the tests need it with TLS under a CA they trust.
 postgres_up() {
-  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && psql -h 127.0.0.1 -U postgres -d postgres -Atc 'select 1' >/dev/null 2>&1; then
-    echo "TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres" >>"$ENV_FILE"
-    log "PostgreSQL: using the server on 127.0.0.1:5432"
-    return
-  fi
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
@@ -38,10 +34,25 @@ postgres_up() {
     rm -rf "$dir"; mkdir -p "$dir"; chown postgres "$dir" 2>/dev/null || true
     run_pg "$bin/initdb" -D "$dir" --auth=trust -U postgres >/dev/null
   fi
-  run_pg "$bin/pg_ctl" -D "$dir" -l "$STATE/pg.log" -o "-p $port -c listen_addresses=127.0.0.1 -k /tmp" -w start >/dev/null
+  # TLS with a private authority, so the tests can connect as AWS does (sslmode=verify-full) as well as in clear.
+  database_certificates "$dir"
+  touch "$STATE/pg.log"; chown "$(stat -c %U "$dir")" "$STATE/pg.log" 2>/dev/null || true
+  run_pg "$bin/pg_ctl" -D "$dir" -l "$STATE/pg.log" -o "-p $port -c listen_addresses=127.0.0.1 -k /tmp -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" -w start >/dev/null
   echo "pg $bin $dir" >>"$STARTED"
   echo "TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:$port/postgres" >>"$ENV_FILE"
+  echo "TEST_DATABASE_CA_FILE=$STATE/pg-ca.crt" >>"$ENV_FILE"
   log "PostgreSQL: started a private cluster on 127.0.0.1:$port"
+}
+# A certificate authority and a server certificate for localhost and 127.0.0.1, made once per cluster folder.
+database_certificates() {
+  local dir=$1
+  [ -f "$dir/server.crt" ] && [ -f "$STATE/pg-ca.crt" ] && return
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Podium test database CA" -keyout "$STATE/pg-ca.key" -out "$STATE/pg-ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$STATE/pg-server.key" -out "$STATE/pg-server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$STATE/pg-server.ext"
+  openssl x509 -req -in "$STATE/pg-server.csr" -CA "$STATE/pg-ca.crt" -CAkey "$STATE/pg-ca.key" -CAcreateserial -days 3650 -extfile "$STATE/pg-server.ext" -out "$STATE/pg-server.crt" 2>/dev/null
+  as_root install -m 600 -o "$(stat -c %U "$dir")" "$STATE/pg-server.key" "$dir/server.key"
+  as_root install -m 644 -o "$(stat -c %U "$dir")" "$STATE/pg-server.crt" "$dir/server.crt"
 }
 run_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$(printf '%q ' "$@")"; else "$@"; fi; }
 

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, IgnoreMode, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, IgnoreMode, Stack, Token, type StackProps } from "aws-cdk-lib";
 import * as ecr from "aws-cdk-lib/aws-ecr";
 import { Platform } from "aws-cdk-lib/aws-ecr-assets";
 import * as ecs from "aws-cdk-lib/aws-ecs";
@@ -42,6 +42,10 @@ export class PodiumStack extends Stack {
     this.settings = settings;
     const logRetention = settings.logRetentionDays as logs.RetentionDays;
 
+    // Without an account and region the CDK knows no zones and gives any VPC two: maxAzs=3 would silently deploy 2.
+    if (settings.maxAzs > 2 && Token.isUnresolved(this.region)) {
+      throw new Error(`maxAzs=${settings.maxAzs} needs the stack's account and region (set CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION, or deploy with credentials): an environment-agnostic stack gets 2 zones`);
+    }
     this.network = new Network(this, "Network", { maxAzs: settings.maxAzs, endpointAzs: settings.endpointAzs, webInternetEgress: settings.webInternetEgress });
     const { vpc } = this.network;
     this.storage = new Storage(this, "Storage", {

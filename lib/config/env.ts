@@ -38,6 +38,10 @@ const environmentSchema = z.object({
   PODIUM_DATABASE_HOST: optionalString,
   /** AWS: a Secrets Manager secret whose value is PODIUM_SECRET. */
   PODIUM_SECRET_ARN: optionalString,
+  /** Set by Lambda, and by Podium's Batch job definitions: the region of AWS clients (Secrets Manager, SQS). */
+  AWS_REGION: optionalString,
+  /** A PEM file of certificate authorities trusted for the database's TLS, besides Node's roots and the RDS ones. */
+  PODIUM_DATABASE_CA_FILE: optionalString,
   /** Folder of the embedded defaults: db/ (PGlite), blobs/ (folder storage), secret. */
   PODIUM_DATA_DIR: z.preprocess((value) => (value === "" ? undefined : value), z.string().default(".podium")),
   /** Public base URL of the server, used in the folder driver's signed upload/download URLs. */
@@ -102,12 +106,17 @@ const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** Every variable the settings reader knows: a deployment's job definitions are checked against it. */
+export const KNOWN_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface DatabaseSettings {
   kind: "postgres" | "pglite";
   /** Null for PGlite, and on AWS until loadAwsSecrets() has read the secret. */
   url: string | null;
   /** Embedded database folder (PGlite). */
   dataDir: string;
+  /** Extra certificate authorities for the database's TLS (PODIUM_DATABASE_CA_FILE); see lib/db/database-tls.ts. */
+  caFile?: string | null;
 }
 
 export interface StorageSettings {
@@ -178,7 +187,7 @@ export function readSettings(source: Record<string, string | undefined> = proces
     secret: env.PODIUM_SECRET,
     authSecret: env.AUTH_SECRET ?? env.PODIUM_SECRET,
     github: env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET ? { clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET } : null,
-    database: { kind: env.DATABASE_URL || env.PODIUM_DATABASE_SECRET_ARN ? "postgres" : "pglite", url: env.DATABASE_URL ?? null, dataDir: resolve(dataDir, "db") },
+    database: { kind: env.DATABASE_URL || env.PODIUM_DATABASE_SECRET_ARN ? "postgres" : "pglite", url: env.DATABASE_URL ?? null, dataDir: resolve(dataDir, "db"), caFile: env.PODIUM_DATABASE_CA_FILE ?? null },
     storage: {
       kind: env.S3_BUCKET ? "s3" : "folder",
       folder: resolve(dataDir, "blobs"),
@@ -248,7 +257,8 @@ export function databaseUrlFromSecret(secret: string, host: string | undefined):
   url.hostname = host ?? value.host ?? "localhost";
   url.port = String(value.port ?? 5432);
   url.pathname = `/${value.dbname ?? "postgres"}`;
-  url.searchParams.set("sslmode", "require");
+  // Verified against Node's roots (RDS Proxy) and the RDS authorities (a cluster's own endpoint): lib/db/database-tls.ts.
+  url.searchParams.set("sslmode", "verify-full");
   return url.toString();
 }
 
@@ -261,7 +271,7 @@ export async function loadAwsSecrets(config: Settings = settings()): Promise<voi
   const wanted = [env.PODIUM_DATABASE_SECRET_ARN && !config.database.url, env.PODIUM_SECRET_ARN && !config.secret];
   if (!wanted.some(Boolean)) return;
   const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
-  const client = new SecretsManagerClient({ region: env.S3_REGION });
+  const client = new SecretsManagerClient({ region: env.AWS_REGION ?? env.S3_REGION });
   const read = async (arn: string) => {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
     if (!SecretString) throw new Error(`secret ${arn} has no string value`);

@@ -38,10 +38,12 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const config = options.database ?? settings().database;
   if (config.kind === "postgres") {
-    // On AWS the URL is built from a secret, read once here before the first connection.
-    if (!config.url && !options.database) await loadAwsSecrets();
-    if (!config.url) throw new Error("no PostgreSQL URL: set DATABASE_URL (or PODIUM_DATABASE_SECRET_ARN on AWS)");
-    const [{ PrismaPg }, postgres] = await Promise.all([import("@prisma/adapter-pg"), openPostgresPool(config.url)]);
+    // On AWS the URL is built from a secret, read once here before the first connection — whoever the caller is and
+    // whatever settings it passes (the worker passed its own and never read the secret: every Batch job failed).
+    if (!config.url) await loadAwsSecrets();
+    const url = config.url ?? settings().database.url;
+    if (!url) throw new Error("no PostgreSQL URL: set DATABASE_URL (or PODIUM_DATABASE_SECRET_ARN on AWS)");
+    const [{ PrismaPg }, postgres] = await Promise.all([import("@prisma/adapter-pg"), openPostgresPool(url, { caFile: config.caFile })]);
     const { pool, sql } = postgres;
     if (options.migrate === true) await applyMigrations(sql);
     const prisma = createPrismaClient(new PrismaPg(pool));

@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { databaseConnection } from "./database-tls";
 import { pgPoolExecutor, type SqlExecutor } from "./sql-executor";
 
 export interface PostgresPool {
@@ -9,9 +10,9 @@ export interface PostgresPool {
 }
 
 /** A pg pool for a PostgreSQL URL, shared by openDatabase (with Prisma on top) and the Prisma-free queue sweeper. */
-export async function openPostgresPool(url: string, options: { max?: number } = {}): Promise<PostgresPool> {
+export async function openPostgresPool(url: string, options: { max?: number; caFile?: string | null } = {}): Promise<PostgresPool> {
   const { Pool } = await import("pg");
-  const pool = new Pool({ connectionString: url, max: options.max ?? 10 });
+  const pool = new Pool({ ...databaseConnection(url, options.caFile ?? null), max: options.max ?? 10 });
   // An idle connection the server drops (failover, idle timeout, an administrator) is an 'error' event on the pool;
   // unheard it would crash the process. The pool has already discarded that client and opens a new one on demand.
   pool.on("error", (error) => console.error(`[database] an idle connection was closed by the server: ${error.message}`));

@@ -94,3 +94,17 @@ describe("interface endpoints", () => {
     for (const subnets of interfaceSubnets(withWebEgress)) expect(subnets).toEqual([`ref:${withWebEgress.logicalId(first)}`]);
   });
 });
+
+describe("zones", () => {
+  // An environment-agnostic stack knows no zones and the CDK gives its VPC two whatever maxAzs says: a deploy asked
+  // for three used two, silently. Now three zones need the account and region, and the synth says so otherwise.
+  it("refuses maxAzs above 2 without an account and region, naming what to set", () => {
+    expect(() => synthesize({ maxAzs: 3 })).toThrow(/maxAzs=3 needs the stack's account and region.*CDK_DEFAULT_ACCOUNT/);
+  });
+
+  it("spreads the subnets over three zones when the stack has an account and region", () => {
+    const { template } = synthesize({ maxAzs: 3, env: { account: "123456789012", region: "eu-west-1" } });
+    const zones = new Set(Object.values(resourcesOfType(template, "AWS::EC2::Subnet")).map((subnet) => JSON.stringify(subnet.Properties!.AvailabilityZone)));
+    expect(zones.size).toBe(3);
+  });
+});

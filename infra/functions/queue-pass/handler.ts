@@ -13,7 +13,7 @@ export async function handler(): Promise<Awaited<ReturnType<typeof maintainQueue
   await loadAwsSecrets(config);
   if (!config.database.url) throw new Error("no PostgreSQL URL: set DATABASE_URL or PODIUM_DATABASE_SECRET_ARN");
   // One connection per pass, closed after it: a connection kept between passes would keep a pausable Aurora awake.
-  const postgres = await openPostgresPool(config.database.url, { max: 1 });
+  const postgres = await openPostgresPool(config.database.url, { max: 1, caFile: config.database.caFile });
   try {
     const result = await maintainQueue({ sql: postgres.sql, wakeUp: jobWakeUp(config), againAfterSeconds: config.worker.announceAgainSeconds, log: (line) => console.log(line) });
     console.log(JSON.stringify({ queuePass: result }));

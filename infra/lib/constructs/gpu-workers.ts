@@ -1,4 +1,4 @@
-import { type Duration, Size } from "aws-cdk-lib";
+import { Aws, type Duration, Size } from "aws-cdk-lib";
 import * as batch from "aws-cdk-lib/aws-batch";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as ecs from "aws-cdk-lib/aws-ecs";
@@ -101,7 +101,7 @@ export class GpuWorkers extends Construct {
         gpu: 1,
         cpu: props.jobVcpus,
         memory: Size.mebibytes(props.jobMemoryMiB),
-        environment: { ...props.environment, PODIUM_MODEL_TIMEOUT_SECONDS: String(props.modelTimeout.toSeconds()) },
+        environment: { ...props.environment, ...jobEnvironment(props.jobMemoryMiB), PODIUM_MODEL_TIMEOUT_SECONDS: String(props.modelTimeout.toSeconds()) },
         jobRole: this.jobRole,
         logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: "score-model" }),
         // An init process as PID 1 forwards Batch's SIGTERM to node, so a terminated job can release its lease.
@@ -117,4 +117,20 @@ export class GpuWorkers extends Construct {
       propagateTags: true,
     });
   }
+}
+
+/** Memory the worker process, its ranking and the operating system keep beside a model's sandbox. */
+export const WORKER_OVERHEAD_MIB = 1536;
+
+/**
+ * What a Batch container learns from its job definition besides the app's settings: its region (Batch sets no
+ * AWS_REGION, and the SDK's clients need one) and the memory it has, so a model's cap can grow with its size up to
+ * what the container holds (lib/models/memory-budget.ts) instead of stopping at the 4,096 MiB floor.
+ */
+export function jobEnvironment(containerMemoryMiB: number): Record<string, string> {
+  return {
+    AWS_REGION: Aws.REGION,
+    PODIUM_WORKER_MEMORY_MB: String(containerMemoryMiB),
+    PODIUM_MODEL_MEMORY_MAX_MB: String(containerMemoryMiB - WORKER_OVERHEAD_MIB),
+  };
 }

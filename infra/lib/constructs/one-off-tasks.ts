@@ -10,10 +10,11 @@ import { Construct } from "constructs";
 import { join } from "node:path";
 import { logGroupWithRetention } from "../log-groups";
 import { FUNCTIONS_DIR } from "../paths";
-import { JOB_MAX_ATTEMPTS, workerRetryStrategies } from "./gpu-workers";
+import { JOB_MAX_ATTEMPTS, jobEnvironment, workerRetryStrategies } from "./gpu-workers";
 
 /** `podium db migrate` in the worker image: applies prisma/migrations to the database, recorded as Prisma does. */
-export const MIGRATE_COMMAND = ["node", "/app/bin/podium.mjs", "db", "migrate"];
+export const MIGRATE_COMMAND = ["node", "/app/bin/podium.mjs", "db", "migrate", "--wait", "300"];
+export const MIGRATION_ATTEMPTS = 3;
 
 /** One CPU job by id (dataset validation, a results file): Batch fills Ref::jobId from the pipe's parameters. */
 export const RUN_JOB_COMMAND = ["node", "/app/bin/podium-worker.mjs", "--job", "Ref::jobId"];
@@ -79,7 +80,7 @@ export class OneOffTasks extends Construct {
         command: MIGRATE_COMMAND,
         cpu: 1,
         memory: Size.gibibytes(2),
-        environment: props.environment,
+        environment: { ...props.environment, ...jobEnvironment(2048) },
         jobRole: this.jobRole,
         logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: "cli" }),
         assignPublicIp: false,
@@ -87,7 +88,9 @@ export class OneOffTasks extends Construct {
         ephemeralStorageSize: Size.gibibytes(30),
       }),
       timeout: Duration.minutes(30),
-      retryAttempts: 1,
+      // A first deploy's migration can meet Aurora still resuming: the command waits for it (db migrate --wait), and
+      // Batch starts it again if a host fails, rather than failing the deploy into a rollback.
+      retryAttempts: MIGRATION_ATTEMPTS,
     });
 
     this.runnerRole = new iam.Role(this, "RunnerRole", { assumedBy: new iam.ServicePrincipal("ecs-tasks.amazonaws.com"), description: "Podium CPU jobs (podium-worker --job)" });
@@ -99,7 +102,7 @@ export class OneOffTasks extends Construct {
         // run in a sandbox capped at the worker's model memory (4 GiB by default): two cores and 8 GiB.
         cpu: 2,
         memory: Size.gibibytes(8),
-        environment: props.environment,
+        environment: { ...props.environment, ...jobEnvironment(8192) },
         jobRole: this.runnerRole,
         logging: ecs.LogDriver.awsLogs({ logGroup: this.logGroup, streamPrefix: "run-job" }),
         assignPublicIp: false,
