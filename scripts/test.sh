@@ -13,7 +13,10 @@ step "type-check"
 npx tsc --noEmit -p tsconfig.json
 step "lint"
 npx eslint --max-warnings 0 .
-step "build"
+step "deploy build (the OpenNext server function, tested as Lambda runs it)"
+node scripts/deploy-build.mjs >/tmp/podium-deploy-build.log 2>&1 || { cat /tmp/podium-deploy-build.log; exit 1; }
+grep "^deploy:build" /tmp/podium-deploy-build.log
+step "build (next start, for the server tests)"
 npx next build >/tmp/podium-next-build.log 2>&1 || { cat /tmp/podium-next-build.log; exit 1; }
 tail -n 12 /tmp/podium-next-build.log
 step "services"

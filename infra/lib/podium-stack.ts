@@ -93,6 +93,7 @@ export class PodiumStack extends Stack {
       siteOrigin: settings.siteOrigin,
       certificateArn: settings.certificateArn,
       openNextDir: settings.openNextDir,
+      allowPlaceholder: settings.placeholder,
       environment,
       memoryMiB: settings.webMemoryMiB,
       reservedConcurrency: settings.webReservedConcurrency,

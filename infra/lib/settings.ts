@@ -35,8 +35,10 @@ export const podiumOptionsSchema = z
     siteOrigin,
     /** ACM certificate in us-east-1 for siteOrigin's host; without it the site answers on the CloudFront domain only. */
     certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, { message: "must be an ACM certificate ARN in us-east-1 (CloudFront's region)" }).optional(),
-    /** The `npx @opennextjs/aws build` output; a placeholder is deployed (with a warning) when it is missing. */
+    /** The `npm run deploy:build` output; the synth fails when it is missing unless a placeholder is asked for. */
     openNextDir: z.string().default(resolve(REPO_ROOT, ".open-next")),
+    /** Deploy a placeholder page when openNextDir has no build (infrastructure first, the app later). */
+    placeholder: flag.default(false),
     /** A pushed worker image; unset → CDK builds gpu-worker/Dockerfile at deploy time (needs Docker there). */
     workerImageRepository: z.string().optional(),
     workerImageTag: z.string().default("latest"),

@@ -14,6 +14,7 @@ export const SITE_ORIGIN = "https://contest.podium.test";
 export const TEST_OPTIONS = {
   siteOrigin: SITE_ORIGIN,
   openNextDir: "/nonexistent/.open-next",
+  placeholder: true,
   workerImageRepository: "podium-worker",
   workerImageTag: "test",
 } satisfies Partial<PodiumStackProps>;

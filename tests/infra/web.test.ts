@@ -38,7 +38,11 @@ const serverEnvironment = (synth: Synthesized) =>
 const distributionConfig = (synth: Synthesized) => resourcesOfType(synth.template, "AWS::CloudFront::Distribution")[synth.logicalId(synth.stack.web.distribution)]!.Properties!.DistributionConfig as Record<string, Json>;
 
 describe("without an OpenNext build", () => {
-  it("still synthesizes, deploying placeholders, and warns that `npx @opennextjs/aws build` must run first", () => {
+  it("fails the synth, naming deploy:build, unless a placeholder is asked for", () => {
+    expect(() => synthesize({ placeholder: false })).toThrow(/has no OpenNext build: run `npm run deploy:build` first.*placeholder=true/);
+  });
+
+  it("with placeholder=true, synthesizes placeholders and warns that `npx @opennextjs/aws build` must run first", () => {
     expect(placeholder.stack.web.placeholder).toBe(true);
     Annotations.fromStack(placeholder.stack).hasWarning("/Podium/Web", Match.stringLikeRegexp("npx @opennextjs/aws build"));
   });

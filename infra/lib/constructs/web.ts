@@ -28,6 +28,8 @@ export interface WebProps {
   readonly certificateArn?: string;
   /** Output of `npx @opennextjs/aws build`; when missing, placeholders are deployed and a warning is annotated. */
   readonly openNextDir: string;
+  /** Deploy placeholders when openNextDir has no build; otherwise a missing build fails the synth. */
+  readonly allowPlaceholder?: boolean;
   /** Podium settings (lib/config/env.ts) shared with the worker. */
   readonly environment: Record<string, string>;
   readonly memoryMiB: number;
@@ -65,6 +67,10 @@ export class Web extends Construct {
     super(scope, id);
     const build = openNextBuild(props.openNextDir);
     this.placeholder = build.placeholder;
+    if (build.placeholder && !props.allowPlaceholder) {
+      // A fresh clone deployed a 503 page with only a warning: now it is a choice.
+      throw new Error(`${props.openNextDir} has no OpenNext build: run \`npm run deploy:build\` first (npm run deploy does), or pass -c placeholder=true to deploy a placeholder page`);
+    }
     if (build.placeholder) {
       Annotations.of(this).addWarningV2(
         "podium:open-next-missing",
