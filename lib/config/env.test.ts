@@ -4,7 +4,7 @@ import { databaseUrlFromSecret, readSettings, sandboxEnvironment } from "./env";
 describe("settings wired by the AWS stack", () => {
   it("builds DATABASE_URL from the RDS secret, connecting through the proxy host", () => {
     const url = databaseUrlFromSecret(JSON.stringify({ username: "podium", password: "p@ss/word:1", host: "cluster.internal", port: 5432, dbname: "podium" }), "proxy.internal");
-    expect(url).toBe("postgresql://podium:p%40ss%2Fword%3A1@proxy.internal:5432/podium?sslmode=require");
+    expect(url).toBe("postgresql://podium:p%40ss%2Fword%3A1@proxy.internal:5432/podium?sslmode=verify-full");
     expect(new URL(url).password).toBe("p%40ss%2Fword%3A1");
     expect(() => databaseUrlFromSecret(JSON.stringify({ username: "x" }), undefined)).toThrow(/no username or password/);
   });
