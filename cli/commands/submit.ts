@@ -145,6 +145,31 @@ async function submitModel(client: ApiClient, slug: string, given: string, dataP
   return { status: 202, body: { submission } };
 }
 
+/**
+ * Results files above this go straight to storage in parts (POST …/submissions/uploads): a request body through a
+ * Lambda function URL stops at 6 MB, and a part upload resumes where it stopped.
+ */
+export const DIRECT_POST_LIMIT_BYTES = 5 * 1024 * 1024;
+
+async function uploadResultsFile(client: ApiClient, base: string, path: string, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
+  const uploads = `${base}/uploads`;
+  const { upload, parts, done } = await uploadInParts(client, {
+    path,
+    scope: `${base}\nresults`,
+    partsPath: (id) => `${uploads}/${id}/parts`,
+    io,
+    start: async () => {
+      const started = await client.request<{ submissionId: string; uploadId: string; partSize: number }>("POST", uploads, { fileName: basename(path), size: statSync(path).size }, { "x-podium-client": "cli" });
+      return { id: started.submissionId, uploadId: started.uploadId, partSize: started.partSize };
+    },
+    describeResume: (state, partsSent) => `resuming the upload of results file ${state.id} (${partsSent} parts already sent)`,
+  });
+  io.stderr("scoring…");
+  const response = await client.raw("POST", `${uploads}/${upload.id}/complete`, JSON.stringify({ uploadId: upload.uploadId, parts }), { "content-type": "application/json" });
+  done();
+  return { status: response.status, body: (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null };
+}
+
 /** How long the CLI keeps retrying a results file whose answer it lost (a dropped connection, a restart, a 503). */
 const RETRY_FOR_MS = 2 * 60 * 1000;
 
@@ -215,7 +240,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (isModel) {
     ({ status, body } = await submitModel(client, args.competition, path, args.data ?? [], args.manifest, io));
   } else {
-    ({ status, body } = await postResultsFile(client, base, path, io));
+    ({ status, body } = statSync(path).size > DIRECT_POST_LIMIT_BYTES ? await uploadResultsFile(client, base, path, io) : await postResultsFile(client, base, path, io));
   }
   if (status === 422) {
     io.stderr(`invalid ${isModel ? "model" : "submission"} ${path}:\n${body?.error?.message ?? ""}`);

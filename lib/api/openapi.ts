@@ -7,7 +7,7 @@ const responses = (ok: Record<string, unknown>, ...codes: number[]) => ({
   ...ok,
   ...Object.fromEntries(codes.map((code) => [String(code), { description: ERROR_TEXT[code] ?? "error", content: json(error) }])),
 });
-const ERROR_TEXT: Record<number, string> = { 400: "bad request", 401: "not signed in / bad token", 403: "not allowed", 404: "not found", 409: "conflict", 422: "invalid results file", 429: "quota reached" };
+const ERROR_TEXT: Record<number, string> = { 413: "too large", 400: "bad request", 401: "not signed in / bad token", 403: "not allowed", 404: "not found", 409: "conflict", 422: "invalid results file", 429: "quota reached" };
 const slug = { name: "slug", in: "path", required: true, schema: { type: "string" } };
 const id = { name: "id", in: "path", required: true, schema: { type: "string" } };
 
@@ -163,6 +163,25 @@ export function openApiDocument(serverUrl: string) {
             "The top-10 file a model entry generated (its team or organizers): a redirect to a short-lived download URL. For a team before private numbers are shown: the file cut to the public queries; in a model-only competition, refused (403) until the reveal",
           parameters: [slug, id],
           responses: responses({ 200: { description: "the public queries' part of the file" }, 302: { description: "redirect to the file" } }, 401, 403, 404),
+        },
+      },
+      "/api/v1/competitions/{slug}/submissions/uploads": {
+        post: {
+          summary: "Start sending a results file straight to storage in parts (files larger than a request body may be; 6 MB through a Lambda function URL); nothing counts until it is completed",
+          parameters: [slug],
+          requestBody: { content: json({ type: "object", properties: { fileName: { type: "string" }, size: { type: "integer", description: "bytes, at most 64 MiB" } }, required: ["size"] }) },
+          responses: responses({ 201: { description: "upload started", content: json({ type: "object", properties: { submissionId: { type: "string" }, uploadId: { type: "string" }, partSize: { type: "integer" }, partCount: { type: "integer" } } }) } }, 400, 401, 403, 413, 429),
+        },
+      },
+      "/api/v1/competitions/{slug}/submissions/uploads/{id}/parts": {
+        post: { summary: "Presigned URLs for parts of a results upload", parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, partNumbers: { type: "array", items: { type: "integer" } } } }) }, responses: responses({ 200: { description: "part URLs" } }, 400, 401, 403, 404, 409) },
+      },
+      "/api/v1/competitions/{slug}/submissions/uploads/{id}/complete": {
+        post: {
+          summary: "Finish a results upload: the file is validated, scored and counted as one posted in the body",
+          parameters: [slug, id],
+          requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, parts: { type: "array", items: { type: "object", properties: { partNumber: { type: "integer" }, etag: { type: "string" } } } } } }) },
+          responses: responses({ 201: { description: "scored", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) }, 202: { description: "waiting for a worker" } }, 400, 401, 403, 404, 409, 422, 429),
         },
       },
       "/api/v1/competitions/{slug}/models": {

@@ -324,14 +324,14 @@ function scoresInsert(
  * Finishes a QUEUED results submission (the worker's SCORE_RESULTS job): the same validation, scoring and quota
  * count as in the request, from the stored bytes. Does nothing to an entry that is no longer queued.
  */
-export async function finishQueuedSubmission(database: SubmitDatabase, store: BlobStore, submissionId: string): Promise<SubmitOutcome | null> {
+export async function finishQueuedSubmission(database: SubmitDatabase, store: BlobStore, submissionId: string, storedBytes?: Uint8Array): Promise<SubmitOutcome | null> {
   const { prisma, sql } = database;
   const submission = await prisma.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { competition: true } });
   if (submission.status !== "QUEUED" || submission.kind !== "RESULTS") return null;
   const competition = submission.competition;
   const versionId = submission.datasetVersionId ?? competition.activeDatasetVersionId;
   if (!versionId) throw new AppError("UNAVAILABLE", "no dataset version to score against");
-  const bytes = await store.get(submission.storageKey);
+  const bytes = storedBytes ?? (await store.get(submission.storageKey));
   const scored = await scoreForCompetition(prisma, store, competition, versionId, bytes);
   if (!scored.ok) {
     await sql.query(`UPDATE submissions SET status = 'INVALID', counts_toward_quota = false, error = $2, validation_errors = $3::jsonb, finished_at = now() WHERE id = $1`, [

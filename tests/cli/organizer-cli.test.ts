@@ -132,8 +132,14 @@ describe("organizer set-up from the CLI", () => {
     expect(invalid.status).toBe(1);
     expect(invalid.stderr).toMatch(/1 list entry names a file not in the gallery: query "q0\.jpg", position 1, "ghost\.jpg"/);
 
+    // Over 5 MiB a results file goes straight to storage in parts (a Lambda function URL stops bodies at 6 MB).
+    writeFileSync(join(work, "large.json"), JSON.stringify(results) + " ".repeat(6 * 1024 * 1024));
+    const large = runPodium(["submit", "--competition", "celebs", join(work, "large.json")], teamEnv);
+    expect(large.stderr).toMatch(/scoring…/);
+    expect(large.stdout).toMatch(/submission .*: scored/);
+
     const mine = runPodium(["submissions", "--competition", "celebs"], teamEnv);
-    expect(mine.stdout).toMatch(/team CLI Crew: 2 submission\(s\)/);
+    expect(mine.stdout).toMatch(/team CLI Crew: 3 submission\(s\)/);
     expect(mine.stdout).toMatch(/invalid/);
     // Submission times in the competition's zone (Europe/Berlin), with seconds.
     expect(mine.stdout).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2} CES?T {2}scored/m);
@@ -149,10 +155,10 @@ describe("organizer set-up from the CLI", () => {
   it("refuses to re-mean scored entries without --confirm-rescore, sets analysis and ladder, confirms the reveal and exports the audit log", async () => {
     const refused = runPodium(["competition", "update", "celebs", "--split-seed", "8"], env);
     expect(refused.status).toBe(5);
-    expect(refused.stderr).toMatch(/changing splitSeed changes what the 1 scored entry's score means: .*--confirm-rescore/);
+    expect(refused.stderr).toMatch(/changing splitSeed changes what the 2 scored entries' scores mean: .*--confirm-rescore/);
     const confirmed = runPodium(["competition", "update", "celebs", "--split-seed", "8", "--confirm-rescore"], env);
     expect(confirmed.status).toBe(0);
-    expect(confirmed.stdout).toMatch(/1 entry is queued for rescoring; each is off the boards until its job has run \(quotas untouched\)/);
+    expect(confirmed.stdout).toMatch(/2 entries are queued for rescoring; each is off the boards until its job has run \(quotas untouched\)/);
 
     expect(runPodium(["competition", "update", "celebs", "--team-analysis", "during", "--ladder-threshold", "5"], env).status).toBe(0);
     expect(JSON.parse(runPodium(["competition", "show", "celebs", "--json"], env).stdout)).toMatchObject({ splitSeed: "8", teamAnalysis: "during", ladderThreshold: 5 });

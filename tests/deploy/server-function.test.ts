@@ -109,4 +109,39 @@ describe("the built server function, invoked as Lambda", () => {
     const board = (await (await fetch(`${url}/api/v1/competitions/lambda/leaderboard`)).json()) as { rows?: { team: string; score: number }[] };
     expect(JSON.stringify(board)).toContain("Lambda team");
   });
+
+  it("takes a results file over the function URL's 6 MB through presigned parts, and scores it like a posted one", async () => {
+    const ranks = [2, 0, 1];
+    // 7 MiB: the lists padded with whitespace, still one valid results file.
+    const bytes = Buffer.from(JSON.stringify(resultsFor(contest.queries, contest.gallery, ranks)) + " ".repeat(7 * 1024 * 1024));
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const posted = await fetch(`${url}/api/v1/competitions/lambda/submissions`, { method: "POST", headers: auth, body: bytes });
+    expect(posted.status).toBe(413); // what the function URL answers to a body this size
+
+    const base = `${url}/api/v1/competitions/lambda/submissions/uploads`;
+    const started = (await (await fetch(base, { method: "POST", headers: auth, body: JSON.stringify({ fileName: "large.json", size: bytes.length }) })).json()) as { submissionId: string; uploadId: string; partSize: number; partCount: number };
+    expect(started.partCount).toBeGreaterThanOrEqual(1);
+    const numbers = Array.from({ length: started.partCount }, (_, i) => i + 1);
+    const { parts: urls } = (await (await fetch(`${base}/${started.submissionId}/parts`, { method: "POST", headers: auth, body: JSON.stringify({ uploadId: started.uploadId, partNumbers: numbers }) })).json()) as { parts: { partNumber: number; url: string }[] };
+    const parts = [];
+    for (const { partNumber, url: partUrl } of urls) {
+      const put = await fetch(partUrl, { method: "PUT", body: bytes.subarray((partNumber - 1) * started.partSize, partNumber * started.partSize) });
+      expect(put.status, await put.clone().text()).toBe(200);
+      parts.push({ partNumber, etag: put.headers.get("etag")! });
+    }
+    // Before completion the entry is received, not counted.
+    const before = await database.prisma.submission.findUniqueOrThrow({ where: { id: started.submissionId } });
+    expect(before).toMatchObject({ status: "RECEIVED", countsTowardQuota: false });
+    const completed = await fetch(`${base}/${started.submissionId}/complete`, { method: "POST", headers: auth, body: JSON.stringify({ uploadId: started.uploadId, parts }) });
+    const body = (await completed.json()) as { submission?: { status: string; size: number; scores: { public?: { score: number } } } };
+    expect(completed.status, JSON.stringify(body)).toBe(201);
+    expect(body.submission?.status).toBe("scored");
+    expect(body.submission?.scores.public?.score).toBeCloseTo(publicScoreOf(contest.competition, contest.queries, ranks), 9);
+    const after = await database.prisma.submission.findUniqueOrThrow({ where: { id: started.submissionId } });
+    expect(after).toMatchObject({ status: "SCORED", countsTowardQuota: true, sizeBytes: BigInt(bytes.length) });
+    expect(await database.prisma.job.findFirst({ where: { submissionId: started.submissionId, state: "QUEUED" } })).toBeNull();
+    // A second completion of the same upload is refused, not counted twice.
+    const again = await fetch(`${base}/${started.submissionId}/complete`, { method: "POST", headers: auth, body: JSON.stringify({ uploadId: started.uploadId, parts }) });
+    expect(again.status).toBe(409);
+  });
 });

@@ -18,6 +18,12 @@ createServer((request, response) => {
       const headers = {};
       for (const [name, value] of Object.entries(request.headers)) if (name !== "cookie") headers[name] = Array.isArray(value) ? value.join(",") : value;
       const body = Buffer.concat(chunks);
+      // The Function URL's own limit on a request's payload (base64 included), before the function runs.
+      if (Math.ceil(body.length / 3) * 4 > 6 * 1024 * 1024) {
+        response.writeHead(413, { "content-type": "application/json" });
+        response.end(JSON.stringify({ Message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" }));
+        return;
+      }
       const event = {
         version: "2.0",
         routeKey: "$default",

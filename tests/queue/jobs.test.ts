@@ -52,7 +52,7 @@ describe.each(DATABASE_KINDS)("the job queue on %s", (kind) => {
     const lines: string[] = [];
     await sweepAndAnnounce({ sql: database.sql, log: (line) => lines.push(line) });
     expect(lines).toContain("ended 1 model and 1 dataset upload(s) nobody completed");
-    expect(await database.prisma.submission.findUniqueOrThrow({ where: { id: stale } })).toMatchObject({ status: "CANCELLED", countsTowardQuota: false, error: "the upload was not completed within 24 hours of its start; nothing was counted — upload the model again" });
+    expect(await database.prisma.submission.findUniqueOrThrow({ where: { id: stale } })).toMatchObject({ status: "CANCELLED", countsTowardQuota: false, error: "the upload was not completed within 24 hours of its start; nothing was counted — upload the file again" });
     expect((await database.prisma.submission.findUniqueOrThrow({ where: { id: fresh } })).status).toBe("RECEIVED");
     expect(await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: staleVersion.id } })).toMatchObject({ status: "REJECTED", error: "the archive's upload was not completed within 24 hours of its start; upload it again" });
     expect((await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: freshVersion.id } })).status).toBe("UPLOADING");

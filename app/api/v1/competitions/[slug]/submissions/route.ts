@@ -8,6 +8,7 @@ import { claimIdempotencyKey, idempotencyKeyOf, recordIdempotentEntry } from "@/
 import { submitResults } from "@/lib/submissions/submit-results";
 import { teamOfActorOrThrow } from "@/lib/teams/create-team";
 import { apiRoute } from "@/server/api-route";
+import { submissionResponse } from "@/server/submission-response";
 import { readMultipartFile } from "@/lib/api/read-multipart-file";
 import { MAX_RESULTS_FILE_BYTES, readBodyLimited } from "@/lib/api/read-body";
 
@@ -32,16 +33,7 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, 
   const outcome = await submitResults(database, store, { competitionId: competition.id, competition, teamId: team.id, userId: actor!.userId, channel, bytes, fileName });
   if (idempotencyKey) await recordIdempotentEntry(database.prisma, { teamId: team.id, key: idempotencyKey, submissionId: outcome.submissionId });
   const submission = await getSubmissionForActor(database.prisma, actor, params.slug, outcome.submissionId);
-  switch (outcome.kind) {
-    case "scored":
-      return Response.json({ submission }, { status: 201 });
-    case "invalid":
-      return Response.json({ error: { code: "INVALID_SUBMISSION", message: outcome.errors.map((error) => error.message).join("\n") }, submission }, { status: 422 });
-    case "quota":
-      return Response.json({ error: { code: "QUOTA_EXCEEDED", message: outcome.message, resetsAt: outcome.resetsAt?.toISOString() ?? null }, submission }, { status: 429 });
-    case "queued":
-      return Response.json({ submission, message: outcome.message }, { status: 202 });
-  }
+  return submissionResponse(outcome, submission);
 });
 
 /** The first attempt's entry, answered with the status that attempt got (header Idempotent-Replayed: true). */
