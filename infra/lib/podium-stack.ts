@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import { appEnvironment } from "./app-environment";
 import { Database } from "./constructs/database";
 import { Dispatch } from "./constructs/dispatch";
-import { GpuWorkers } from "./constructs/gpu-workers";
+import { GpuWorkers, modelMemoryMaxMiB } from "./constructs/gpu-workers";
 import { Network } from "./constructs/network";
 import { OneOffTasks } from "./constructs/one-off-tasks";
 import { Operations } from "./constructs/operations";
@@ -65,7 +65,7 @@ export class PodiumStack extends Stack {
       ...appEnvironment({ siteOrigin: settings.siteOrigin, storage: this.storage, database: this.database, dispatch: this.dispatch }),
       // Model checks run on Fargate, scoring on the GPU workers: a model is refused at its check only when its memory
       // cap exceeds what a GPU job has (less 1 GiB for the worker itself).
-      PODIUM_MODEL_MEMORY_MAX_MB: String(settings.workerMemoryMiB - 1024),
+      PODIUM_MODEL_MEMORY_MAX_MB: String(modelMemoryMaxMiB(settings.workerMemoryMiB)),
     };
     const image = this.workerImage(settings);
 

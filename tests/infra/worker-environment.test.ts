@@ -131,6 +131,8 @@ describe("the job definitions' processes, run with exactly their environment", (
   }
 
   it("sets only variables the settings reader knows, with AWS_REGION and the container's memory for model caps", () => {
+    const gpuMemoryMiB = jobDefinition(synth, synth.stack.workers.jobDefinition).memoryMiB;
+    expect(gpuMemoryMiB).toBeGreaterThan(8192);
     for (const definition of [synth.stack.tasks.runJobDefinition, synth.stack.tasks.cliJobDefinition, synth.stack.workers.jobDefinition].map((construct) => jobDefinition(synth, construct))) {
       const unknown = Object.keys(definition.environment).filter((name) => !KNOWN_ENVIRONMENT_VARIABLES.includes(name));
       expect(unknown, definition.command.join(" ")).toEqual([]);
@@ -140,7 +142,8 @@ describe("the job definitions' processes, run with exactly their environment", (
       expect(settings.storage.s3).toMatchObject({ bucket: buckets.datasets, submissionsBucket: buckets.submissions });
       expect(settings.worker.queue).toBe("sqs");
       expect(settings.worker.workerMemoryBytes).toBe(definition.memoryMiB * 1024 * 1024);
-      expect(settings.worker.modelMemoryMaxBytes).toBe((definition.memoryMiB - WORKER_OVERHEAD_MIB) * 1024 * 1024);
+      // Every process refuses a model by what a GPU job can hold, the Fargate check included.
+      expect(settings.worker.modelMemoryMaxBytes).toBe((gpuMemoryMiB - WORKER_OVERHEAD_MIB) * 1024 * 1024);
     }
   });
 

@@ -124,13 +124,15 @@ export const WORKER_OVERHEAD_MIB = 1536;
 
 /**
  * What a Batch container learns from its job definition besides the app's settings: its region (Batch sets no
- * AWS_REGION, and the SDK's clients need one) and the memory it has, so a model's cap can grow with its size up to
- * what the container holds (lib/models/memory-budget.ts) instead of stopping at the 4,096 MiB floor.
+ * AWS_REGION, and the SDK's clients need one) and the memory it has. The largest model cap
+ * (PODIUM_MODEL_MEMORY_MAX_MB) is the GPU job's memory less the worker's own, for every process: a model is refused
+ * at its check (on Fargate) only when no GPU job could hold it (lib/models/memory-budget.ts).
  */
 export function jobEnvironment(containerMemoryMiB: number): Record<string, string> {
-  return {
-    AWS_REGION: Aws.REGION,
-    PODIUM_WORKER_MEMORY_MB: String(containerMemoryMiB),
-    PODIUM_MODEL_MEMORY_MAX_MB: String(containerMemoryMiB - WORKER_OVERHEAD_MIB),
-  };
+  return { AWS_REGION: Aws.REGION, PODIUM_WORKER_MEMORY_MB: String(containerMemoryMiB) };
+}
+
+/** The largest memory cap of a model's run: what a GPU job has, less the worker process and the system. */
+export function modelMemoryMaxMiB(gpuJobMemoryMiB: number): number {
+  return gpuJobMemoryMiB - WORKER_OVERHEAD_MIB;
 }
