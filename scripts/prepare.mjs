@@ -32,10 +32,10 @@ await build({
 // The scheduled queue pass (a Lambda function on AWS): one self-contained file, pg and lib/ inside; only the AWS
 // SDK, which the Lambda Node.js runtime provides, stays outside. pg is CommonJS: `require` for its Node built-ins.
 // The worker image copies no infra/ sources and needs no such bundle.
-const QUEUE_PASS_ENTRY = "infra/functions/queue-pass/handler.ts";
-if (existsSync(QUEUE_PASS_ENTRY)) await build({
-  entryPoints: { index: QUEUE_PASS_ENTRY },
-  outdir: "dist/functions/queue-pass",
+const FUNCTIONS = ["queue-pass", "worker-endpoints"].filter((name) => existsSync(`infra/functions/${name}/handler.ts`));
+for (const name of FUNCTIONS) await build({
+  entryPoints: { index: `infra/functions/${name}/handler.ts` },
+  outdir: `dist/functions/${name}`,
   outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
@@ -46,4 +46,4 @@ if (existsSync(QUEUE_PASS_ENTRY)) await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
-console.log(`prepared: Prisma client in lib/db/generated, CLI bundle in dist/podium.mjs${existsSync(QUEUE_PASS_ENTRY) ? ", queue pass in dist/functions/queue-pass" : ""}`);
+console.log(`prepared: Prisma client in lib/db/generated, CLI bundle in dist/podium.mjs${FUNCTIONS.map((name) => `, ${name} in dist/functions/${name}`).join("")}`);

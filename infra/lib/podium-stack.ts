@@ -8,7 +8,8 @@ import { appEnvironment } from "./app-environment";
 import { Database } from "./constructs/database";
 import { Dispatch } from "./constructs/dispatch";
 import { GpuWorkers, modelMemoryMaxMiB } from "./constructs/gpu-workers";
-import { Network } from "./constructs/network";
+import { Network, WORKER_ENDPOINT_SERVICES } from "./constructs/network";
+import { WorkerEndpoints } from "./constructs/worker-endpoints";
 import { OneOffTasks } from "./constructs/one-off-tasks";
 import { Operations } from "./constructs/operations";
 import { QueuePass } from "./constructs/queue-pass";
@@ -31,6 +32,8 @@ export class PodiumStack extends Stack {
   public readonly dispatch: Dispatch;
   public readonly workers: GpuWorkers;
   public readonly tasks: OneOffTasks;
+  /** The workers' interface endpoints on demand (workerEndpoints=on-demand, the default). */
+  public readonly workerEndpoints?: WorkerEndpoints;
   public readonly web: Web;
   public readonly queuePass: QueuePass;
   public readonly operations: Operations;
@@ -46,7 +49,7 @@ export class PodiumStack extends Stack {
     if (settings.maxAzs > 2 && Token.isUnresolved(this.region)) {
       throw new Error(`maxAzs=${settings.maxAzs} needs the stack's account and region (set CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION, or deploy with credentials): an environment-agnostic stack gets 2 zones`);
     }
-    this.network = new Network(this, "Network", { maxAzs: settings.maxAzs, endpointAzs: settings.endpointAzs, webInternetEgress: settings.webInternetEgress });
+    this.network = new Network(this, "Network", { maxAzs: settings.maxAzs, endpointAzs: settings.endpointAzs, webInternetEgress: settings.webInternetEgress, workerEndpoints: settings.workerEndpoints });
     const { vpc } = this.network;
     this.storage = new Storage(this, "Storage", {
       siteOrigin: settings.siteOrigin,
@@ -83,7 +86,6 @@ export class PodiumStack extends Stack {
       environment,
       logRetention,
     });
-    this.dispatch.submitJobsTo(this.workers.jobQueue, this.workers.jobDefinition);
     this.storage.grantWorkerAccess(this.workers.jobRole);
     this.database.allowClient(this.workers.securityGroup, this.workers.jobRole, "GPU workers");
 
@@ -127,7 +129,20 @@ export class PodiumStack extends Stack {
     });
     this.database.allowClient(this.tasks.securityGroup, this.tasks.jobRole, "one-off tasks");
     this.database.allowClient(this.tasks.securityGroup, this.tasks.runnerRole, "one-off tasks (jobs)");
-    this.dispatch.submitTasksTo(this.tasks.runJobQueue, this.tasks.runJobDefinition);
+    if (settings.workerEndpoints === "on-demand") {
+      this.workerEndpoints = new WorkerEndpoints(this, "WorkerEndpoints", {
+        vpc,
+        subnets: this.network.endpointSubnets,
+        services: Object.values(WORKER_ENDPOINT_SERVICES),
+        jobQueues: [this.workers.jobQueue, this.tasks.jobQueue, this.tasks.runJobQueue],
+        idle: Duration.hours(1),
+        logRetention,
+      });
+      // The deploy's migration task pulls the worker image: the endpoints first.
+      this.tasks.migrationTrigger.executeAfter(this.workerEndpoints.resource);
+    }
+    this.dispatch.submitJobsTo(this.workers.jobQueue, this.workers.jobDefinition, this.workerEndpoints);
+    this.dispatch.submitTasksTo(this.tasks.runJobQueue, this.tasks.runJobDefinition, this.workerEndpoints);
     // Every one-job worker sweeps expired leases first and announces the jobs it put back in a queue.
     this.dispatch.grantSend(this.tasks.runnerRole);
     this.dispatch.grantSend(this.workers.jobRole);

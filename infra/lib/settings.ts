@@ -54,13 +54,19 @@ export const podiumOptionsSchema = z
     modelTimeoutMinutes: z.coerce.number().int().min(1).default(60),
     /** Batch's hard limit per attempt: the model's limit plus host boot, image pull and gallery preprocessing. */
     workerTimeoutMinutes: z.coerce.number().int().min(5).max(24 * 60).default(120),
-    auroraMinAcu: acu.default(0.5),
+    /** 0 (the default): Aurora pauses after 10 idle minutes and resumes in ~15 s on the next connection. */
+    auroraMinAcu: acu.default(0),
     auroraMaxAcu: acu.min(1).default(4),
-    /** RDS Proxy in front of Aurora (Lambda connection storms); costs at least 8 ACU-hours of proxy per hour. */
-    databaseProxy: flag.default(true),
+    /**
+     * RDS Proxy in front of Aurora: pays for itself only when hundreds of web functions run at once (it pools their
+     * connections); it costs at least 8 ACU-hours of proxy per hour, $88 a month idle. Off by default.
+     */
+    databaseProxy: flag.default(false),
     maxAzs: z.coerce.number().int().min(2).max(6).default(2),
-    /** Availability zones that get interface endpoints (billed per AZ-hour); fewer trims the idle cost. */
-    endpointAzs: z.coerce.number().int().min(1).max(6).optional(),
+    /** Availability zones that get interface endpoints (billed per AZ-hour); default 1: the other zones reach them across. */
+    endpointAzs: z.coerce.number().int().min(1).max(6).default(1),
+    /** on-demand: the workers' interface endpoints exist only while Batch has work (infra/lib/constructs/worker-endpoints.ts). */
+    workerEndpoints: z.enum(["on-demand", "standing"]).default("on-demand"),
     /** A NAT gateway for the web tier only (GitHub sign-in calls github.com); workers never get one. */
     webInternetEgress: flag.default(false),
     webMemoryMiB: z.coerce.number().int().min(512).max(10_240).default(2048),

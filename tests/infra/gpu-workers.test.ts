@@ -10,7 +10,7 @@ let computeEnvironment: CfnResource;
 let jobDefinition: Record<string, Json>;
 
 beforeAll(() => {
-  synth = synthesize({ gpuInstanceTypes: ["g5.xlarge", "g6.xlarge", "g5.2xlarge"], maxVcpus: 400, modelTimeoutMinutes: 90, workerTimeoutMinutes: 150 });
+  synth = synthesize({ gpuInstanceTypes: ["g5.xlarge", "g6.xlarge", "g5.2xlarge"], maxVcpus: 400, modelTimeoutMinutes: 90, workerTimeoutMinutes: 150, databaseProxy: true });
   computeEnvironment = resourcesOfType(synth.template, "AWS::Batch::ComputeEnvironment")[synth.logicalId(synth.stack.workers.computeEnvironment)]!;
   jobDefinition = resourcesOfType(synth.template, "AWS::Batch::JobDefinition")[synth.logicalId(synth.stack.workers.jobDefinition)]!.Properties!;
 });

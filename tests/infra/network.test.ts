@@ -66,9 +66,14 @@ describe("the VPC", () => {
       type: endpoint.Properties!.VpcEndpointType,
     }));
     expect(endpoints.filter((endpoint) => endpoint.type === "Gateway").map((endpoint) => endpoint.service).sort()).toEqual(["dynamodb", "s3"]);
-    expect(endpoints.filter((endpoint) => endpoint.type === "Interface").map((endpoint) => endpoint.service).sort()).toEqual(
-      ["ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry", "logs", "secretsmanager", "sqs"],
-    );
+    // Standing: what the web function and the queue pass call. The workers' own come and go (worker-endpoints).
+    expect(endpoints.filter((endpoint) => endpoint.type === "Interface").map((endpoint) => endpoint.service).sort()).toEqual(["secretsmanager", "sqs"]);
+    const standing = synthesize({ workerEndpoints: "standing" });
+    const standingServices = Object.values(resourcesOfType(standing.template, "AWS::EC2::VPCEndpoint"))
+      .filter((endpoint) => endpoint.Properties!.VpcEndpointType === "Interface")
+      .map((endpoint) => flatten(endpoint.Properties!.ServiceName).replace("com.amazonaws.${AWS::Region}.", ""));
+    expect(standingServices.sort()).toEqual(["ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry", "logs", "secretsmanager", "sqs"]);
+    expect(standing.stack.workerEndpoints).toBeUndefined();
   });
 
   it("puts the S3 gateway on the worker route tables (image layers, datasets, models)", () => {
@@ -84,9 +89,15 @@ describe("interface endpoints", () => {
       .filter((endpoint) => endpoint.Properties!.VpcEndpointType === "Interface")
       .map((endpoint) => (endpoint.Properties!.SubnetIds as Json[]).map(flatten).sort());
 
-  it("sit in every zone's worker subnet by default", () => {
-    const workerSubnets = isolated.stack.network.vpc.selectSubnets(isolated.stack.network.workerSubnets).subnets.map((subnet) => `ref:${isolated.logicalId(subnet)}`).sort();
-    for (const subnets of interfaceSubnets(isolated)) expect(subnets).toEqual(workerSubnets);
+  it("sit in every zone's worker subnet when endpointAzs is the zone count", () => {
+    const everyZone = synthesize({ endpointAzs: 2 });
+    const workerSubnets = everyZone.stack.network.vpc.selectSubnets(everyZone.stack.network.workerSubnets).subnets.map((subnet) => `ref:${everyZone.logicalId(subnet)}`).sort();
+    for (const subnets of interfaceSubnets(everyZone)) expect(subnets).toEqual(workerSubnets);
+  });
+
+  it("sit in the first zone only by default (half the hourly cost; the other zone reaches them across)", () => {
+    const first = isolated.stack.network.vpc.selectSubnets(isolated.stack.network.workerSubnets).subnets[0]!;
+    for (const subnets of interfaceSubnets(isolated)) expect(subnets).toEqual([`ref:${isolated.logicalId(first)}`]);
   });
 
   it("sit in the first zone only when endpointAzs is 1 (half the hourly cost)", () => {

@@ -150,9 +150,15 @@ describe("every role in the stack", () => {
     const unscoped = allPolicyStatements(synth.template)
       .filter((statement) => statement.Effect === "Allow" && resourcesOf(statement).includes("*"))
       .flatMap(actionsOf);
-    // batch:DescribeJobs (migration trigger), ecr:GetAuthorizationToken (image pulls) and EC2 network interface
-    // management (CDK's own providers) have no resource-level permissions.
+    // batch:DescribeJobs (migration trigger) and batch:ListJobs (the worker endpoints' idle check),
+    // ecr:GetAuthorizationToken (image pulls), EC2 network interface management (CDK's own providers) and
+    // ec2:DescribeVpcEndpoints have no resource-level permissions; route53:AssociateVPCWithHostedZone acts on the
+    // service's own private zone, whose id nobody knows in advance.
     expect(unscoped).toContain("batch:DescribeJobs");
-    for (const action of unscoped) expect(action).toMatch(/^(batch:DescribeJobs|ecr:GetAuthorizationToken|ec2:(Describe|Create|Delete|Assign|Unassign)[A-Za-z]*|xray:[A-Za-z]+)$/);
+    for (const action of unscoped) expect(action).toMatch(/^(batch:DescribeJobs|batch:ListJobs|ecr:GetAuthorizationToken|ec2:(Describe|Create|Delete|Assign|Unassign)[A-Za-z]*|route53:AssociateVPCWithHostedZone|xray:[A-Za-z]+)$/);
+    // The endpoints the worker-endpoints function may delete are its own: tagged with the stack's name.
+    const deletes = allPolicyStatements(synth.template).filter((statement) => statement.Effect === "Allow" && actionsOf(statement).includes("ec2:DeleteVpcEndpoints"));
+    expect(deletes).toHaveLength(1);
+    expect(JSON.stringify(deletes[0]!.Condition)).toContain("aws:ResourceTag/podium:worker-endpoints");
   });
 });

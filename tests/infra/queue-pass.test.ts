@@ -36,9 +36,10 @@ describe("queue pass", () => {
     expect(flatten(variables.PODIUM_DATABASE_SECRET_ARN)).toBe(`ref:${synth.logicalId(synth.stack.database.secret)}`);
   });
 
-  it("runs every 5 minutes, without retries piling up", () => {
+  it("runs hourly by default (the database may pause, and each pass wakes it), without retries piling up", () => {
     const rule = scheduleOf(synth);
-    expect(rule.ScheduleExpression).toBe("rate(5 minutes)");
+    expect(rule.ScheduleExpression).toBe("rate(1 hour)");
+    expect(scheduleOf(synthesize({ auroraMinAcu: 0.5 })).ScheduleExpression).toBe("rate(5 minutes)");
     expect((rule.Targets as { RetryPolicy?: { MaximumRetryAttempts: number } }[])[0]!.RetryPolicy).toEqual({ MaximumRetryAttempts: 0 });
   });
 

@@ -22,9 +22,11 @@ describe("resolveSettings", () => {
       maxVcpus: 64,
       modelTimeoutMinutes: 60,
       workerTimeoutMinutes: 120,
-      auroraMinAcu: 0.5,
+      auroraMinAcu: 0,
       auroraMaxAcu: 4,
-      databaseProxy: true,
+      databaseProxy: false,
+      endpointAzs: 1,
+      workerEndpoints: "on-demand",
       webInternetEgress: false,
       logRetentionDays: 30,
     });

@@ -7,6 +7,12 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { logGroupWithRetention } from "../log-groups";
 
+/** A step every message passes before its job is submitted; it returns the events unchanged. */
+export interface Enrichment {
+  readonly function: { readonly functionArn: string };
+  grantEnrichment(role: iam.IGrantable): void;
+}
+
 export interface DispatchProps {
   readonly logRetention: logs.RetentionDays;
   /** Receives before a message moves to the dead-letter queue (each receive is one SubmitJob attempt). */
@@ -63,22 +69,23 @@ export class Dispatch extends Construct {
   }
 
   /** Connects the job queue to Batch: one message, one GPU job of `jobDefinition` for `$.body.submissionId`. */
-  submitJobsTo(jobQueue: batch.IJobQueue, jobDefinition: batch.EcsJobDefinition): pipes.CfnPipe {
+  submitJobsTo(jobQueue: batch.IJobQueue, jobDefinition: batch.EcsJobDefinition, enrichment?: Enrichment): pipes.CfnPipe {
     // Ids kept from the first version of the stack: renaming them would replace the pipe and its role.
-    return this.pipe({ pipeId: "ToBatch", roleId: "PipeRole", source: this.queue, jobQueue, jobDefinition, jobName: SCORE_JOB_NAME, parameters: { submissionId: "$.body.submissionId" }, description: "Podium: one SCORE_MODEL message → one AWS Batch GPU job" });
+    return this.pipe({ pipeId: "ToBatch", roleId: "PipeRole", source: this.queue, jobQueue, jobDefinition, enrichment, jobName: SCORE_JOB_NAME, parameters: { submissionId: "$.body.submissionId" }, description: "Podium: one SCORE_MODEL message → one AWS Batch GPU job" });
   }
 
   /** Connects the task queue to Batch: one message, one Fargate job of `jobDefinition` for `$.body.jobId`. */
-  submitTasksTo(jobQueue: batch.IJobQueue, jobDefinition: batch.EcsJobDefinition): pipes.CfnPipe {
-    return this.pipe({ pipeId: "TasksToBatch", roleId: "TaskPipeRole", source: this.taskQueue, jobQueue, jobDefinition, jobName: TASK_JOB_NAME, parameters: { jobId: "$.body.jobId" }, description: "Podium: one CPU job message (dataset validation, results scoring, rescore) → one AWS Batch Fargate job" });
+  submitTasksTo(jobQueue: batch.IJobQueue, jobDefinition: batch.EcsJobDefinition, enrichment?: Enrichment): pipes.CfnPipe {
+    return this.pipe({ pipeId: "TasksToBatch", roleId: "TaskPipeRole", source: this.taskQueue, jobQueue, jobDefinition, enrichment, jobName: TASK_JOB_NAME, parameters: { jobId: "$.body.jobId" }, description: "Podium: one CPU job message (dataset validation, results scoring, rescore) → one AWS Batch Fargate job" });
   }
 
-  private pipe(options: { pipeId: string; roleId: string; source: sqs.Queue; jobQueue: batch.IJobQueue; jobDefinition: batch.EcsJobDefinition; jobName: string; parameters: Record<string, string>; description: string }): pipes.CfnPipe {
+  private pipe(options: { pipeId: string; roleId: string; source: sqs.Queue; jobQueue: batch.IJobQueue; jobDefinition: batch.EcsJobDefinition; enrichment?: Enrichment; jobName: string; parameters: Record<string, string>; description: string }): pipes.CfnPipe {
     const { source, jobQueue, jobDefinition } = options;
     const role = new iam.Role(this, options.roleId, { assumedBy: new iam.ServicePrincipal("pipes.amazonaws.com") });
     source.grant(role, "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes");
     jobDefinition.grantSubmitJob(role, jobQueue);
     this.logGroup.grantWrite(role);
+    options.enrichment?.grantEnrichment(role);
 
     const pipe = new pipes.CfnPipe(this, options.pipeId, {
       description: options.description,
@@ -86,6 +93,8 @@ export class Dispatch extends Construct {
       source: source.queueArn,
       // One message per SubmitJob: a bad message fails alone and reaches the dead-letter queue alone.
       sourceParameters: { sqsQueueParameters: { batchSize: 1 } },
+      // Before SubmitJob: the step that makes sure the workers can start (the on-demand endpoints).
+      enrichment: options.enrichment?.function.functionArn,
       target: jobQueue.jobQueueArn,
       targetParameters: {
         batchJobParameters: {

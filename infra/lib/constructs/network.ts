@@ -7,7 +7,25 @@ export interface NetworkProps {
   readonly endpointAzs?: number;
   /** Give the web subnets a NAT gateway (GitHub sign-in calls github.com). The worker subnets never get one. */
   readonly webInternetEgress: boolean;
+  /**
+   * "on-demand": the endpoints only GPU hosts and Fargate tasks use (WORKER_ENDPOINT_SERVICES) are left to the
+   * WorkerEndpoints construct, which makes them while Batch has work; "standing": they are part of the VPC.
+   */
+  readonly workerEndpoints: "on-demand" | "standing";
 }
+
+/** What GPU hosts and Fargate tasks call to start and log: image pulls, the ECS agent, the awslogs driver. */
+export const WORKER_ENDPOINT_SERVICES = {
+  // The awslogs driver of Batch containers (Lambda ships its own logs outside the VPC).
+  Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+  // Image pulls: the registry API and the layer downloads (layers themselves come through the S3 gateway).
+  EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
+  EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+  // The ECS agent on Batch's GPU hosts registers and reports through these three.
+  Ecs: ec2.InterfaceVpcEndpointAwsService.ECS,
+  EcsAgent: ec2.InterfaceVpcEndpointAwsService.ECS_AGENT,
+  EcsTelemetry: ec2.InterfaceVpcEndpointAwsService.ECS_TELEMETRY,
+};
 
 /** Subnet group names, also used by tests to find the route tables. */
 export const SUBNET_GROUPS = { web: "web", workers: "workers", database: "database", public: "public" } as const;
@@ -23,6 +41,8 @@ export class Network extends Construct {
   public readonly webSubnets: ec2.SubnetSelection = { subnetGroupName: SUBNET_GROUPS.web };
   public readonly workerSubnets: ec2.SubnetSelection = { subnetGroupName: SUBNET_GROUPS.workers };
   public readonly databaseSubnets: ec2.SubnetSelection = { subnetGroupName: SUBNET_GROUPS.database };
+  /** Where interface endpoints go: the worker subnets of the first endpointAzs zones. */
+  public readonly endpointSubnets: ec2.SubnetSelection;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -47,24 +67,16 @@ export class Network extends Construct {
     // OpenNext's tag cache (DynamoDB) from the web Lambda.
     this.vpc.addGatewayEndpoint("DynamoDb", { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [this.webSubnets] });
 
-    const endpointSubnets: ec2.SubnetSelection = {
+    const endpointSubnets: ec2.SubnetSelection = (this.endpointSubnets = {
       subnetGroupName: SUBNET_GROUPS.workers,
       availabilityZones: props.endpointAzs === undefined ? undefined : this.vpc.availabilityZones.slice(0, props.endpointAzs),
-    };
+    });
     const interfaceEndpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
       // The web tier queues model jobs; OpenNext queues revalidations.
       Sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
       // Database credentials and the app secret, fetched at start by web, worker and one-off tasks.
       SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-      // The awslogs driver of Batch containers (Lambda ships its own logs outside the VPC).
-      Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
-      // Image pulls: the registry API and the layer downloads (layers themselves come through the S3 gateway).
-      EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
-      EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
-      // The ECS agent on Batch's GPU hosts registers and reports through these three.
-      Ecs: ec2.InterfaceVpcEndpointAwsService.ECS,
-      EcsAgent: ec2.InterfaceVpcEndpointAwsService.ECS_AGENT,
-      EcsTelemetry: ec2.InterfaceVpcEndpointAwsService.ECS_TELEMETRY,
+      ...(props.workerEndpoints === "standing" ? WORKER_ENDPOINT_SERVICES : {}),
     };
     for (const [name, service] of Object.entries(interfaceEndpoints)) {
       // open: true admits HTTPS from the VPC's CIDR, i.e. from every Podium subnet and nothing else.
