@@ -152,9 +152,17 @@ function startSandbox<T extends SandboxResult>(
         const stopped = killedFor as { reason: string; category: FailureCategory } | null;
         if (stopped) reject(new ModelFault(stopped.reason, stopped.category, failurePhaseOf(phase)));
         else {
-          const detail = stderr.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "";
+          // The end of what the process printed, whole (organizers only: the team sees the fixed vocabulary), without
+          // Node's closing version line, which was all an organizer saw of an uncaught error before.
+          const detail = stderr
+            .trim()
+            .split("\n")
+            .filter((line) => line.trim() !== "" && !/^Node\.js v\d+/.test(line))
+            .slice(-20)
+            .join("\n")
+            .slice(-2000);
           // A crash inside onnxruntime while running the participant's graph is the model's fault.
-          reject(new ModelFault(`the model crashed onnxruntime (${signal ? `signal ${signal}` : `exit code ${code}`})${detail ? `: ${detail.slice(0, 300)}` : ""}`, "crashed", failurePhaseOf(phase)));
+          reject(new ModelFault(`the model crashed onnxruntime (${signal ? `signal ${signal}` : `exit code ${code}`})${detail ? `: ${detail}` : ""}`, "crashed", failurePhaseOf(phase)));
         }
       });
     });

@@ -17,9 +17,14 @@ import { startSecretsManagerStandIn, type SecretsManagerStandIn } from "../helpe
 import { createPostgresDatabase, createS3Store, s3Settings } from "../helpers/services";
 import { startSqsStandIn, type SqsStandIn } from "../helpers/sqs-stand-in";
 import { uploadDatasetArchive } from "../helpers/upload";
+import { createContest } from "../helpers/contest";
+import { colourDataset, expectedScore, meanColourEncoder, meanColourManifest } from "../helpers/onnx-encoders";
+import { localWakeUp } from "../../lib/queue/wake-up";
+import { submitModelBytes, type ModelCheckSettings } from "../../lib/submissions/submit-model";
+import { createTeam } from "../../lib/teams/create-team";
 import { flatten, resourcesOfType, synthesize, type Json, type Synthesized } from "./synth";
 
-// Issue 16: the deployment's processes started as Batch starts them — the job definition's own command and exactly
+// Issue 16: the deployment's processes started as Batch starts them (the Fargate job, the migration, the GPU job) — the job definition's own command and exactly
 // its environment, with the stack's references replaced by local stand-ins (Secrets Manager and SQS: local servers
 // that speak their protocols; S3: Ceph RGW; the database: PostgreSQL over TLS with verify-full under a private CA
 // standing for the RDS one). Before the fix, a CPU job exited "no PostgreSQL URL": the worker passed its own database
@@ -91,12 +96,17 @@ describe("the job definitions' processes, run with exactly their environment", (
     );
   }
 
-  /** What AWS gives a container besides its definition (role credentials), and where the stand-ins listen. */
+  /**
+   * What a container gets besides its definition — the image's own ENV (gpu-worker/Dockerfile: NODE_ENV, a data
+   * folder under /tmp) and the role's credentials — and where the stand-ins listen.
+   */
   function platformEnvironment(home: string): Record<string, string> {
     const s3 = s3Settings();
     return {
       PATH: process.env.PATH!,
       HOME: home,
+      NODE_ENV: "production",
+      PODIUM_DATA_DIR: join(home, "podium"),
       AWS_ACCESS_KEY_ID: s3.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
@@ -116,11 +126,10 @@ describe("the job definitions' processes, run with exactly their environment", (
     return { url: created.url, name: url.pathname.slice(1) };
   }
 
-  /** Runs the definition's command (its /app/ paths are this checkout) with exactly `env`. */
+  /** Runs the definition's command in the image's WORKDIR (/app: this checkout) with exactly `env`. */
   async function runCommand(command: string[], parameters: Record<string, string>, env: Record<string, string>): Promise<{ code: number; output: string }> {
     const [program, ...args] = command.map((part) => part.replace(/^\/app\//, `${REPO}/`).replace(/^Ref::(\w+)$/, (_, name: string) => parameters[name] ?? part));
-    const cwd = mkdtempSync(join(tmpdir(), "podium-batch-"));
-    disposers.push(() => rmSync(cwd, { recursive: true, force: true }));
+    const cwd = REPO;
     try {
       const { stdout, stderr } = await promisify(execFile)(program === "node" ? process.execPath : program!, args, { cwd, env: env as NodeJS.ProcessEnv, timeout: 120_000 });
       return { code: 0, output: stdout + stderr };
@@ -190,6 +199,38 @@ describe("the job definitions' processes, run with exactly their environment", (
       expect(version.queryCount).toBe(6);
       // The worker connected over TLS: the only way the secret's verify-full URL lets it in.
       expect(secretsManager.requested.filter((id) => id === DATABASE_SECRET_ARN).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await database?.close();
+    }
+  });
+
+  it("scores a model entry as the GPU job does (CUDA tried, CPU here), with the score the encoder's ranks give", async () => {
+    const definition = jobDefinition(synth, synth.stack.workers.jobDefinition);
+    const { url } = await freshDatabase();
+    const home = mkdtempSync(join(tmpdir(), "podium-home-"));
+    disposers.push(() => rmSync(home, { recursive: true, force: true }));
+    const env = { ...resolvedEnvironment(definition), ...platformEnvironment(home) };
+    let database: Database | null = null;
+    try {
+      database = await openDatabase({ database: { kind: "postgres", url, dataDir: "" }, migrate: true });
+      const s3 = s3Settings();
+      const store = createBlobStore(readSettings({ ...env, S3_ACCESS_KEY: s3.accessKeyId, S3_SECRET_KEY: s3.secretAccessKey }));
+      const ranks = [1, 2, 7, 11];
+      const { entries } = await colourDataset({ ranks });
+      await createContest(database.prisma, store, { slug: "gpu", entries, settings: { submissionKinds: "model", dailyLimit: 10 } });
+      const user = await createUser(database.prisma, { email: "team@gpu.test", password: "gpu team password 1" });
+      const team = { userId: user.id, isAdmin: false };
+      await createTeam(database.prisma, team, "gpu", "Encoders");
+      const checks: ModelCheckSettings = { dryRun: { timeoutMs: 20_000, memoryLimitBytes: 1024 ** 3 }, wakeUp: localWakeUp() };
+      const outcome = await submitModelBytes(database, store, team, "gpu", { bytes: meanColourEncoder(), fileName: "mean-colour.onnx", manifest: meanColourManifest, channel: "API" }, checks);
+      expect(outcome.kind).toBe("queued");
+
+      const run = await runCommand(definition.command, { submissionId: outcome.submissionId }, env);
+      expect(run.code, run.output).toBe(0);
+      const scored = await database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId }, include: { scores: true } });
+      expect(scored.status, `${scored.error}\n${run.output}`).toBe("SCORED");
+      expect(scored.executionProvider).toMatch(/^cpu \(cuda provider unavailable/);
+      expect(scored.scores.find((score) => score.split === "ALL")!.score).toBeCloseTo(expectedScore(ranks), 9);
     } finally {
       await database?.close();
     }
