@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { EmptyState, Notice } from "@/components/ui";
+import { EmptyState, Notice, ScrollableTable } from "@/components/ui";
 import type { Leaderboard } from "@/lib/leaderboards/get-leaderboard";
 import { formatTime } from "@/lib/time/format-time";
 
@@ -97,7 +97,7 @@ export function LiveLeaderboard({ slug, board, initial, timeZone, intervalMs = 3
   return (
     <div>
       {frozen}
-      <div className="overflow-x-auto">
+      <ScrollableTable label={board === "public" ? "Public leaderboard" : "Private leaderboard"}>
         <table data-testid={`leaderboard-${board}`} className="w-full text-left text-sm">
           <caption className="sr-only">{board === "public" ? "Public" : "Private"} leaderboard</caption>
           <thead className="text-xs uppercase tracking-wide text-slate-500">
@@ -135,7 +135,7 @@ export function LiveLeaderboard({ slug, board, initial, timeZone, intervalMs = 3
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollableTable>
       {board === "public" ? <ScoreChart history={data.history} /> : null}
       <p className="mt-3 text-xs text-slate-500">
         Export:{" "}

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { ProgressBar } from "@/components/progress-bar";
-import { EmptyState, Notice } from "@/components/ui";
+import { EmptyState, Notice, ScrollableTable } from "@/components/ui";
 import type { CompetitionQueue, QueueJob } from "@/lib/organizers/get-competition-queue";
 import { formatTime } from "@/lib/time/format-time";
 
@@ -122,7 +122,7 @@ export function OrganizerQueue({ slug, initial, timeZone }: { slug: string; init
           <h3 id="queue-waiting" className="mb-2 text-sm font-semibold text-slate-800">
             Waiting ({queue.queued.length})
           </h3>
-          <div className="overflow-x-auto">
+          <ScrollableTable label="Waiting jobs">
             <table className="w-full text-left text-sm" data-testid="queued-jobs">
               <thead className="text-xs uppercase tracking-wide text-slate-500">
                 <tr>
@@ -148,7 +148,7 @@ export function OrganizerQueue({ slug, initial, timeZone }: { slug: string; init
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollableTable>
         </section>
       ) : null}
       {queue.recent.length > 0 ? (

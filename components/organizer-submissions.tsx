@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { EmptyState, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
+import { EmptyState, ScrollableTable, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
 import type { OrganizerSubmissionRow, SubmissionFilters } from "@/lib/organizers/list-competition-submissions";
 import { SUBMISSION_STATUSES } from "@/lib/organizers/list-competition-submissions";
 import { formatTime } from "@/lib/time/format-time";
@@ -100,7 +100,7 @@ export function OrganizerSubmissions({ slug, filters, teams, result, anySubmissi
             {result.total.toLocaleString("en")} submission{result.total === 1 ? "" : "s"}
             {filtered ? (result.total === 1 ? " matches" : " match") : ""} · page {result.page} of {result.pageCount}
           </p>
-          <div className="overflow-x-auto">
+          <ScrollableTable label="Submissions">
             <table className="w-full min-w-[48rem] text-left text-sm" data-testid="organizer-submissions">
               <thead className="text-xs uppercase tracking-wide text-slate-500">
                 <tr>
@@ -168,7 +168,7 @@ export function OrganizerSubmissions({ slug, filters, teams, result, anySubmissi
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollableTable>
           {result.pageCount > 1 ? (
             <nav aria-label="Submission pages" className="flex items-center justify-between gap-3 text-sm">
               {result.page > 1 ? (

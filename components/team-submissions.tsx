@@ -1,4 +1,4 @@
-import { EmptyState, secondaryButtonClass } from "@/components/ui";
+import { EmptyState, ScrollableTable, secondaryButtonClass } from "@/components/ui";
 import { formatTime } from "@/lib/time/format-time";
 import { selectFinalAction } from "@/server/actions/competition-actions";
 
@@ -18,7 +18,7 @@ interface Submission {
 export function TeamSubmissions({ slug, submissions, finalLimit, timeZone }: { slug: string; submissions: Submission[]; finalLimit: number; timeZone: string }) {
   if (submissions.length === 0) return <div className="mt-6"><EmptyState title="No submissions yet">Your entries and their scores will be listed here.</EmptyState></div>;
   return (
-    <div className="mt-6 overflow-x-auto">
+    <ScrollableTable label="Your team's submissions" className="mt-6">
       <p className="mb-2 text-xs text-slate-500">Select up to {finalLimit} entries for the private leaderboard; without a selection your best public entries count.</p>
       <table data-testid="team-submissions" className="w-full text-left text-sm">
         <thead className="text-xs uppercase tracking-wide text-slate-500">
@@ -63,6 +63,6 @@ export function TeamSubmissions({ slug, submissions, finalLimit, timeZone }: { s
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollableTable>
   );
 }

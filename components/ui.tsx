@@ -62,3 +62,15 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
+
+/**
+ * A table that may be wider than the screen (a phone): it scrolls sideways, and can take the keyboard's focus so it
+ * can be scrolled without a pointer (axe: scrollable-region-focusable). `label` names the region for screen readers.
+ */
+export function ScrollableTable({ label, className = "", children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <div role="region" aria-label={label} tabIndex={0} className={`overflow-x-auto rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-podium-500 ${className}`.trim()}>
+      {children}
+    </div>
+  );
+}

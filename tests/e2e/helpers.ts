@@ -14,7 +14,10 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("link", { name: email })).toBeVisible();
+  // The header names the account at desktop width and says "Account" on a phone; "Sign out" shows at both.
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  const width = page.viewportSize()?.width ?? 1280;
+  await expect(page.getByRole("link", { name: width >= 640 ? email : "Account" })).toBeVisible();
 }
 
 /** A full-page screenshot under test-results/screenshots. */

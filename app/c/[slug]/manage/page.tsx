@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DatasetUpload } from "@/components/dataset-upload";
-import { Card, EmptyState, Field, Notice, PageShell, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
+import { Card, EmptyState, Field, Notice, PageShell, ScrollableTable, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
 import { competitionRoleOf } from "@/lib/auth/actor";
 import { SETTING_FORM_FIELDS, presentCompetition } from "@/lib/competitions/competition-settings";
 import { listOrganizers } from "@/lib/competitions/manage-competitions";
@@ -270,7 +270,7 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
         {auditLog.length === 0 ? (
           <EmptyState title="Nothing recorded yet">Settings changes, dataset uploads and activations, reveals, disqualifications and re-runs appear here.</EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <ScrollableTable label="Audit log">
             <table data-testid="audit-log" className="w-full text-left text-sm">
               <thead className="text-slate-500">
                 <tr>
@@ -293,7 +293,7 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollableTable>
         )}
       </Card>
     </PageShell>
