@@ -3,43 +3,71 @@
 import { useEffect, useState } from "react";
 import { EmptyState, Notice, ScrollableTable } from "@/components/ui";
 import type { Leaderboard } from "@/lib/leaderboards/get-leaderboard";
+import { scoreTicks, timeTicks } from "@/lib/leaderboards/chart-axes";
 import { formatTime } from "@/lib/time/format-time";
 
 type Board = Pick<Leaderboard, "board" | "frozenAt" | "revealedAt" | "organizerView" | "rows" | "history" | "ladderThreshold">;
 
 const COLORS = ["#3f48b8", "#0f9d76", "#d9480f", "#a61e4d", "#5f3dc4"];
 
-/** Best score over time of the top teams, as a small SVG step chart. */
-function ScoreChart({ history }: { history: Board["history"] }) {
+/**
+ * Best score over time of the top teams: a step chart whose lines are an SVG stretched to the width, and whose axes
+ * are HTML text — readable at a phone's width as at a desktop's (SVG text shrank with the drawing to ~6 px).
+ */
+function ScoreChart({ history, timeZone }: { history: Board["history"]; timeZone: string }) {
   const points = history.flatMap((series) => series.points);
   if (points.length < 2) return null;
   const times = points.map((point) => Date.parse(point.at));
   const [t0, t1] = [Math.min(...times), Math.max(...times)];
-  const max = Math.max(...points.map((point) => point.score), 1);
-  const x = (at: string) => 40 + ((Date.parse(at) - t0) / Math.max(t1 - t0, 1)) * 540;
-  const y = (score: number) => 150 - (score / max) * 130;
+  const ticks = scoreTicks(Math.max(...points.map((point) => point.score)));
+  const top = ticks.at(-1)!;
+  const x = (at: number) => ((at - t0) / Math.max(t1 - t0, 1)) * 1000;
+  const y = (score: number) => 100 - (score / top) * 100;
+  // One label per distinct shown time (entries within a minute would repeat it).
+  const instants = timeTicks(t0, t1, 3).filter((at, i, all) => i === 0 || formatTime(new Date(at), timeZone) !== formatTime(new Date(all[i - 1]!), timeZone));
   return (
-    <figure className="mt-6">
-      <svg viewBox="0 0 600 170" role="img" aria-label="Best public score over time of the top teams" className="w-full">
-        <line x1="40" y1="150" x2="580" y2="150" stroke="#cbd5e1" />
-        <text x="4" y="24" fontSize="10" fill="#64748b">
-          {max.toFixed(0)}
-        </text>
-        <text x="4" y="150" fontSize="10" fill="#64748b">
-          0
-        </text>
-        {history.map((series, i) => {
-          const path = series.points.map((point, j) => `${j === 0 ? "M" : "H"}${x(point.at).toFixed(1)}${j === 0 ? ` ${y(point.score).toFixed(1)}` : ` V${y(point.score).toFixed(1)}`}`).join(" ");
-          return <path key={series.team} d={`${path} H580`} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth="2" />;
-        })}
-      </svg>
-      <figcaption className="mt-2 flex flex-wrap gap-4 text-xs text-slate-600">
-        {history.map((series, i) => (
-          <span key={series.team} className="inline-flex items-center gap-1">
-            <span aria-hidden className="inline-block h-2 w-4 rounded" style={{ background: COLORS[i % COLORS.length] }} />
-            {series.team}
+    <figure className="mt-6" data-testid="score-chart">
+      <div className="flex">
+        <div aria-hidden className="relative mr-2 h-40 w-10 shrink-0 text-right text-xs text-slate-500">
+          {ticks.map((tick) => (
+            <span key={tick} className="absolute right-0 -translate-y-1/2 font-mono" style={{ top: `${y(tick)}%` }}>
+              {tick}
+            </span>
+          ))}
+        </div>
+        <div className="relative h-40 flex-1">
+          <svg viewBox="0 0 1000 100" preserveAspectRatio="none" role="img" aria-label="Best public score over time of the top teams" className="absolute inset-0 h-full w-full overflow-visible">
+            {ticks.map((tick) => (
+              <line key={tick} x1="0" x2="1000" y1={y(tick)} y2={y(tick)} stroke={tick === 0 ? "#94a3b8" : "#e2e8f0"} vectorEffect="non-scaling-stroke" />
+            ))}
+            {history.map((series, i) => {
+              const path = series.points.map((point, j) => `${j === 0 ? "M" : "H"}${x(Date.parse(point.at)).toFixed(1)}${j === 0 ? ` ${y(point.score).toFixed(2)}` : ` V${y(point.score).toFixed(2)}`}`).join(" ");
+              return <path key={series.team} d={`${path} H1000`} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth="2" vectorEffect="non-scaling-stroke" />;
+            })}
+          </svg>
+        </div>
+      </div>
+      <div aria-hidden className="relative ml-12 mt-1 h-4 text-xs text-slate-500">
+        {instants.map((at, i) => (
+          <span
+            key={at}
+            className={`absolute whitespace-nowrap ${i === 0 ? "" : i === instants.length - 1 ? "-translate-x-full" : "hidden -translate-x-1/2 sm:inline"}`}
+            style={{ left: `${(x(at) / 1000) * 100}%` }}
+          >
+            {formatTime(new Date(at), timeZone)}
           </span>
         ))}
+      </div>
+      <figcaption className="mt-3 text-xs text-slate-600">
+        <span className="mr-3">Best public score (points) over time:</span>
+        <span className="inline-flex flex-wrap gap-x-4 gap-y-1">
+          {history.map((series, i) => (
+            <span key={series.team} className="inline-flex items-center gap-1">
+              <span aria-hidden className="inline-block h-2 w-4 rounded" style={{ background: COLORS[i % COLORS.length] }} />
+              {series.team}
+            </span>
+          ))}
+        </span>
       </figcaption>
     </figure>
   );
@@ -136,7 +164,7 @@ export function LiveLeaderboard({ slug, board, initial, timeZone, intervalMs = 3
           </tbody>
         </table>
       </ScrollableTable>
-      {board === "public" ? <ScoreChart history={data.history} /> : null}
+      {board === "public" ? <ScoreChart history={data.history} timeZone={timeZone} /> : null}
       <p className="mt-3 text-xs text-slate-500">
         Export:{" "}
         <a className="underline" href={`/api/v1/competitions/${slug}/leaderboard?board=${board}&format=csv`}>

@@ -35,6 +35,14 @@ for (const size of WIDTHS) {
         expect(response?.status(), `${who} ${path}`).toBe(200);
         await page.waitForLoadState("networkidle");
         for (const line of await seriousViolations(page)) found.push(`${who} ${path}: ${line}`);
+        if (path === "/c/demo") {
+          // The score chart's axes: round scores from 0 and times in the one format, in text a person can read.
+          const chart = page.getByTestId("score-chart");
+          await expect(chart.getByText("0", { exact: true })).toBeVisible();
+          await expect(chart.getByText(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} [A-Z+\d-]+$/).first()).toBeVisible();
+          const sizes = await chart.locator("span.font-mono, span.whitespace-nowrap").evaluateAll((spans) => spans.filter((span) => (span as HTMLElement).offsetParent !== null).map((span) => parseFloat(getComputedStyle(span).fontSize)));
+          expect(Math.min(...sizes), `${who} ${path} chart labels`).toBeGreaterThanOrEqual(11);
+        }
         await shoot(page, `a11y-${size.name}-${who}-${path.replace(/\W+/g, "-").replace(/^-|-$/g, "") || "home"}`);
       }
       await context.close();
