@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { EmptyState, Notice, ScrollableTable } from "@/components/ui";
 import type { Leaderboard } from "@/lib/leaderboards/get-leaderboard";
 import { scoreTicks, timeTicks } from "@/lib/leaderboards/chart-axes";
+import { describeRankChange, rankChanges } from "@/lib/leaderboards/shake-up";
 import { formatTime } from "@/lib/time/format-time";
 
 type Board = Pick<Leaderboard, "board" | "frozenAt" | "revealedAt" | "organizerView" | "rows" | "history" | "ladderThreshold">;
@@ -73,8 +74,34 @@ function ScoreChart({ history, timeZone }: { history: Board["history"]; timeZone
   );
 }
 
+/** A team's move from the public board: green up, red down; the words for screen readers. */
+function RankChangeCell({ change }: { change: { symbol: string; label: string } }) {
+  const colour = change.symbol.startsWith("▲") ? "text-emerald-700" : change.symbol.startsWith("▼") ? "text-red-700" : "text-slate-500";
+  return (
+    <td className={`whitespace-nowrap pr-3 text-xs font-semibold ${colour}`} data-testid="rank-change">
+      <span aria-hidden>{change.symbol}</span>
+      <span className="sr-only">{change.label}</span>
+    </td>
+  );
+}
+
 /** The leaderboard, refreshed every few seconds without a reload; times are shown in the competition's `timeZone`. */
-export function LiveLeaderboard({ slug, board, initial, timeZone, intervalMs = 3000 }: { slug: string; board: "public" | "private"; initial: Board | null; timeZone: string; intervalMs?: number }) {
+export function LiveLeaderboard({
+  slug,
+  board,
+  initial,
+  timeZone,
+  intervalMs = 3000,
+  publicRanks,
+}: {
+  slug: string;
+  board: "public" | "private";
+  initial: Board | null;
+  timeZone: string;
+  intervalMs?: number;
+  /** The public board's ranks: the private board then shows each team's move from it (the shake-up). */
+  publicRanks?: { team: string; rank: number }[];
+}) {
   const [data, setData] = useState<Board | null>(initial);
   const [error, setError] = useState<string | null>(null);
   const seedMissing = initial === null;
@@ -122,6 +149,7 @@ export function LiveLeaderboard({ slug, board, initial, timeZone, intervalMs = 3
     );
   }
   const ks = [...new Set(data.rows.flatMap((row) => Object.keys(row.hit)))].sort((a, b) => Number(a) - Number(b));
+  const changes = publicRanks ? rankChanges(data.rows, publicRanks) : null;
   return (
     <div>
       {frozen}
@@ -131,6 +159,7 @@ export function LiveLeaderboard({ slug, board, initial, timeZone, intervalMs = 3
           <thead className="text-xs uppercase tracking-wide text-slate-500">
             <tr>
               <th className="py-2 pr-3">Rank</th>
+              {changes ? <th className="pr-3">vs public</th> : null}
               <th className="pr-3">Team</th>
               <th className="pr-3 text-right">Score</th>
               {ks.map((k) => (
@@ -147,6 +176,7 @@ export function LiveLeaderboard({ slug, board, initial, timeZone, intervalMs = 3
             {data.rows.map((row) => (
               <tr key={row.team} data-testid="leaderboard-row">
                 <td className="py-2 pr-3 font-semibold">{row.rank}</td>
+                {changes ? <RankChangeCell change={describeRankChange(changes.get(row.team)!)} /> : null}
                 <td className="pr-3">{row.team}</td>
                 <td className="pr-3 text-right font-mono">{row.score.toFixed(2)}</td>
                 {ks.map((k) => (

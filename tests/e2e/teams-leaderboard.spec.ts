@@ -84,5 +84,10 @@ test("two teams submit, the public board updates live, and the reveal reorders t
   await expect(privateRows.nth(0)).toContainText("Beta");
   await expect(privateRows.nth(0)).toContainText("1000.00");
   await expect(privateRows.nth(1)).toContainText("Alpha");
+  // The shake-up: Beta rose from 2nd on the public board, Alpha fell from 1st; the private board now comes first.
+  await expect(privateRows.nth(0).getByTestId("rank-change")).toHaveText("▲ 1up 1 place from 2 on the public board");
+  await expect(privateRows.nth(1).getByTestId("rank-change")).toHaveText("▼ 1down 1 place from 1 on the public board");
+  const [privateTop, publicTop] = await Promise.all([spectator.locator("#private-leaderboard").boundingBox(), spectator.locator("#leaderboard").boundingBox()]);
+  expect(privateTop!.y).toBeLessThan(publicTop!.y);
   await spectator.screenshot({ path: join(shots, "09-private-board-revealed.png"), fullPage: true });
 });

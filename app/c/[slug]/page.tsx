@@ -56,6 +56,18 @@ export default async function CompetitionPage({ params, searchParams }: { params
   const members = team ? await prisma.teamMember.findMany({ where: { teamId: team.id }, include: { user: { select: { email: true } } }, orderBy: { joinedAt: "asc" } }) : [];
   // Counted by the code that refuses entries, so what it says is what the next entry meets.
   const quota = team ? (await getTeamSummary(database, actor, slug)).quota : null;
+  const privateCard = privateBoard.ok ? (
+    <Card title="Private leaderboard" id="private-leaderboard">
+      <LiveLeaderboard
+        slug={slug}
+        board="private"
+        initial={privateBoard.value}
+        intervalMs={15000}
+        timeZone={row.timeZone}
+        publicRanks={row.revealedAt && publicBoard.ok ? publicBoard.value.rows.map(({ team: name, rank }) => ({ team: name, rank })) : undefined}
+      />
+    </Card>
+  ) : null;
   return (
     <PageShell
       title={competition.title}
@@ -198,14 +210,12 @@ export default async function CompetitionPage({ params, searchParams }: { params
           <TeamTokens slug={slug} timeZone={row.timeZone} retrievalUrl={row.legacyEndpointMode === "OFF" ? null : `/c/${slug}/retrieval/`} />
         </Card>
       ) : null}
+      {/* After the reveal the private board is the result: it comes first, with each team's move from the public one. */}
+      {row.revealedAt ? privateCard : null}
       <Card title="Leaderboard" id="leaderboard">
         {publicBoard.ok ? <LiveLeaderboard slug={slug} board="public" initial={publicBoard.value} timeZone={row.timeZone} /> : <Notice kind="info">{publicBoard.error}</Notice>}
       </Card>
-      {privateBoard.ok ? (
-        <Card title="Private leaderboard" id="private-leaderboard">
-          <LiveLeaderboard slug={slug} board="private" initial={privateBoard.value} intervalMs={15000} timeZone={row.timeZone} />
-        </Card>
-      ) : null}
+      {row.revealedAt ? null : privateCard}
     </PageShell>
   );
 }
