@@ -1,13 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
-import { requireSignedIn, type Actor } from "../auth/actor";
+import type { Actor } from "../auth/actor";
 import { MAX_RESULTS_FILE_BYTES } from "../api/read-body";
-import { getCompetitionOrThrow } from "../competitions/manage-competitions";
 import { AppError } from "../errors/app-error";
 import { formatBytes } from "../models/model-files";
 import { consumeRateLimit, rateLimitExhausted, throwIfRefused } from "../rate-limits/rate-limits";
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
-import { teamOfActorOrThrow } from "../teams/create-team";
+import { presignReceivedParts, receivedUploadOrThrow, teamAllowedToSubmit } from "./direct-upload";
 import { quotaDayOf } from "./quota-day";
 import { checkSubmissionWindow, finishQueuedSubmission, type SubmitDatabase, type SubmissionChannel, type SubmitOutcome } from "./submit-results";
 
@@ -17,21 +16,10 @@ import { checkSubmissionWindow, finishQueuedSubmission, type SubmitDatabase, typ
 // validated, scored and counted exactly as a file posted in the body — by the same code, from the stored bytes — and
 // if scoring cannot finish in the request it waits for a worker (SCORE_RESULTS), never lost.
 
-const UPLOAD_URL_SECONDS = 3600;
-
-async function teamForResults(database: SubmitDatabase, actor: Actor, slug: string, now: Date) {
-  requireSignedIn(actor);
-  const competition = await getCompetitionOrThrow(database.prisma, slug);
-  const team = await teamOfActorOrThrow(database.prisma, actor, competition);
-  checkSubmissionWindow(competition, now, "RESULTS");
-  if (team.disqualifiedAt) throw new AppError("FORBIDDEN", `team "${team.name}" was disqualified${team.disqualifiedReason ? `: ${team.disqualifiedReason}` : ""}`);
-  return { competition, team };
-}
-
 /** Starts an upload: a RECEIVED results entry (not counted) and a multipart upload of its file. */
 export async function startResultsUpload(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, input: { fileName: string | null; size: number; channel: SubmissionChannel }) {
   const now = new Date();
-  const { competition, team } = await teamForResults(database, actor, slug, now);
+  const { competition, team } = await teamAllowedToSubmit(database, actor, slug, now, "RESULTS");
   if (!Number.isSafeInteger(input.size) || input.size <= 0) throw new AppError("BAD_REQUEST", "the results file's size must be a positive number of bytes");
   if (input.size > MAX_RESULTS_FILE_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `the results file is ${formatBytes(input.size)}; results files are accepted up to ${formatBytes(MAX_RESULTS_FILE_BYTES)}`);
   throwIfRefused(await rateLimitExhausted(database.prisma, "failedSubmissionsPerTeam", team.id));
@@ -47,21 +35,11 @@ export async function startResultsUpload(database: SubmitDatabase, store: BlobSt
   return { submissionId: id, uploadId, partSize, partCount: Math.ceil(input.size / partSize) };
 }
 
-async function receivedResultsOrThrow(database: SubmitDatabase, actor: Actor, slug: string, submissionId: string) {
-  requireSignedIn(actor);
-  const competition = await getCompetitionOrThrow(database.prisma, slug);
-  const team = await teamOfActorOrThrow(database.prisma, actor, competition);
-  const submission = await database.prisma.submission.findFirst({ where: { id: submissionId, teamId: team.id, kind: "RESULTS" } });
-  if (!submission) throw new AppError("NOT_FOUND", `no results upload ${submissionId} of your team in ${slug}`);
-  if (submission.status !== "RECEIVED") throw new AppError("CONFLICT", `results file ${submissionId} was already uploaded (it is ${submission.status.toLowerCase()})`);
-  return { competition, team, submission };
-}
+const receivedResultsOrThrow = (database: SubmitDatabase, actor: Actor, slug: string, submissionId: string) => receivedUploadOrThrow(database, actor, slug, submissionId, "RESULTS");
 
 export async function presignResultsParts(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, submissionId: string, uploadId: string, partNumbers: number[]) {
   const { submission } = await receivedResultsOrThrow(database, actor, slug, submissionId);
-  if (partNumbers.length === 0 || partNumbers.length > 100) throw new AppError("BAD_REQUEST", "ask for 1 to 100 part URLs at a time");
-  const urls = await Promise.all(partNumbers.map((partNumber) => store.presignUploadPart(submission.storageKey, uploadId, partNumber, { expiresIn: UPLOAD_URL_SECONDS })));
-  return partNumbers.map((partNumber, i) => ({ partNumber, url: urls[i]! }));
+  return presignReceivedParts(store, submission, uploadId, partNumbers);
 }
 
 /**
@@ -73,11 +51,13 @@ export async function completeResultsUpload(database: SubmitDatabase, store: Blo
   const { competition, submission } = await receivedResultsOrThrow(database, actor, slug, submissionId);
   checkSubmissionWindow(competition, now, "RESULTS");
   await store.completeMultipartUpload(submission.storageKey, input.uploadId, input.parts);
-  const bytes = await store.get(submission.storageKey);
-  if (bytes.length > MAX_RESULTS_FILE_BYTES) {
+  // The stored size first: a part may hold far more than the declared size, and must not be read into memory.
+  const stored = await store.head(submission.storageKey);
+  if (!stored || stored.size > MAX_RESULTS_FILE_BYTES) {
     await store.delete(submission.storageKey);
-    throw new AppError("PAYLOAD_TOO_LARGE", `the uploaded file is ${formatBytes(bytes.length)}; results files are accepted up to ${formatBytes(MAX_RESULTS_FILE_BYTES)}`);
+    throw new AppError("PAYLOAD_TOO_LARGE", `the uploaded file is ${formatBytes(stored?.size ?? 0)}; results files are accepted up to ${formatBytes(MAX_RESULTS_FILE_BYTES)}`);
   }
+  const bytes = await store.get(submission.storageKey);
   await database.sql.transaction(async (tx) => {
     const moved = await tx.query<{ id: string }>(
       `UPDATE submissions SET status = 'QUEUED', sha256 = $2, size_bytes = $3, created_at = $4, quota_day = $5 WHERE id = $1 AND status = 'RECEIVED' RETURNING id`,

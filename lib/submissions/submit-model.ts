@@ -2,8 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requireSignedIn, type Actor } from "../auth/actor";
-import { getCompetitionOrThrow } from "../competitions/manage-competitions";
+import type { Actor } from "../auth/actor";
 import { AppError } from "../errors/app-error";
 import { checkModelAgainstManifest, inspectModel, ModelCheckError, resolveManifest } from "../models/check-model";
 import { ModelFormatError, readModelSkeleton } from "../models/model-skeleton";
@@ -18,14 +17,13 @@ import { announceJob } from "../queue/announce-jobs";
 import type { JobWakeUp } from "../queue/wake-up";
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
-import { teamOfActorOrThrow } from "../teams/create-team";
 import { quotaDayOf } from "./quota-day";
-import { checkSubmissionWindow, quotaRefusal, type CompetitionForSubmission, type SubmitDatabase, type SubmissionChannel } from "./submit-results";
+import { presignReceivedParts, receivedUploadOrThrow, teamAllowedToSubmit } from "./direct-upload";
+import { quotaRefusal, type CompetitionForSubmission, type SubmitDatabase, type SubmissionChannel } from "./submit-results";
 
 // Model entries: the .onnx file goes straight to storage (presigned multipart, resumable), then static checks and a
 // dry run decide — before any quota is used — whether it is queued for the worker. Every failure names the problem.
 
-const UPLOAD_URL_SECONDS = 3600;
 
 export type ModelOutcome = (
   | { kind: "queued"; submissionId: string; dimension: number }
@@ -50,14 +48,7 @@ function modelKey(competitionId: string, teamId: string, submissionId: string, k
   return `submissions/${competitionId}/${teamId}/${submissionId}.${kind}`;
 }
 
-async function teamForModel(database: SubmitDatabase, actor: Actor, slug: string, now: Date) {
-  requireSignedIn(actor);
-  const competition = await getCompetitionOrThrow(database.prisma, slug);
-  const team = await teamOfActorOrThrow(database.prisma, actor, competition);
-  checkSubmissionWindow(competition, now, "MODEL");
-  if (team.disqualifiedAt) throw new AppError("FORBIDDEN", `team "${team.name}" was disqualified${team.disqualifiedReason ? `: ${team.disqualifiedReason}` : ""}`);
-  return { competition, team };
-}
+const teamForModel = (database: SubmitDatabase, actor: Actor, slug: string, now: Date) => teamAllowedToSubmit(database, actor, slug, now, "MODEL");
 
 function checkSize(size: number, limit: bigint, kind: ModelUploadKind): void {
   if (!Number.isSafeInteger(size) || size <= 0) throw new AppError("BAD_REQUEST", "the model size must be a positive number of bytes");
@@ -110,21 +101,11 @@ export async function startModelUpload(database: SubmitDatabase, store: BlobStor
   return { submissionId: id, uploadId, partSize, partCount: Math.ceil(input.size / partSize) };
 }
 
-async function receivedModelOrThrow(database: SubmitDatabase, actor: Actor, slug: string, submissionId: string) {
-  requireSignedIn(actor);
-  const competition = await getCompetitionOrThrow(database.prisma, slug);
-  const team = await teamOfActorOrThrow(database.prisma, actor, competition);
-  const submission = await database.prisma.submission.findFirst({ where: { id: submissionId, teamId: team.id, kind: "MODEL" } });
-  if (!submission) throw new AppError("NOT_FOUND", `no model upload ${submissionId} of your team in ${slug}`);
-  if (submission.status !== "RECEIVED") throw new AppError("CONFLICT", `model ${submissionId} was already uploaded (it is ${submission.status.toLowerCase()})`);
-  return { competition, submission };
-}
+const receivedModelOrThrow = (database: SubmitDatabase, actor: Actor, slug: string, submissionId: string) => receivedUploadOrThrow(database, actor, slug, submissionId, "MODEL");
 
 export async function presignModelParts(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, submissionId: string, uploadId: string, partNumbers: number[]) {
   const { submission } = await receivedModelOrThrow(database, actor, slug, submissionId);
-  if (partNumbers.length === 0 || partNumbers.length > 100) throw new AppError("BAD_REQUEST", "ask for 1 to 100 part URLs at a time");
-  const urls = await Promise.all(partNumbers.map((partNumber) => store.presignUploadPart(submission.storageKey, uploadId, partNumber, { expiresIn: UPLOAD_URL_SECONDS })));
-  return partNumbers.map((partNumber, i) => ({ partNumber, url: urls[i]! }));
+  return presignReceivedParts(store, submission, uploadId, partNumbers);
 }
 
 /**
