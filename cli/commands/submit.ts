@@ -114,21 +114,15 @@ async function submitModel(client: ApiClient, slug: string, given: string, dataP
     io.stderr(`packing ${basename(given)} with ${dataPaths.length} data file(s)…`);
     ({ path, fileName } = await packModelWithData(given, dataPaths));
   }
-  const base = `/api/v1/competitions/${encodeURIComponent(slug)}/models`;
-  const { upload, parts, done } = await uploadInParts(client, {
+  const response = await sendInParts(client, io, {
+    base: `/api/v1/competitions/${encodeURIComponent(slug)}/models`,
     path,
     scope: `${slug}\nmodel`,
-    partsPath: (id) => `${base}/${id}/parts`,
-    io,
-    start: async () => {
-      const started = await client.request<{ submissionId: string; uploadId: string; partSize: number }>("POST", base, { fileName, size: statSync(path).size, manifest }, { "x-podium-client": "cli" });
-      return { id: started.submissionId, uploadId: started.uploadId, partSize: started.partSize };
-    },
-    describeResume: (state, partsSent) => `resuming the upload of model ${state.id} (${partsSent} parts already sent)`,
+    what: "model",
+    start: { fileName, size: statSync(path).size, manifest },
+    complete: { manifest },
+    completing: "checking the model (format, operators, input/output, a dry run)…",
   });
-  io.stderr("checking the model (format, operators, input/output, a dry run)…");
-  const response = await client.raw("POST", `${base}/${upload.id}/complete`, JSON.stringify({ uploadId: upload.uploadId, parts, manifest }), { "content-type": "application/json" });
-  done();
   // The packed .tar was kept only so that an interrupted upload could resume.
   if (path !== given) rmSync(path, { force: true });
   const body = (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null;
@@ -151,22 +145,35 @@ async function submitModel(client: ApiClient, slug: string, given: string, dataP
  */
 export const DIRECT_POST_LIMIT_BYTES = 5 * 1024 * 1024;
 
-async function uploadResultsFile(client: ApiClient, base: string, path: string, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
-  const uploads = `${base}/uploads`;
+/**
+ * Sends a file straight to storage: `base` starts the upload, `base/{id}/parts` signs its parts (resumable, see
+ * uploadInParts), `base/{id}/complete` finishes it with `complete`. A model and a large results file go this way.
+ */
+async function sendInParts(
+  client: ApiClient,
+  io: CliIO,
+  options: { base: string; path: string; scope: string; what: string; start: Record<string, unknown>; complete?: Record<string, unknown>; completing: string },
+): Promise<Response> {
+  const { base } = options;
   const { upload, parts, done } = await uploadInParts(client, {
-    path,
-    scope: `${base}\nresults`,
-    partsPath: (id) => `${uploads}/${id}/parts`,
+    path: options.path,
+    scope: options.scope,
+    partsPath: (id) => `${base}/${id}/parts`,
     io,
     start: async () => {
-      const started = await client.request<{ submissionId: string; uploadId: string; partSize: number }>("POST", uploads, { fileName: basename(path), size: statSync(path).size }, { "x-podium-client": "cli" });
+      const started = await client.request<{ submissionId: string; uploadId: string; partSize: number }>("POST", base, options.start, { "x-podium-client": "cli" });
       return { id: started.submissionId, uploadId: started.uploadId, partSize: started.partSize };
     },
-    describeResume: (state, partsSent) => `resuming the upload of results file ${state.id} (${partsSent} parts already sent)`,
+    describeResume: (state, partsSent) => `resuming the upload of ${options.what} ${state.id} (${partsSent} parts already sent)`,
   });
-  io.stderr("scoring…");
-  const response = await client.raw("POST", `${uploads}/${upload.id}/complete`, JSON.stringify({ uploadId: upload.uploadId, parts }), { "content-type": "application/json" });
+  io.stderr(options.completing);
+  const response = await client.raw("POST", `${base}/${upload.id}/complete`, JSON.stringify({ uploadId: upload.uploadId, parts, ...options.complete }), { "content-type": "application/json" });
   done();
+  return response;
+}
+
+async function uploadResultsFile(client: ApiClient, base: string, path: string, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
+  const response = await sendInParts(client, io, { base: `${base}/uploads`, path, scope: `${base}\nresults`, what: "results file", start: { fileName: basename(path), size: statSync(path).size }, completing: "scoring…" });
   return { status: response.status, body: (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null };
 }
 

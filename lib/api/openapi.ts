@@ -10,6 +10,13 @@ const responses = (ok: Record<string, unknown>, ...codes: number[]) => ({
 const ERROR_TEXT: Record<number, string> = { 413: "too large", 400: "bad request", 401: "not signed in / bad token", 403: "not allowed", 404: "not found", 409: "conflict", 422: "invalid results file", 429: "quota reached" };
 const slug = { name: "slug", in: "path", required: true, schema: { type: "string" } };
 const id = { name: "id", in: "path", required: true, schema: { type: "string" } };
+// The pieces every upload straight to storage shares (a model, a results file): its start's reply, its part URLs and
+// the parts its completion lists.
+const uploadStarted = { 201: { description: "upload started", content: json({ type: "object", properties: { submissionId: { type: "string" }, uploadId: { type: "string" }, partSize: { type: "integer" }, partCount: { type: "integer" } } }) } };
+const uploadParts = (what: string) => ({
+  post: { summary: `Presigned URLs for parts of a ${what} upload`, parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, partNumbers: { type: "array", items: { type: "integer" } } } }) }, responses: responses({ 200: { description: "part URLs" } }, 400, 401, 403, 404, 409) },
+});
+const completedParts = { uploadId: { type: "string" }, parts: { type: "array", items: { type: "object", properties: { partNumber: { type: "integer" }, etag: { type: "string" } } } } };
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -170,17 +177,15 @@ export function openApiDocument(serverUrl: string) {
           summary: "Start sending a results file straight to storage in parts (files larger than a request body may be; 6 MB through a Lambda function URL); nothing counts until it is completed",
           parameters: [slug],
           requestBody: { content: json({ type: "object", properties: { fileName: { type: "string" }, size: { type: "integer", description: "bytes, at most 64 MiB" } }, required: ["size"] }) },
-          responses: responses({ 201: { description: "upload started", content: json({ type: "object", properties: { submissionId: { type: "string" }, uploadId: { type: "string" }, partSize: { type: "integer" }, partCount: { type: "integer" } } }) } }, 400, 401, 403, 413, 429),
+          responses: responses(uploadStarted, 400, 401, 403, 413, 429),
         },
       },
-      "/api/v1/competitions/{slug}/submissions/uploads/{id}/parts": {
-        post: { summary: "Presigned URLs for parts of a results upload", parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, partNumbers: { type: "array", items: { type: "integer" } } } }) }, responses: responses({ 200: { description: "part URLs" } }, 400, 401, 403, 404, 409) },
-      },
+      "/api/v1/competitions/{slug}/submissions/uploads/{id}/parts": uploadParts("results"),
       "/api/v1/competitions/{slug}/submissions/uploads/{id}/complete": {
         post: {
           summary: "Finish a results upload: the file is validated, scored and counted as one posted in the body",
           parameters: [slug, id],
-          requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, parts: { type: "array", items: { type: "object", properties: { partNumber: { type: "integer" }, etag: { type: "string" } } } } } }) },
+          requestBody: { content: json({ type: "object", properties: completedParts }) },
           responses: responses({ 201: { description: "scored", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) }, 202: { description: "waiting for a worker" } }, 400, 401, 403, 404, 409, 422, 429),
         },
       },
@@ -189,17 +194,15 @@ export function openApiDocument(serverUrl: string) {
           summary: "Start uploading an ONNX model (an .onnx, or a .zip/.tar of one with its external data files); parts then go straight to storage",
           parameters: [slug],
           requestBody: { content: json({ type: "object", properties: { fileName: { type: "string", description: "ends in .onnx, .zip or .tar" }, size: { type: "integer" }, manifest: { $ref: "#/components/schemas/ModelManifest" } }, required: ["fileName", "size"] }) },
-          responses: responses({ 201: { description: "upload started", content: json({ type: "object", properties: { submissionId: { type: "string" }, uploadId: { type: "string" }, partSize: { type: "integer" }, partCount: { type: "integer" } } }) } }, 400, 401, 403),
+          responses: responses(uploadStarted, 400, 401, 403),
         },
       },
-      "/api/v1/competitions/{slug}/models/{id}/parts": {
-        post: { summary: "Presigned URLs for parts of a model upload", parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, partNumbers: { type: "array", items: { type: "integer" } } } }) }, responses: responses({ 200: { description: "part URLs" } }, 400, 401, 403, 404, 409) },
-      },
+      "/api/v1/competitions/{slug}/models/{id}/parts": uploadParts("model"),
       "/api/v1/competitions/{slug}/models/{id}/complete": {
         post: {
           summary: "Finish a model upload: its checks (static checks and a dry run) are queued as a job; the entry is \"checking\" until they queue it for scoring or refuse it (no quota used) — poll the submission",
           parameters: [slug, id],
-          requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, parts: { type: "array", items: { type: "object", properties: { partNumber: { type: "integer" }, etag: { type: "string" } } } }, manifest: { $ref: "#/components/schemas/ModelManifest" } } }) },
+          requestBody: { content: json({ type: "object", properties: { ...completedParts, manifest: { $ref: "#/components/schemas/ModelManifest" } } }) },
           responses: responses({ 202: { description: "checking", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) } }, 400, 401, 403, 404, 409),
         },
       },

@@ -96,19 +96,24 @@ const prepared = new Set<string>();
 /** When a preparation last failed (storage down): tried again a minute later, not on every poll. */
 const failedAt = new Map<string, number>();
 const RETRY_AFTER_FAILURE_MS = 60_000;
+/** An idle worker polls every second; the competitions are looked at no more often than this. */
+const LOOK_EVERY_MS = 30_000;
+const lastLook = new Map<string, number>();
 
 /**
  * Prepares the active dataset version of every competition that takes model entries, one at a time, for a worker
  * with nothing to do: the work a model job would otherwise start with. Returns the versions it prepared.
  */
 export async function prepareActiveDatasets(prisma: PodiumPrisma, store: BlobStore, cacheDir: string, log?: (line: string) => void): Promise<string[]> {
+  const now = Date.now();
+  if (now - (lastLook.get(cacheDir) ?? -Infinity) < LOOK_EVERY_MS) return [];
+  lastLook.set(cacheDir, now);
   // Kinds filtered here: an enum-array `has` filter is refused through the PGlite adapter ("malformed array literal").
   const competitions = await prisma.competition.findMany({
     where: { activeDatasetVersionId: { not: null } },
     select: { submissionKinds: true, activeDatasetVersion: { select: { id: true, competitionId: true, archiveKey: true, status: true } } },
   });
   const done: string[] = [];
-  const now = Date.now();
   for (const { submissionKinds, activeDatasetVersion: version } of competitions) {
     if (!submissionKinds.includes("MODEL") || !version || version.status !== "READY") continue;
     const key = `${cacheDir}:${version.id}`;

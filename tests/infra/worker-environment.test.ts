@@ -139,6 +139,22 @@ describe("the job definitions' processes, run with exactly their environment", (
     }
   }
 
+  /**
+   * A job's world: a fresh migrated database (the web tier's side, on the same database and buckets), the store the
+   * job's settings name, and exactly the environment the definition and the platform give the job.
+   */
+  async function jobWorld(definition: JobDefinition): Promise<{ env: Record<string, string>; database: Database; store: ReturnType<typeof createBlobStore> }> {
+    const { url } = await freshDatabase();
+    const home = mkdtempSync(join(tmpdir(), "podium-home-"));
+    disposers.push(() => rmSync(home, { recursive: true, force: true }));
+    const env = { ...resolvedEnvironment(definition), ...platformEnvironment(home) };
+    const database = await openDatabase({ database: { kind: "postgres", url, dataDir: "" }, migrate: true });
+    disposers.push(() => database.close());
+    const s3 = s3Settings();
+    const store = createBlobStore(readSettings({ ...env, S3_ACCESS_KEY: s3.accessKeyId, S3_SECRET_KEY: s3.secretAccessKey }));
+    return { env, database, store };
+  }
+
   it("sets only variables the settings reader knows, with AWS_REGION and the container's memory for model caps", () => {
     const gpuMemoryMiB = jobDefinition(synth, synth.stack.workers.jobDefinition).memoryMiB;
     expect(gpuMemoryMiB).toBeGreaterThan(8192);
@@ -174,65 +190,43 @@ describe("the job definitions' processes, run with exactly their environment", (
 
   it("runs a dataset validation as the Fargate job does: secret read, database reached over verify-full TLS, version ready", async () => {
     const definition = jobDefinition(synth, synth.stack.tasks.runJobDefinition);
-    const { url } = await freshDatabase();
-    const home = mkdtempSync(join(tmpdir(), "podium-home-"));
-    disposers.push(() => rmSync(home, { recursive: true, force: true }));
-    const env = { ...resolvedEnvironment(definition), ...platformEnvironment(home) };
-    // The organizer's side, through the web tier's code on the same database and buckets.
-    let database: Database | null = null;
-    try {
-      database = await openDatabase({ database: { kind: "postgres", url, dataDir: "" }, migrate: true });
-      const s3 = s3Settings();
-      const store = createBlobStore(readSettings({ ...env, S3_ACCESS_KEY: s3.accessKeyId, S3_SECRET_KEY: s3.secretAccessKey }));
-      const user = await createUser(database.prisma, { email: "organizer@batch.test", password: "organizer password" });
-      const organizer = { userId: user.id, isAdmin: false };
-      await createCompetition(database.prisma, organizer, competitionCreateSchema.parse({ slug: "batch", title: "Batch" }));
-      const started = await uploadDatasetArchive(database.prisma, store, organizer, "batch", "dataset.tar.gz", await tarArchive(await validDatasetEntries(6), true));
-      const job = await database.prisma.job.findFirstOrThrow({ where: { datasetVersionId: started.versionId, kind: "VALIDATE_DATASET" } });
+    const { env, database, store } = await jobWorld(definition);
+    // The organizer's side, through the web tier's code.
+    const user = await createUser(database.prisma, { email: "organizer@batch.test", password: "organizer password" });
+    const organizer = { userId: user.id, isAdmin: false };
+    await createCompetition(database.prisma, organizer, competitionCreateSchema.parse({ slug: "batch", title: "Batch" }));
+    const started = await uploadDatasetArchive(database.prisma, store, organizer, "batch", "dataset.tar.gz", await tarArchive(await validDatasetEntries(6), true));
+    const job = await database.prisma.job.findFirstOrThrow({ where: { datasetVersionId: started.versionId, kind: "VALIDATE_DATASET" } });
 
-      const run = await runCommand(definition.command, { jobId: job.id }, env);
-      expect(run.output).not.toContain("no PostgreSQL URL");
-      expect(run.code, run.output).toBe(0);
-      expect(run.output).toContain(`job ${job.id} ended SUCCEEDED`);
-      const version = await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: started.versionId } });
-      expect(version.status).toBe("READY");
-      expect(version.queryCount).toBe(6);
-      // The worker connected over TLS: the only way the secret's verify-full URL lets it in.
-      expect(secretsManager.requested.filter((id) => id === DATABASE_SECRET_ARN).length).toBeGreaterThanOrEqual(2);
-    } finally {
-      await database?.close();
-    }
+    const run = await runCommand(definition.command, { jobId: job.id }, env);
+    expect(run.output).not.toContain("no PostgreSQL URL");
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(`job ${job.id} ended SUCCEEDED`);
+    const version = await database.prisma.datasetVersion.findUniqueOrThrow({ where: { id: started.versionId } });
+    expect(version.status).toBe("READY");
+    expect(version.queryCount).toBe(6);
+    // The worker connected over TLS: the only way the secret's verify-full URL lets it in.
+    expect(secretsManager.requested.filter((id) => id === DATABASE_SECRET_ARN).length).toBeGreaterThanOrEqual(2);
   });
 
   it("scores a model entry as the GPU job does (CUDA tried, CPU here), with the score the encoder's ranks give", async () => {
     const definition = jobDefinition(synth, synth.stack.workers.jobDefinition);
-    const { url } = await freshDatabase();
-    const home = mkdtempSync(join(tmpdir(), "podium-home-"));
-    disposers.push(() => rmSync(home, { recursive: true, force: true }));
-    const env = { ...resolvedEnvironment(definition), ...platformEnvironment(home) };
-    let database: Database | null = null;
-    try {
-      database = await openDatabase({ database: { kind: "postgres", url, dataDir: "" }, migrate: true });
-      const s3 = s3Settings();
-      const store = createBlobStore(readSettings({ ...env, S3_ACCESS_KEY: s3.accessKeyId, S3_SECRET_KEY: s3.secretAccessKey }));
-      const ranks = [1, 2, 7, 11];
-      const { entries } = await colourDataset({ ranks });
-      await createContest(database.prisma, store, { slug: "gpu", entries, settings: { submissionKinds: "model", dailyLimit: 10 } });
-      const user = await createUser(database.prisma, { email: "team@gpu.test", password: "gpu team password 1" });
-      const team = { userId: user.id, isAdmin: false };
-      await createTeam(database.prisma, team, "gpu", "Encoders");
-      const checks: ModelCheckSettings = { dryRun: { timeoutMs: 20_000, memoryLimitBytes: 1024 ** 3 }, wakeUp: localWakeUp() };
-      const outcome = await submitModelBytes(database, store, team, "gpu", { bytes: meanColourEncoder(), fileName: "mean-colour.onnx", manifest: meanColourManifest, channel: "API" }, checks);
-      expect(outcome.kind).toBe("queued");
+    const { env, database, store } = await jobWorld(definition);
+    const ranks = [1, 2, 7, 11];
+    const { entries } = await colourDataset({ ranks });
+    await createContest(database.prisma, store, { slug: "gpu", entries, settings: { submissionKinds: "model", dailyLimit: 10 } });
+    const user = await createUser(database.prisma, { email: "team@gpu.test", password: "gpu team password 1" });
+    const team = { userId: user.id, isAdmin: false };
+    await createTeam(database.prisma, team, "gpu", "Encoders");
+    const checks: ModelCheckSettings = { dryRun: { timeoutMs: 20_000, memoryLimitBytes: 1024 ** 3 }, wakeUp: localWakeUp() };
+    const outcome = await submitModelBytes(database, store, team, "gpu", { bytes: meanColourEncoder(), fileName: "mean-colour.onnx", manifest: meanColourManifest, channel: "API" }, checks);
+    expect(outcome.kind).toBe("queued");
 
-      const run = await runCommand(definition.command, { submissionId: outcome.submissionId }, env);
-      expect(run.code, run.output).toBe(0);
-      const scored = await database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId }, include: { scores: true } });
-      expect(scored.status, `${scored.error}\n${run.output}`).toBe("SCORED");
-      expect(scored.executionProvider).toMatch(/^cpu \(cuda provider unavailable/);
-      expect(scored.scores.find((score) => score.split === "ALL")!.score).toBeCloseTo(expectedScore(ranks), 9);
-    } finally {
-      await database?.close();
-    }
+    const run = await runCommand(definition.command, { submissionId: outcome.submissionId }, env);
+    expect(run.code, run.output).toBe(0);
+    const scored = await database.prisma.submission.findUniqueOrThrow({ where: { id: outcome.submissionId }, include: { scores: true } });
+    expect(scored.status, `${scored.error}\n${run.output}`).toBe("SCORED");
+    expect(scored.executionProvider).toMatch(/^cpu \(cuda provider unavailable/);
+    expect(scored.scores.find((score) => score.split === "ALL")!.score).toBeCloseTo(expectedScore(ranks), 9);
   });
 });
