@@ -28,7 +28,10 @@ postgres_up() {
     apt_install postgresql
     bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   fi
+  # As root the server runs as `postgres`, which may not enter the checkout (a fresh clone under `mktemp -d` is
+  # 0700): its folder then lives under /tmp, one per checkout.
   local dir=$STATE/pg port=55432
+  [ "$(id -u)" = 0 ] && dir=/tmp/podium-test-pg-$(printf '%s' "$STATE" | md5sum | cut -c1-12)
   while (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
   if [ ! -f "$dir/PG_VERSION" ]; then
     rm -rf "$dir"; mkdir -p "$dir"; chown postgres "$dir" 2>/dev/null || true
@@ -36,8 +39,8 @@ postgres_up() {
   fi
   # TLS with a private authority, so the tests can connect as AWS does (sslmode=verify-full) as well as in clear.
   database_certificates "$dir"
-  touch "$STATE/pg.log"; chown "$(stat -c %U "$dir")" "$STATE/pg.log" 2>/dev/null || true
-  run_pg "$bin/pg_ctl" -D "$dir" -l "$STATE/pg.log" -o "-p $port -c listen_addresses=127.0.0.1 -k /tmp -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" -w start >/dev/null
+  touch "$dir.log"; chown "$(stat -c %U "$dir")" "$dir.log" 2>/dev/null || true
+  run_pg "$bin/pg_ctl" -D "$dir" -l "$dir.log" -o "-p $port -c listen_addresses=127.0.0.1 -k /tmp -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" -w start >/dev/null
   echo "pg $bin $dir" >>"$STARTED"
   echo "TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:$port/postgres" >>"$ENV_FILE"
   echo "TEST_DATABASE_CA_FILE=$STATE/pg-ca.crt" >>"$ENV_FILE"
