@@ -8,7 +8,7 @@ import { modelManifestSchema } from "../models/manifest";
 import { runInSandbox, type SandboxRun } from "../models/model-sandbox";
 import { fetchModelFiles, modelUploadKindOf } from "../models/model-files";
 import type { EmbedAndRankResult, SandboxProgress } from "../models/sandbox-protocol";
-import { FinalJobError, type ClaimedJob } from "../queue/jobs";
+import { completeJob, FinalJobError, type ClaimedJob } from "../queue/jobs";
 import type { JobContext } from "../queue/run-jobs";
 import type { BlobStore } from "../storage/blob-store";
 import { insertScores, scoreForCompetition, type SubmitDatabase } from "./submit-results";
@@ -126,6 +126,8 @@ export async function scoreModelSubmission(database: SubmitDatabase, store: Blob
       );
       if (updated.length === 0) return;
       await insertScores(tx, { submissionId: submission.id, competitionId: submission.competitionId, teamId: submission.teamId, versionId, now: submission.createdAt }, scored.value);
+      // The job ends in the same transaction: nobody ever reads a scored entry whose job still looks RUNNING.
+      await completeJob(tx, job.id, context.workerId);
     });
   } finally {
     rmSync(workDir, { recursive: true, force: true });

@@ -122,10 +122,13 @@ describe("a worker killed mid-job", () => {
     const submissionId = await submitSlowModel();
     const running = await killMidJob(startWorker("first"), submissionId);
     const second = startWorker("second");
-    await expectScoredOnceAfterTakeOver(submissionId, running.workerId);
-    // Stopped, so that the next test's jobs go only to the workers it starts.
-    second.kill("SIGTERM");
-    await new Promise((resolve) => second.once("exit", resolve));
+    try {
+      await expectScoredOnceAfterTakeOver(submissionId, running.workerId);
+    } finally {
+      // Stopped even when this test fails, so that the next test's jobs go only to the workers it starts.
+      second.kill("SIGTERM");
+      await new Promise((resolve) => second.once("exit", resolve));
+    }
   });
 
   it("is recovered by a one-job worker started while the dead worker's lease still runs (a Batch retry)", async () => {
