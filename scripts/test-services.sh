@@ -82,6 +82,18 @@ s3_up() {
   } >>"$ENV_FILE"
 }
 
+# The bundle's starter notebook (tests/clients/starter-notebook.test.ts) runs its colour baseline with numpy and
+# Pillow: Debian's python3-numpy and python3-pil, installed once when no python3 has them.
+python_packages() {
+  local python
+  for python in python3 /usr/bin/python3; do
+    "$python" -c "import numpy, PIL" 2>/dev/null && return 0
+  done
+  apt_install python3-numpy python3-pil
+  /usr/bin/python3 -c "import numpy, PIL" || { log "python3-numpy and python3-pil were installed, but /usr/bin/python3 cannot import numpy and PIL"; exit 1; }
+  log "python3: numpy and Pillow installed"
+}
+
 down() {
   [ -f "$STARTED" ] || return 0
   while read -r kind a b; do
@@ -94,7 +106,7 @@ down() {
 }
 
 case ${1:-} in
-  up) : >"$ENV_FILE"; postgres_up; s3_up; log "settings in $ENV_FILE" ;;
+  up) : >"$ENV_FILE"; postgres_up; s3_up; python_packages; log "settings in $ENV_FILE" ;;
   down) down ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

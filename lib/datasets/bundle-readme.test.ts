@@ -9,10 +9,12 @@ describe("the bundle's README and sample submission", () => {
     const results = bundleReadme({ title: "Faces", slug: "faces", weights: DEFAULT_WEIGHTS, modelOnly: false, acceptsResults: true }, counts);
     expect(results).toContain("600 if a correct gallery image is within the first 1, 300 if a correct gallery image is within the first 5, 100 if a correct gallery image is within the first 10");
     expect(results).toContain("`sample_submission.json`");
+    expect(results).toContain("`starter.ipynb`");
     expect(results).toContain("python3 podium_client.py score --weights 1:600,5:300,10:100");
     const modelOnly = bundleReadme({ title: "Faces", slug: "faces", weights: DEFAULT_WEIGHTS, modelOnly: true, acceptsResults: false }, counts);
     expect(modelOnly).toContain("The gallery stays hidden in this contest");
     expect(modelOnly).not.toContain("sample_submission.json");
+    expect(modelOnly).not.toContain("starter.ipynb");
     expect(modelOnly).not.toContain("gallery images.");
   });
 

@@ -29,7 +29,12 @@ export function bundleReadme(competition: BundleCompetition, counts: { query: nu
     competition.modelOnly ? "- The gallery stays hidden in this contest: your model runs over it on the server." : `- \`gallery/\` — ${counts.gallery} gallery images.`,
     ...(counts.training > 0 ? [`- \`training/<identity>/\` — ${counts.training} labelled training images.`] : []),
     "- `podium_client.py` — the Python client (standard library only): submit, follow an entry, and score your own validation split with this metric.",
-    ...(competition.acceptsResults && !competition.modelOnly ? ["- `sample_submission.json` — a results file in the expected form (every query, ten gallery names each): it is accepted as it is."] : []),
+    ...(competition.acceptsResults && !competition.modelOnly
+      ? [
+          "- `sample_submission.json` — a results file in the expected form (every query, ten gallery names each): it is accepted as it is.",
+          "- `starter.ipynb` — a starter notebook (needs `pip install pillow numpy`): loads the images, ranks the gallery with a colour baseline, writes `results.json`, scores the baseline on a validation split of the training images (when there are some) and submits it with the client.",
+        ]
+      : []),
     "",
     "## Submitting",
     "",

@@ -13,7 +13,8 @@ import type { BlobStore, CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
 import { PYTHON_CLIENT_NAME, pythonClientSource } from "../clients/python-client";
 import { archiveKindOf } from "./archive-entries";
-import { bundleReadme, sampleSubmission } from "./bundle-readme";
+import { bundleReadme, sampleSubmission, type BundleCompetition } from "./bundle-readme";
+import { STARTER_NOTEBOOK_NAME, starterNotebook } from "./starter-notebook";
 import type { WeightTerm } from "../scoring/types";
 import { validateDatasetArchive, type DatasetLimits, type DatasetReport } from "./validate-dataset-archive";
 
@@ -120,12 +121,17 @@ export async function runDatasetValidation(prisma: PodiumPrisma, store: BlobStor
     const files = { query: result.queries, gallery: modelOnly ? [] : result.gallery, training: result.training.map((item) => `${item.identity}/${item.file}`) };
     const competition = version.competition;
     const acceptsResults = competition.submissionKinds.includes("RESULTS");
+    const described: BundleCompetition = { title: competition.title, slug: competition.slug, weights: competition.scoringWeights as unknown as WeightTerm[], modelOnly, acceptsResults };
+    const counts = { query: files.query.length, gallery: result.gallery.length, training: files.training.length };
     const extras: { name: string; bytes: Buffer }[] = [
-      {
-        name: "README.md",
-        bytes: Buffer.from(bundleReadme({ title: competition.title, slug: competition.slug, weights: competition.scoringWeights as unknown as WeightTerm[], modelOnly, acceptsResults }, { query: files.query.length, gallery: result.gallery.length, training: files.training.length })),
-      },
-      ...(acceptsResults && !modelOnly ? [{ name: "sample_submission.json", bytes: Buffer.from(sampleSubmission(result.queries, result.gallery)) }] : []),
+      { name: "README.md", bytes: Buffer.from(bundleReadme(described, counts)) },
+      ...(acceptsResults && !modelOnly
+        ? [
+            { name: "sample_submission.json", bytes: Buffer.from(sampleSubmission(result.queries, result.gallery)) },
+            // Load the data, a colour baseline, results.json, a validation score and the submission (issue 15).
+            { name: STARTER_NOTEBOOK_NAME, bytes: Buffer.from(starterNotebook(described, counts)) },
+          ]
+        : []),
     ];
     await buildParticipantBundle(store, keys.files, keys.bundle, files, extras);
   } else {

@@ -146,9 +146,10 @@ describe.each([
     expect(names).toContain("gallery/g4.jpg");
     expect(names).toContain("training/alice/a1.jpg");
     expect(names.filter((name) => /ground_truth|labels/.test(name))).toEqual([]);
-    // 15 dataset files, and what a team needs to start: a README, a sample submission and the Python client.
-    expect(names).toHaveLength(18);
-    expect(names).toEqual(expect.arrayContaining(["README.md", "sample_submission.json", "podium_client.py"]));
+    // 15 dataset files, and what a team needs to start: a README, a sample submission, the Python client and a
+    // starter notebook.
+    expect(names).toHaveLength(19);
+    expect(names).toEqual(expect.arrayContaining(["README.md", "sample_submission.json", "podium_client.py", "starter.ipynb"]));
   });
 
   it("rejects a bad archive, keeps none of its files, and refuses to activate it", async () => {
