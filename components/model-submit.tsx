@@ -5,9 +5,11 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { postJson, uploadFileInParts } from "@/components/browser-upload";
 import { DropZone } from "@/components/drop-zone";
+import { EntryDetailsFields } from "@/components/entry-details-fields";
 import { tarBlob } from "@/lib/models/tar-blob";
 import { ProgressBar } from "@/components/progress-bar";
 import { Notice } from "@/components/ui";
+import { entryDetailsProblem } from "@/lib/submissions/entry-details";
 
 const MANIFEST_TEMPLATE = JSON.stringify(
   { input: "image", output: "embedding", size: 224, layout: "NCHW", channelOrder: "RGB", scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], resize: "center-crop", similarity: "cosine", batchSize: 16 },
@@ -44,10 +46,18 @@ export function ModelSubmit({ slug }: { slug: string }) {
   const [progress, setProgress] = useState<number | null>(null);
   const [phase, setPhase] = useState("");
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  // Optional; sent at the start and again at completion (a resumed upload then takes the ones typed now).
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
   const base = `/api/v1/competitions/${slug}/models`;
 
   async function submit(file: File) {
     setOutcome(null);
+    const problem = entryDetailsProblem({ name, description });
+    if (problem) {
+      setOutcome({ kind: "error", message: problem });
+      return;
+    }
     let parsed: Record<string, unknown> | undefined;
     if (manifest.trim() !== "") {
       try {
@@ -57,6 +67,7 @@ export function ModelSubmit({ slug }: { slug: string }) {
         return;
       }
     }
+    const details = { name, description };
     setProgress(0);
     setPhase(`Uploading ${file.name}`);
     try {
@@ -66,13 +77,13 @@ export function ModelSubmit({ slug }: { slug: string }) {
         partsUrl: (id) => `${base}/${id}/parts`,
         onProgress: setProgress,
         start: async () => {
-          const started = await postJson<{ submissionId: string; uploadId: string; partSize: number; partCount: number }>(base, { fileName: file.name, size: file.size, manifest: parsed });
+          const started = await postJson<{ submissionId: string; uploadId: string; partSize: number; partCount: number }>(base, { fileName: file.name, size: file.size, manifest: parsed, ...details });
           return { id: started.submissionId, uploadId: started.uploadId, partSize: started.partSize, partCount: started.partCount };
         },
       });
       setPhase("Checking the model (format, operators, input and output, a dry run)…");
       try {
-        let { submission } = await postJson<{ submission: CheckedSubmission }>(`${base}/${upload.id}/complete`, { uploadId: upload.uploadId, parts, manifest: parsed });
+        let { submission } = await postJson<{ submission: CheckedSubmission }>(`${base}/${upload.id}/complete`, { uploadId: upload.uploadId, parts, manifest: parsed, ...details });
         // The checks run as a job on a worker: follow the entry until they queue it or refuse it.
         while (submission.status === "checking") {
           await new Promise((wake) => setTimeout(wake, 1000));
@@ -90,6 +101,8 @@ export function ModelSubmit({ slug }: { slug: string }) {
         setOutcome({ kind: status === 422 ? "invalid" : status === 429 ? "quota" : "error", message: error instanceof Error ? error.message : String(error), submissionId: status === 422 ? upload.id : undefined });
       }
       forget();
+      setName("");
+      setDescription("");
       setProgress(null);
       router.refresh();
     } catch (failure) {
@@ -99,6 +112,7 @@ export function ModelSubmit({ slug }: { slug: string }) {
 
   return (
     <div className="space-y-3">
+      <EntryDetailsFields name={name} description={description} onName={setName} onDescription={setDescription} disabled={progress !== null} testIdPrefix="model-entry" />
       <label className="block text-sm">
         <span className="font-medium text-slate-700">Manifest</span>
         <span className="ml-2 text-xs text-slate-500">JSON; fields left out are read from the model&apos;s metadata_props (podium.manifest)</span>

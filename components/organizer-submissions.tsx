@@ -106,6 +106,7 @@ export function OrganizerSubmissions({ slug, filters, teams, result, anySubmissi
                 <tr>
                   <th scope="col" className="py-2 pr-3">Submitted (UTC)</th>
                   <th scope="col" className="pr-3">Team</th>
+                  <th scope="col" className="pr-3">Entry name</th>
                   <th scope="col" className="pr-3">Kind</th>
                   <th scope="col" className="pr-3">Status</th>
                   <th scope="col" className="pr-3 text-right">Public</th>
@@ -133,6 +134,10 @@ export function OrganizerSubmissions({ slug, filters, teams, result, anySubmissi
                     <td className="pr-3">
                       {row.team.name}
                       {row.team.disqualified ? <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs text-red-800">disqualified</span> : null}
+                    </td>
+                    {/* The team's text, rendered as text: React escapes it. */}
+                    <td className="max-w-[14rem] break-words pr-3" data-testid="organizer-entry-name">
+                      {row.name ?? <span className="text-xs text-slate-500">unnamed</span>}
                     </td>
                     <td className="pr-3">{row.kind}</td>
                     <td className="pr-3">

@@ -4,6 +4,11 @@ import { selectFinalAction } from "@/server/actions/competition-actions";
 
 interface Submission {
   id: string;
+  /** "results" or "model". */
+  kind: string;
+  fileName: string | null;
+  /** The team's name of the entry (participant text: rendered as text, never HTML). */
+  name: string | null;
   status: string;
   channel: string;
   sha256: string;
@@ -14,7 +19,10 @@ interface Submission {
   scores: Record<string, { score: number; ladder?: string }>;
 }
 
-/** The team's entries: status, public score, errors, the file's hash and the final-selection toggle; times in `timeZone`. */
+/**
+ * The team's entries: name (the file name when unnamed), kind, file name, status, public score, errors, the file's
+ * hash and the final-selection toggle; times in `timeZone`.
+ */
 export function TeamSubmissions({ slug, submissions, finalLimit, timeZone }: { slug: string; submissions: Submission[]; finalLimit: number; timeZone: string }) {
   if (submissions.length === 0) return <div className="mt-6"><EmptyState title="No submissions yet">Your entries and their scores will be listed here.</EmptyState></div>;
   return (
@@ -23,7 +31,10 @@ export function TeamSubmissions({ slug, submissions, finalLimit, timeZone }: { s
       <table data-testid="team-submissions" className="w-full text-left text-sm">
         <thead className="text-xs uppercase tracking-wide text-slate-500">
           <tr>
-            <th className="py-2 pr-3">Submitted</th>
+            <th className="py-2 pr-3">Entry</th>
+            <th className="pr-3">Submitted</th>
+            <th className="pr-3">Kind</th>
+            <th className="pr-3">File name</th>
             <th className="pr-3">Status</th>
             <th className="pr-3 text-right">Public score</th>
             <th className="pr-3">File hash</th>
@@ -33,11 +44,18 @@ export function TeamSubmissions({ slug, submissions, finalLimit, timeZone }: { s
         <tbody className="divide-y divide-slate-100">
           {submissions.map((submission) => (
             <tr key={submission.id}>
-              <td className="py-2 pr-3 text-xs">
-                <a href={`/c/${slug}/submissions/${submission.id}`} className="text-podium-700 underline">
-                  {formatTime(submission.createdAt, timeZone, { seconds: true })}
-                </a>{" "}
-                · {submission.channel}
+              <td className="max-w-[16rem] py-2 pr-3">
+                <a href={`/c/${slug}/submissions/${submission.id}`} className="break-words text-podium-700 underline" data-testid="entry-link">
+                  {submission.name ?? submission.fileName ?? `entry ${submission.id.slice(0, 8)}`}
+                </a>
+                {submission.name ? null : <span className="block text-xs text-slate-500">unnamed</span>}
+              </td>
+              <td className="pr-3 text-xs">
+                {formatTime(submission.createdAt, timeZone, { seconds: true })} · {submission.channel}
+              </td>
+              <td className="pr-3 text-xs">{submission.kind === "model" ? "model" : "results file"}</td>
+              <td className="max-w-[12rem] truncate pr-3 font-mono text-xs" title={submission.fileName ?? undefined}>
+                {submission.fileName ?? <span className="font-sans text-slate-500">(request body)</span>}
               </td>
               <td className="pr-3">
                 {submission.status}

@@ -6,12 +6,12 @@ import type { CliIO } from "../podium";
 
 export const usage = `Usage: podium submissions --competition S [--json]
 
-Lists your team's submissions: time (in the competition's time zone), status, public score, selected-for-final mark
-and the file's hash. --json keeps ISO 8601 times.`;
+Lists your team's submissions: time (in the competition's time zone), status, public score, selected-for-final mark,
+the file's hash and the entry's name. --json keeps ISO 8601 times.`;
 
 interface Listed {
   team: { name: string };
-  submissions: { id: string; status: string; createdAt: string; selectedForFinal: boolean; sha256: string; error: string | null; scores: Record<string, { score: number; ladder?: string }> }[];
+  submissions: { id: string; name?: string | null; status: string; createdAt: string; selectedForFinal: boolean; sha256: string; error: string | null; scores: Record<string, { score: number; ladder?: string }> }[];
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -30,7 +30,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const shown = submission.scores.public;
     // Under the ladder an entry that did not move the team's shown score says so instead of a number.
     const score = !shown ? "       —" : shown.ladder && shown.ladder !== "improved" ? "  no gain" : shown.score.toFixed(2).padStart(8);
-    io.stdout(`${formatTime(submission.createdAt, timeZone, { seconds: true })}  ${submission.status.padEnd(9)} ${score}  ${submission.selectedForFinal ? "final" : "     "}  ${submission.id}  ${submission.sha256.slice(0, 12)}${submission.error && submission.status !== "scored" ? `  ${submission.error.split("\n")[0]}` : ""}`);
+    io.stdout(`${formatTime(submission.createdAt, timeZone, { seconds: true })}  ${submission.status.padEnd(9)} ${score}  ${submission.selectedForFinal ? "final" : "     "}  ${submission.id}  ${submission.sha256.slice(0, 12)}${submission.name ? `  ${submission.name}` : ""}${submission.error && submission.status !== "scored" ? `  ${submission.error.split("\n")[0]}` : ""}`);
   }
   return 0;
 }

@@ -10,13 +10,17 @@ import { packModelWithData } from "../pack-model";
 import { createProgressBar } from "../progress";
 import type { CliIO } from "../podium";
 import { describeQuota } from "../../lib/teams/describe-quota";
+import { entryDetailsShape, type EntryDetails } from "../../lib/submissions/entry-details";
 import type { TeamView } from "./team";
 
-export const usage = `Usage: podium submit --competition S FILE [--wait]
-       podium submit --competition S MODEL.onnx [--data FILE …] [--manifest M.json] [--wait]
+export const usage = `Usage: podium submit --competition S FILE [--name NAME] [--description TEXT] [--wait]
+       podium submit --competition S MODEL.onnx [--data FILE …] [--manifest M.json] [--name NAME] [--description TEXT] [--wait]
 
 Submits a results file (any of the three formats) to your team's entries and prints its public score, or the
 validation errors (exit 1). Results files are scored at once; --wait also waits for an entry the server queued.
+
+--name names the entry (your method's name, up to 100 characters on one line) and --description describes it
+(method, links: plain text up to 2,000 characters); both are optional and can be changed later on the entry's page.
 
 An .onnx model is uploaded straight to storage in parts (resumed if you run the same command again), checked
 (ONNX format, opset, standard operators, input/output against the manifest, a dry run) and queued for the worker.
@@ -30,6 +34,7 @@ Before uploading, it prints how many entries your team has left today, and stops
 export interface SubmissionView {
   id: string;
   kind?: string;
+  name?: string | null;
   status: string;
   sha256: string;
   error: string | null;
@@ -46,6 +51,7 @@ export interface SubmissionView {
 
 export function describeSubmission(submission: SubmissionView): string {
   const lines = [`submission ${submission.id}: ${submission.status} (sha256 ${submission.sha256.slice(0, 12)}…)`];
+  if (submission.name) lines.push(`  name     ${submission.name}`);
   for (const [split, score] of Object.entries(submission.scores)) {
     if (score.ladder) {
       // Under the ladder the team is told its shown score, not the entry's exact one.
@@ -98,7 +104,12 @@ function formatDuration(seconds: number): string {
   return seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
 }
 
-async function submitModel(client: ApiClient, slug: string, given: string, dataPaths: string[], manifestPath: string | undefined, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
+/** The entry's name and description as JSON fields: only the ones given (a resumed upload then keeps the others). */
+function detailsFields(details: EntryDetails): Record<string, string | null> {
+  return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as Record<string, string | null>;
+}
+
+async function submitModel(client: ApiClient, slug: string, given: string, dataPaths: string[], manifestPath: string | undefined, details: EntryDetails, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
   let manifest: Record<string, unknown> | undefined;
   if (manifestPath) {
     if (!existsSync(manifestPath)) throw new AppError("BAD_REQUEST", `manifest ${manifestPath} does not exist`);
@@ -119,8 +130,8 @@ async function submitModel(client: ApiClient, slug: string, given: string, dataP
     path,
     scope: `${slug}\nmodel`,
     what: "model",
-    start: { fileName, size: statSync(path).size, manifest },
-    complete: { manifest },
+    start: { fileName, size: statSync(path).size, manifest, ...detailsFields(details) },
+    complete: { manifest, ...detailsFields(details) },
     completing: "checking the model (format, operators, input/output, a dry run)…",
   });
   // The packed .tar was kept only so that an interrupted upload could resume.
@@ -172,8 +183,16 @@ async function sendInParts(
   return response;
 }
 
-async function uploadResultsFile(client: ApiClient, base: string, path: string, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
-  const response = await sendInParts(client, io, { base: `${base}/uploads`, path, scope: `${base}\nresults`, what: "results file", start: { fileName: basename(path), size: statSync(path).size }, completing: "scoring…" });
+async function uploadResultsFile(client: ApiClient, base: string, path: string, details: EntryDetails, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
+  const response = await sendInParts(client, io, {
+    base: `${base}/uploads`,
+    path,
+    scope: `${base}\nresults`,
+    what: "results file",
+    start: { fileName: basename(path), size: statSync(path).size, ...detailsFields(details) },
+    complete: detailsFields(details),
+    completing: "scoring…",
+  });
   return { status: response.status, body: (await response.json().catch(() => null)) as { submission?: SubmissionView; error?: { message: string } } | null };
 }
 
@@ -184,12 +203,13 @@ const RETRY_FOR_MS = 2 * 60 * 1000;
  * Posts a results file with an Idempotency-Key and retries with the same key while the server cannot answer: a
  * retry returns the entry the first attempt recorded and costs no second quota unit.
  */
-async function postResultsFile(client: ApiClient, base: string, path: string, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
+async function postResultsFile(client: ApiClient, base: string, path: string, details: EntryDetails, io: CliIO): Promise<{ status: number; body: { submission?: SubmissionView; error?: { message: string } } | null }> {
   const key = randomUUID();
   const bytes = readFileSync(path);
   const deadline = Date.now() + RETRY_FOR_MS;
   for (let attempt = 1; ; attempt++) {
     const form = new FormData();
+    for (const [field, value] of Object.entries(detailsFields(details))) form.set(field, value ?? "");
     form.set("file", new Blob([bytes], { type: "application/json" }), basename(path));
     let response: Response | null = null;
     let why = "";
@@ -216,9 +236,11 @@ async function postResultsFile(client: ApiClient, base: string, path: string, io
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs(
     argv,
-    { competition: { type: "string" }, wait: { type: "boolean" }, manifest: { type: "string" }, data: { type: "string", multiple: true } },
+    { competition: { type: "string" }, wait: { type: "boolean" }, manifest: { type: "string" }, data: { type: "string", multiple: true }, name: { type: "string" }, description: { type: "string" } },
     z.object({
       competition: z.string({ message: "is required" }).min(1),
+      // Checked here as the server checks them (lib/submissions/entry-details.ts): a refusal names the flag.
+      ...entryDetailsShape,
       wait: z.boolean().optional(),
       manifest: z.string().optional(),
       data: z.array(z.string()).optional(),
@@ -227,6 +249,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     usage,
   );
   const path = args.positionals[0]!;
+  const details: EntryDetails = { name: args.name, description: args.description };
   if (!existsSync(path)) throw new AppError("BAD_REQUEST", `${path} does not exist`);
   const client = ApiClient.fromConfig();
   // Results files are JSON; an .onnx, or a .zip/.tar of one with its data files, is a model.
@@ -245,9 +268,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   let status: number;
   let body: { submission?: SubmissionView; error?: { message: string } } | null;
   if (isModel) {
-    ({ status, body } = await submitModel(client, args.competition, path, args.data ?? [], args.manifest, io));
+    ({ status, body } = await submitModel(client, args.competition, path, args.data ?? [], args.manifest, details, io));
   } else {
-    ({ status, body } = statSync(path).size > DIRECT_POST_LIMIT_BYTES ? await uploadResultsFile(client, base, path, io) : await postResultsFile(client, base, path, io));
+    ({ status, body } = statSync(path).size > DIRECT_POST_LIMIT_BYTES ? await uploadResultsFile(client, base, path, details, io) : await postResultsFile(client, base, path, details, io));
   }
   if (status === 422) {
     io.stderr(`invalid ${isModel ? "model" : "submission"} ${path}:\n${body?.error?.message ?? ""}`);

@@ -3,6 +3,7 @@
 
 As a command:
     python3 podium_client.py [--server URL] [--token TOKEN] submit --competition SLUG FILE [--manifest M.json] [--wait]
+        [--name NAME] [--description TEXT]
     python3 podium_client.py [...] status --competition SLUG ID [--wait]
     python3 podium_client.py [...] leaderboard --competition SLUG [--board public|private]
     python3 podium_client.py [...] entries-left --competition SLUG
@@ -10,13 +11,14 @@ As a command:
 
 The server and token may also come from PODIUM_SERVER and PODIUM_TOKEN (an API token from your account page).
 FILE is a results file (JSON, any of the three formats) or a model: an .onnx, or a .zip/.tar of an .onnx with its
-external data files.
+external data files. --name names the entry (your method, up to 100 characters on one line) and --description
+describes it (method, links: plain text up to 2,000 characters); the server checks both and names a refused one.
 
 In a notebook:
     import podium_client as podium
     podium.score(results, truth)                     # the competition's metric on your own validation split
     client = podium.Client("https://podium.example", "pod_…")
-    client.submit("my-contest", "results.json")
+    client.submit("my-contest", "results.json", name="ResNet-50 + re-ranking", description="https://arxiv.org/abs/…")
 
 `score` is a second implementation of Podium's scoring (lib/scoring in the server): the server's test suite checks
 that both give the same numbers and refuse the same files.
@@ -257,21 +259,30 @@ class Client:
                 on_progress(submission)
             time.sleep(poll_seconds)
 
-    def submit(self, slug, path, manifest=None, wait=False, on_progress=None):
-        """Submits a results file or a model; returns the entry. A refused file raises PodiumError (422)."""
+    def submit(self, slug, path, manifest=None, wait=False, on_progress=None, name=None, description=None):
+        """Submits a results file or a model, optionally named and described; returns the entry. A refused file raises
+        PodiumError (422); a refused name or description PodiumError (400) naming the field."""
+        details = {key: value for key, value in (("name", name), ("description", description)) if value is not None}
         lower = path.lower()
         if lower.endswith((".onnx", ".zip", ".tar")):
-            submission = self._submit_model(slug, path, manifest)
+            submission = self._submit_model(slug, path, manifest, details)
         else:
-            submission = self._submit_results(slug, path)
+            submission = self._submit_results(slug, path, details)
         return self.wait(slug, submission["id"], on_progress) if wait else submission
 
-    def _submit_results(self, slug, path):
+    def rename(self, slug, submission_id, name=None, description=None):
+        """Renames or re-describes one of your team's entries (None leaves a field as it is, "" clears it)."""
+        details = {key: value for key, value in (("name", name), ("description", description)) if value is not None}
+        return self._json("PATCH", self._path(slug, f"/submissions/{submission_id}"), details)["submission"]
+
+    def _submit_results(self, slug, path, details=None):
         with open(path, "rb") as handle:
             content = handle.read()
         boundary = uuid.uuid4().hex
-        name = os.path.basename(path).replace('"', "")
-        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\nContent-Type: application/json\r\n\r\n').encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        file_name = os.path.basename(path).replace('"', "").replace("\r", "").replace("\n", "")
+        # The entry's name and description go as text fields before the file (UTF-8, as browsers send them).
+        fields = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'.encode() + value.encode("utf-8") + b"\r\n" for key, value in (details or {}).items())
+        body = fields + (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\nContent-Type: application/json\r\n\r\n').encode() + content + f"\r\n--{boundary}--\r\n".encode()
         headers = {"content-type": f"multipart/form-data; boundary={boundary}", "idempotency-key": str(uuid.uuid4())}
         for attempt in range(6):
             # A retry with the same Idempotency-Key returns the first attempt's entry and costs no second entry.
@@ -289,9 +300,9 @@ class Client:
             raise PodiumError(status, problem.get("code"), problem.get("message", ""))
         raise PodiumError(503, "UNAVAILABLE", "the server did not answer")
 
-    def _submit_model(self, slug, path, manifest):
+    def _submit_model(self, slug, path, manifest, details=None):
         size = os.path.getsize(path)
-        started = self._json("POST", self._path(slug, "/models"), {"fileName": os.path.basename(path), "size": size, **({"manifest": manifest} if manifest else {})})
+        started = self._json("POST", self._path(slug, "/models"), {"fileName": os.path.basename(path), "size": size, **({"manifest": manifest} if manifest else {}), **(details or {})})
         submission_id, upload_id, part_size = started["submissionId"], started["uploadId"], started["partSize"]
         count = max(1, math.ceil(size / part_size))
         parts = []
@@ -325,6 +336,8 @@ class Client:
 
 def _describe(submission):
     line = f"submission {submission['id']}: {submission['status']}"
+    if submission.get("name"):
+        line += f"\n  name    {submission['name']}"
     public = (submission.get("scores") or {}).get("public")
     if public:
         line += f"\n  public  {public['score']:.2f}"
@@ -342,6 +355,8 @@ def main(argv=None):
     submit.add_argument("--competition", required=True)
     submit.add_argument("--manifest", help="model manifest (JSON file)")
     submit.add_argument("--wait", action="store_true", help="wait for the score")
+    submit.add_argument("--name", help="the entry's name (your method), up to 100 characters")
+    submit.add_argument("--description", help="the entry's description (method, links), plain text up to 2,000 characters")
     submit.add_argument("file")
     status = commands.add_parser("status", help="one entry's status and score")
     status.add_argument("--competition", required=True)
@@ -386,7 +401,7 @@ def main(argv=None):
                 with open(args.manifest, encoding="utf-8") as handle:
                     manifest = json.load(handle)
             progress = lambda s: print(f"  {s['status']}" + (f" — {s['job']['progress']['phase']} {s['job']['progress'].get('percent', '')}%" if (s.get("job") or {}).get("progress") else ""), file=sys.stderr)
-            submission = client.submit(args.competition, args.file, manifest, args.wait, progress)
+            submission = client.submit(args.competition, args.file, manifest, args.wait, progress, name=args.name, description=args.description)
             print(_describe(submission))
             return 0 if submission["status"] in ("scored", "queued", "running") else 1
         if args.command == "status":

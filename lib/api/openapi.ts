@@ -17,6 +17,11 @@ const uploadParts = (what: string) => ({
   post: { summary: `Presigned URLs for parts of a ${what} upload`, parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { uploadId: { type: "string" }, partNumbers: { type: "array", items: { type: "integer" } } } }) }, responses: responses({ 200: { description: "part URLs" } }, 400, 401, 403, 404, 409) },
 });
 const completedParts = { uploadId: { type: "string" }, parts: { type: "array", items: { type: "object", properties: { partNumber: { type: "integer" }, etag: { type: "string" } } } } };
+// An entry's optional name and description (lib/submissions/entry-details.ts): trimmed, blank or null means none; a
+// refused one is a 400 whose message names the field.
+const entryName = { type: ["string", "null"], maxLength: 100, description: "the entry's name (method): trimmed, 1–100 characters, no control characters; blank or null: none" };
+const entryDescription = { type: ["string", "null"], maxLength: 2000, description: "the entry's description (method, links): plain text up to 2,000 characters, line breaks allowed, no other control characters; URLs are shown as links, never HTML" };
+const entryDetails = { name: entryName, description: entryDescription };
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -51,6 +56,9 @@ export function openApiDocument(serverUrl: string) {
           properties: {
             id: { type: "string" },
             kind: { enum: ["results", "model"] },
+            name: { type: ["string", "null"], description: "the team's name of the entry" },
+            description: { type: ["string", "null"], description: "the team's description of the entry (plain text)" },
+            fileName: { type: ["string", "null"] },
             channel: { enum: ["web", "api", "cli", "legacy"] },
             status: { enum: ["received", "checking", "queued", "running", "scored", "invalid", "failed", "cancelled"] },
             sha256: { type: "string" },
@@ -154,15 +162,25 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/competitions/{slug}/submissions": {
         get: { summary: "Your team's submissions", parameters: [slug], responses: responses({ 200: { description: "submissions", content: json({ type: "object", properties: { submissions: { type: "array", items: { $ref: "#/components/schemas/Submission" } } } }) } }, 401, 403) },
         post: {
-          summary: "Submit a results file (multipart field `file`, or the raw JSON body)",
+          summary: "Submit a results file (multipart field `file`, with optional fields `name` and `description`, or the raw JSON body)",
           parameters: [slug],
-          requestBody: { content: { "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary" } } } }, "application/json": { schema: { type: "object" } } } },
+          requestBody: {
+            content: {
+              "multipart/form-data": { schema: { type: "object", properties: { file: { type: "string", format: "binary" }, name: { ...entryName, type: "string" }, description: { ...entryDescription, type: "string" } }, required: ["file"] } },
+              "application/json": { schema: { type: "object" } },
+            },
+          },
           responses: responses({ 201: { description: "scored", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) }, 202: { description: "queued" } }, 400, 401, 403, 422, 429),
         },
       },
       "/api/v1/competitions/{slug}/submissions/{id}": {
         get: { summary: "One submission (its team or organizers)", parameters: [slug, id], responses: responses({ 200: { description: "the submission" } }, 401, 403, 404) },
-        patch: { summary: "Select or unselect it for the private board", parameters: [slug, id], requestBody: { content: json({ type: "object", properties: { selectedForFinal: { type: "boolean" } }, required: ["selectedForFinal"] }) }, responses: responses({ 200: { description: "updated" } }, 401, 403, 404, 409) },
+        patch: {
+          summary: "Your team's entry: select or unselect it for the private board, and/or rename or re-describe it (members of the team that owns it only; a field left out stays as it is)",
+          parameters: [slug, id],
+          requestBody: { content: json({ type: "object", properties: { selectedForFinal: { type: "boolean" }, ...entryDetails }, minProperties: 1, additionalProperties: false }) },
+          responses: responses({ 200: { description: "updated", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) } }, 400, 401, 403, 404, 409),
+        },
       },
       "/api/v1/competitions/{slug}/submissions/{id}/results": {
         get: {
@@ -176,16 +194,16 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: "Start sending a results file straight to storage in parts (files larger than a request body may be; 6 MB through a Lambda function URL); nothing counts until it is completed",
           parameters: [slug],
-          requestBody: { content: json({ type: "object", properties: { fileName: { type: "string" }, size: { type: "integer", description: "bytes, at most 64 MiB" } }, required: ["size"] }) },
+          requestBody: { content: json({ type: "object", properties: { fileName: { type: "string" }, size: { type: "integer", description: "bytes, at most 64 MiB" }, ...entryDetails }, required: ["size"] }) },
           responses: responses(uploadStarted, 400, 401, 403, 413, 429),
         },
       },
       "/api/v1/competitions/{slug}/submissions/uploads/{id}/parts": uploadParts("results"),
       "/api/v1/competitions/{slug}/submissions/uploads/{id}/complete": {
         post: {
-          summary: "Finish a results upload: the file is validated, scored and counted as one posted in the body",
+          summary: "Finish a results upload: the file is validated, scored and counted as one posted in the body (a name or description given here replaces the start's)",
           parameters: [slug, id],
-          requestBody: { content: json({ type: "object", properties: completedParts }) },
+          requestBody: { content: json({ type: "object", properties: { ...completedParts, ...entryDetails } }) },
           responses: responses({ 201: { description: "scored", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) }, 202: { description: "waiting for a worker" } }, 400, 401, 403, 404, 409, 422, 429),
         },
       },
@@ -193,7 +211,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: "Start uploading an ONNX model (an .onnx, or a .zip/.tar of one with its external data files); parts then go straight to storage",
           parameters: [slug],
-          requestBody: { content: json({ type: "object", properties: { fileName: { type: "string", description: "ends in .onnx, .zip or .tar" }, size: { type: "integer" }, manifest: { $ref: "#/components/schemas/ModelManifest" } }, required: ["fileName", "size"] }) },
+          requestBody: { content: json({ type: "object", properties: { fileName: { type: "string", description: "ends in .onnx, .zip or .tar" }, size: { type: "integer" }, manifest: { $ref: "#/components/schemas/ModelManifest" }, ...entryDetails }, required: ["fileName", "size"] }) },
           responses: responses(uploadStarted, 400, 401, 403),
         },
       },
@@ -202,7 +220,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: "Finish a model upload: its checks (static checks and a dry run) are queued as a job; the entry is \"checking\" until they queue it for scoring or refuse it (no quota used) — poll the submission",
           parameters: [slug, id],
-          requestBody: { content: json({ type: "object", properties: { ...completedParts, manifest: { $ref: "#/components/schemas/ModelManifest" } } }) },
+          requestBody: { content: json({ type: "object", properties: { ...completedParts, manifest: { $ref: "#/components/schemas/ModelManifest" }, ...entryDetails } }) },
           responses: responses({ 202: { description: "checking", content: json({ type: "object", properties: { submission: { $ref: "#/components/schemas/Submission" } } }) } }, 400, 401, 403, 404, 409),
         },
       },

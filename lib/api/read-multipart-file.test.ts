@@ -80,6 +80,23 @@ describe("readMultipartFile", () => {
     expect(error.message).toBe("the body is 900 MiB; a file of at most 64 MiB is accepted here");
   });
 
+  it("returns the text fields around the file (an entry's name and description, UTF-8), and refuses one too long to hold", async () => {
+    const form = new FormData();
+    form.set("name", "Méthode 🏆");
+    form.set("file", new Blob(['{"q0.jpg": []}'], { type: "application/json" }), "ranks.json");
+    form.set("description", "line one\r\nline two");
+    const file = await readMultipartFile(new Request("http://podium.test/upload", { method: "POST", body: form }), { field: "file", limit: 1024 });
+    expect(file.fileName).toBe("ranks.json");
+    expect(file.fields).toEqual({ name: "Méthode 🏆", description: "line one\r\nline two" });
+
+    const long = new FormData();
+    long.set("description", "d".repeat(17 * 1024));
+    long.set("file", new Blob(["{}"]), "r.json");
+    const error = await refusal(readMultipartFile(new Request("http://podium.test/upload", { method: "POST", body: long }), { field: "file", limit: 1024 }));
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.message).toBe('the multipart field "description" is longer than 16384 bytes');
+  });
+
   it("names the missing field, a form of many parts, and a body that is not multipart", async () => {
     const missing = await refusal(readMultipartFile(streamedMultipart([{ field: "results", fileName: "r.json", size: 10 }]).request, { field: "file", limit: 1024 }));
     expect(missing.message).toBe('send the file in a multipart field named "file"');

@@ -4,16 +4,21 @@ import { describeBytes } from "./read-body";
 
 /** Room for the multipart framing and a few small fields around the file. */
 const FRAMING_BYTES = 64 * 1024;
+/** The largest text field read: an entry's description (2,000 characters, up to 4 bytes each) fits. */
+const FIELD_BYTES = 16 * 1024;
 
 export interface MultipartFile {
   bytes: Uint8Array;
   fileName: string | null;
+  /** The body's text fields (an entry's name and description), before or after the file; the first of a name wins. */
+  fields: Record<string, string>;
 }
 
 /**
  * The one file of a multipart body, streamed: the parser sees the body chunk by chunk and the file's limit is
  * enforced while it arrives, so a body over the limit is refused (413) after at most `limit` bytes are held —
- * never buffered whole first. Other file fields are discarded unread; at most a few small text fields are allowed.
+ * never buffered whole first. Other file fields are discarded unread; at most a few small text fields (16 KiB each)
+ * are allowed, and returned as they are (the caller validates the ones it reads).
  */
 export async function readMultipartFile(request: Request, options: { field: string; limit: number }): Promise<MultipartFile> {
   const contentType = request.headers.get("content-type") ?? "";
@@ -24,7 +29,7 @@ export async function readMultipartFile(request: Request, options: { field: stri
 
   let parser: ReturnType<typeof Busboy>;
   try {
-    parser = Busboy({ headers: { "content-type": contentType }, limits: { fileSize: options.limit, files: 4, fields: 8, fieldSize: 4096, parts: 12, headerPairs: 20 } });
+    parser = Busboy({ headers: { "content-type": contentType }, limits: { fileSize: options.limit, files: 4, fields: 8, fieldSize: FIELD_BYTES, parts: 12, headerPairs: 20 } });
   } catch (error) {
     throw new AppError("BAD_REQUEST", `the multipart body cannot be read: ${(error as Error).message}`);
   }
@@ -34,13 +39,18 @@ export async function readMultipartFile(request: Request, options: { field: stri
   const fail = (error: AppError) => {
     failure ??= error;
   };
-  let found: Promise<MultipartFile> | null = null;
+  let found: Promise<Omit<MultipartFile, "fields">> | null = null;
+  const fields: Record<string, string> = {};
+  parser.on("field", (field, value, _fieldTruncated, valueTruncated) => {
+    if (valueTruncated) fail(new AppError("BAD_REQUEST", `the multipart field "${field}" is longer than ${describeBytes(FIELD_BYTES)}`));
+    else if (!Object.hasOwn(fields, field)) fields[field] = value;
+  });
   parser.on("file", (field, stream, fileName) => {
     if (field !== options.field || found) {
       stream.resume();
       return;
     }
-    found = new Promise<MultipartFile>((resolve) => {
+    found = new Promise<Omit<MultipartFile, "fields">>((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on("data", (chunk: Buffer) => {
@@ -86,7 +96,7 @@ export async function readMultipartFile(request: Request, options: { field: stri
     reader.releaseLock();
   }
   if (!found) throw new AppError("BAD_REQUEST", `send the file in a multipart field named "${options.field}"`);
-  const file = await (found as Promise<MultipartFile>);
+  const file = await (found as Promise<Omit<MultipartFile, "fields">>);
   if (failure) throw failure;
-  return file;
+  return { ...file, fields };
 }

@@ -32,6 +32,8 @@ export interface OrganizerSubmissionRow {
   channel: string;
   status: string;
   fileName: string | null;
+  /** The team's name of the entry (participant text: shown escaped), or null. */
+  name: string | null;
   createdAt: string;
   countsTowardQuota: boolean;
   selectedForFinal: boolean;
@@ -74,6 +76,7 @@ export async function listCompetitionSubmissions(prisma: PodiumPrisma, actor: Ac
       channel: row.channel.toLowerCase(),
       status: row.status.toLowerCase(),
       fileName: row.fileName,
+      name: row.name,
       createdAt: row.createdAt.toISOString(),
       countsTowardQuota: row.countsTowardQuota,
       selectedForFinal: row.selectedForFinal,

@@ -24,6 +24,9 @@ export interface SubmissionRow {
   channel: string;
   status: string;
   fileName: string | null;
+  /** The team's name and description of the entry (plain text, shown escaped; entry-details.ts). */
+  name?: string | null;
+  description?: string | null;
   sha256: string;
   sizeBytes: bigint;
   error: string | null;
@@ -88,6 +91,8 @@ export function presentSubmission(row: SubmissionRow, options: { showPrivate: bo
     channel: row.channel.toLowerCase(),
     status: row.status.toLowerCase(),
     fileName: row.fileName,
+    name: row.name ?? null,
+    description: row.description ?? null,
     sha256: row.sha256,
     size: Number(row.sizeBytes),
     error: visibleError(row, options.organizer ?? false),

@@ -7,6 +7,7 @@ import { consumeRateLimit, rateLimitExhausted, throwIfRefused } from "../rate-li
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
 import { presignReceivedParts, receivedUploadOrThrow, teamAllowedToSubmit } from "./direct-upload";
+import { entryDetailsAssignments, entryDetailsColumns, entryDetailsValues, type EntryDetails } from "./entry-details";
 import { quotaDayOf } from "./quota-day";
 import { checkSubmissionWindow, finishQueuedSubmission, type SubmitDatabase, type SubmissionChannel, type SubmitOutcome } from "./submit-results";
 
@@ -17,7 +18,7 @@ import { checkSubmissionWindow, finishQueuedSubmission, type SubmitDatabase, typ
 // if scoring cannot finish in the request it waits for a worker (SCORE_RESULTS), never lost.
 
 /** Starts an upload: a RECEIVED results entry (not counted) and a multipart upload of its file. */
-export async function startResultsUpload(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, input: { fileName: string | null; size: number; channel: SubmissionChannel }) {
+export async function startResultsUpload(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, input: { fileName: string | null; size: number; channel: SubmissionChannel; details?: EntryDetails }) {
   const now = new Date();
   const { competition, team } = await teamAllowedToSubmit(database, actor, slug, now, "RESULTS");
   if (!Number.isSafeInteger(input.size) || input.size <= 0) throw new AppError("BAD_REQUEST", "the results file's size must be a positive number of bytes");
@@ -25,10 +26,11 @@ export async function startResultsUpload(database: SubmitDatabase, store: BlobSt
   throwIfRefused(await rateLimitExhausted(database.prisma, "failedSubmissionsPerTeam", team.id));
   const id = randomUUID();
   const storageKey = `submissions/${competition.id}/${team.id}/${id}.json`;
+  const { name, description } = entryDetailsColumns(input.details);
   await database.sql.query(
-    `INSERT INTO submissions (id, competition_id, team_id, submitted_by_id, dataset_version_id, kind, channel, status, file_name, storage_key, sha256, size_bytes, counts_toward_quota, quota_day, created_at)
-     VALUES ($1, $2, $3, $4, $5, 'RESULTS', $6::"SubmissionChannel", 'RECEIVED', $7, $8, '', $9, false, $10, $11)`,
-    [id, competition.id, team.id, actor!.userId, competition.activeDatasetVersionId, input.channel, input.fileName, storageKey, input.size, quotaDayOf(now, competition.timeZone), now],
+    `INSERT INTO submissions (id, competition_id, team_id, submitted_by_id, dataset_version_id, kind, channel, status, file_name, storage_key, sha256, size_bytes, counts_toward_quota, quota_day, created_at, name, description)
+     VALUES ($1, $2, $3, $4, $5, 'RESULTS', $6::"SubmissionChannel", 'RECEIVED', $7, $8, '', $9, false, $10, $11, $12, $13)`,
+    [id, competition.id, team.id, actor!.userId, competition.activeDatasetVersionId, input.channel, input.fileName, storageKey, input.size, quotaDayOf(now, competition.timeZone), now, name, description],
   );
   const uploadId = await store.createMultipartUpload(storageKey, { contentType: "application/json" });
   const partSize = partSizeFor(input.size);
@@ -46,7 +48,7 @@ export async function presignResultsParts(database: SubmitDatabase, store: BlobS
  * Completes the upload and scores the file: it counts from this moment (the submission window and the quota day are
  * those of completion, when the file was received). Scoring that fails here leaves a SCORE_RESULTS job.
  */
-export async function completeResultsUpload(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, submissionId: string, input: { uploadId: string; parts: CompletedPart[] }): Promise<SubmitOutcome> {
+export async function completeResultsUpload(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, submissionId: string, input: { uploadId: string; parts: CompletedPart[]; details?: EntryDetails }): Promise<SubmitOutcome> {
   const now = new Date();
   const { competition, submission } = await receivedResultsOrThrow(database, actor, slug, submissionId);
   checkSubmissionWindow(competition, now, "RESULTS");
@@ -59,9 +61,10 @@ export async function completeResultsUpload(database: SubmitDatabase, store: Blo
   }
   const bytes = await store.get(submission.storageKey);
   await database.sql.transaction(async (tx) => {
+    // A name or description given when completing (a resumed upload's new ones) replaces the one given at the start.
     const moved = await tx.query<{ id: string }>(
-      `UPDATE submissions SET status = 'QUEUED', sha256 = $2, size_bytes = $3, created_at = $4, quota_day = $5 WHERE id = $1 AND status = 'RECEIVED' RETURNING id`,
-      [submissionId, createHash("sha256").update(bytes).digest("hex"), bytes.length, now, quotaDayOf(now, competition.timeZone)],
+      `UPDATE submissions SET status = 'QUEUED', sha256 = $2, size_bytes = $3, created_at = $4, quota_day = $5, ${entryDetailsAssignments(6)} WHERE id = $1 AND status = 'RECEIVED' RETURNING id`,
+      [submissionId, createHash("sha256").update(bytes).digest("hex"), bytes.length, now, quotaDayOf(now, competition.timeZone), ...entryDetailsValues(input.details)],
     );
     if (moved.length === 0) throw new AppError("CONFLICT", `results file ${submissionId} was already uploaded`);
     await tx.query(`INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id) VALUES ($1, 'SCORE_RESULTS', 'QUEUED', $2, $3, $4, $5)`, [

@@ -17,6 +17,7 @@ import { announceJob } from "../queue/announce-jobs";
 import type { JobWakeUp } from "../queue/wake-up";
 import type { BlobStore, CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
+import { entryDetailsAssignments, entryDetailsColumns, entryDetailsValues, type EntryDetails } from "./entry-details";
 import { quotaDayOf } from "./quota-day";
 import { presignReceivedParts, receivedUploadOrThrow, teamAllowedToSubmit } from "./direct-upload";
 import { quotaRefusal, type CompetitionForSubmission, type SubmitDatabase, type SubmissionChannel } from "./submit-results";
@@ -58,10 +59,11 @@ function checkSize(size: number, limit: bigint, kind: ModelUploadKind): void {
   }
 }
 
-async function insertReceivedModel(database: SubmitDatabase, values: { id: string; competition: CompetitionForSubmission; teamId: string; userId: string | null; channel: SubmissionChannel; fileName: string | null; size: number; manifest: unknown; now: Date }) {
+async function insertReceivedModel(database: SubmitDatabase, values: { id: string; competition: CompetitionForSubmission; teamId: string; userId: string | null; channel: SubmissionChannel; fileName: string | null; size: number; manifest: unknown; details?: EntryDetails; now: Date }) {
+  const { name, description } = entryDetailsColumns(values.details);
   await database.sql.query(
-    `INSERT INTO submissions (id, competition_id, team_id, submitted_by_id, dataset_version_id, kind, channel, status, file_name, storage_key, sha256, size_bytes, counts_toward_quota, quota_day, created_at, manifest)
-     VALUES ($1, $2, $3, $4, $5, 'MODEL', $6::"SubmissionChannel", 'RECEIVED', $7, $8, '', $9, false, $10, $11, $12::jsonb)`,
+    `INSERT INTO submissions (id, competition_id, team_id, submitted_by_id, dataset_version_id, kind, channel, status, file_name, storage_key, sha256, size_bytes, counts_toward_quota, quota_day, created_at, manifest, name, description)
+     VALUES ($1, $2, $3, $4, $5, 'MODEL', $6::"SubmissionChannel", 'RECEIVED', $7, $8, '', $9, false, $10, $11, $12::jsonb, $13, $14)`,
     [
       values.id,
       values.competition.id,
@@ -75,6 +77,8 @@ async function insertReceivedModel(database: SubmitDatabase, values: { id: strin
       quotaDayOf(values.now, values.competition.timeZone),
       values.now,
       values.manifest === undefined || values.manifest === null ? null : JSON.stringify(values.manifest),
+      name,
+      description,
     ],
   );
 }
@@ -86,7 +90,7 @@ function checkFileName(fileName: string): ModelUploadKind {
 }
 
 /** Starts a browser or CLI upload: a RECEIVED entry (not counted) and a multipart upload of its .onnx file. */
-export async function startModelUpload(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, input: { fileName: string; size: number; manifest?: unknown; channel: SubmissionChannel }) {
+export async function startModelUpload(database: SubmitDatabase, store: BlobStore, actor: Actor, slug: string, input: { fileName: string; size: number; manifest?: unknown; channel: SubmissionChannel; details?: EntryDetails }) {
   const now = new Date();
   const { competition, team } = await teamForModel(database, actor, slug, now);
   const kind = checkFileName(input.fileName);
@@ -95,7 +99,7 @@ export async function startModelUpload(database: SubmitDatabase, store: BlobStor
   throwIfRefused(await rateLimitExhausted(database.prisma, "failedSubmissionsPerTeam", team.id));
   throwIfRefused(await consumeRateLimit(database.prisma, "modelUploadsPerTeam", team.id));
   const id = randomUUID();
-  await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.size, manifest: input.manifest, now });
+  await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.size, manifest: input.manifest, details: input.details, now });
   const uploadId = await store.createMultipartUpload(modelKey(competition.id, team.id, id, kind), { contentType: "application/octet-stream" });
   const partSize = partSizeFor(input.size);
   return { submissionId: id, uploadId, partSize, partCount: Math.ceil(input.size / partSize) };
@@ -119,16 +123,18 @@ export async function completeModelUpload(
   actor: Actor,
   slug: string,
   submissionId: string,
-  input: { uploadId: string; parts: CompletedPart[]; manifest?: unknown },
+  input: { uploadId: string; parts: CompletedPart[]; manifest?: unknown; details?: EntryDetails },
   wakeUp: JobWakeUp,
 ): Promise<{ kind: "checking"; submissionId: string }> {
   const { submission } = await receivedModelOrThrow(database, actor, slug, submissionId);
   await store.completeMultipartUpload(submission.storageKey, input.uploadId, input.parts);
   const jobId = randomUUID();
   await database.sql.transaction(async (tx) => {
-    const moved = await tx.query<{ id: string }>(`UPDATE submissions SET status = 'CHECKING', manifest = COALESCE($2::jsonb, manifest) WHERE id = $1 AND status = 'RECEIVED' RETURNING id`, [
+    // A name or description given when completing (a resumed upload's new ones) replaces the one given at the start.
+    const moved = await tx.query<{ id: string }>(`UPDATE submissions SET status = 'CHECKING', manifest = COALESCE($2::jsonb, manifest), ${entryDetailsAssignments(3)} WHERE id = $1 AND status = 'RECEIVED' RETURNING id`, [
       submissionId,
       input.manifest === undefined ? null : JSON.stringify(input.manifest),
+      ...entryDetailsValues(input.details),
     ]);
     if (moved.length === 0) throw new AppError("CONFLICT", `model ${submissionId} was already uploaded`);
     await tx.query(`INSERT INTO jobs (id, kind, state, competition_id, team_id, submission_id, dataset_version_id) VALUES ($1, 'CHECK_MODEL', 'QUEUED', $2, $3, $4, $5)`, [
@@ -162,7 +168,7 @@ export async function submitModelBytes(
   store: BlobStore,
   actor: Actor,
   slug: string,
-  input: { bytes: Uint8Array; fileName: string; manifest?: unknown; channel: SubmissionChannel },
+  input: { bytes: Uint8Array; fileName: string; manifest?: unknown; channel: SubmissionChannel; details?: EntryDetails },
   checks: ModelCheckSettings,
 ): Promise<ModelOutcome> {
   const now = new Date();
@@ -170,7 +176,7 @@ export async function submitModelBytes(
   const kind = checkFileName(input.fileName);
   checkSize(input.bytes.length, competition.modelSizeLimitBytes, kind);
   const id = randomUUID();
-  await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.bytes.length, manifest: input.manifest, now });
+  await insertReceivedModel(database, { id, competition, teamId: team.id, userId: actor!.userId, channel: input.channel, fileName: input.fileName, size: input.bytes.length, manifest: input.manifest, details: input.details, now });
   await store.put(modelKey(competition.id, team.id, id, kind), input.bytes, { contentType: "application/octet-stream" });
   return checkAndQueueModel(database, store, id, input.manifest, checks);
 }

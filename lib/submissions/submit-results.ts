@@ -7,6 +7,7 @@ import { formatInZone, nextQuotaReset, quotaDayOf } from "./quota-day";
 import { scoringIndexFor } from "./scoring-index-cache";
 import { consumeRateLimit, rateLimitExhausted, throwIfRefused } from "../rate-limits/rate-limits";
 import type { SqlExecutor } from "../db/sql-executor";
+import { entryDetailsColumns, type EntryDetails } from "./entry-details";
 
 // The one pipeline of results files, whatever the door (browser, API, CLI, legacy endpoint): store the exact bytes,
 // validate and score with lib/scoring against the active dataset version, then — under a per-team lock, so quotas
@@ -27,6 +28,8 @@ export interface ResultsSubmission {
   channel: SubmissionChannel;
   bytes: Uint8Array;
   fileName: string | null;
+  /** The team's name and description of the entry, validated (entry-details.ts); the legacy endpoint has none. */
+  details?: EntryDetails;
   now?: Date;
 }
 
@@ -111,6 +114,7 @@ export async function submitResults(database: SubmitDatabase, store: BlobStore, 
     versionId,
     channel: input.channel,
     fileName: input.fileName,
+    ...entryDetailsColumns(input.details),
     storageKey,
     sha256: createHash("sha256").update(input.bytes).digest("hex"),
     size: input.bytes.length,
@@ -155,6 +159,8 @@ interface SubmissionRowValues {
   versionId: string;
   channel: SubmissionChannel;
   fileName: string | null;
+  name: string | null;
+  description: string | null;
   storageKey: string;
   sha256: string;
   size: number;
@@ -168,8 +174,8 @@ type SubmissionOutcomeValues = { status: "QUEUED" | "INVALID" | "SCORED" | "CANC
 function submissionInsert(row: SubmissionRowValues, outcome: SubmissionOutcomeValues): { text: string; values: unknown[] } {
   return {
     text: `INSERT INTO submissions (id, competition_id, team_id, submitted_by_id, dataset_version_id, kind, channel, status, file_name, storage_key, sha256, size_bytes,
-       counts_toward_quota, quota_day, created_at, error, validation_errors, finished_at)
-     VALUES ($1, $2, $3, $4, $5, 'RESULTS', $6::"SubmissionChannel", $7::"SubmissionStatus", $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17)`,
+       counts_toward_quota, quota_day, created_at, error, validation_errors, finished_at, name, description)
+     VALUES ($1, $2, $3, $4, $5, 'RESULTS', $6::"SubmissionChannel", $7::"SubmissionStatus", $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17, $18, $19)`,
     values: [
       row.id,
       row.competitionId,
@@ -188,6 +194,8 @@ function submissionInsert(row: SubmissionRowValues, outcome: SubmissionOutcomeVa
       outcome.error ?? null,
       outcome.validationErrors === undefined ? null : JSON.stringify(outcome.validationErrors),
       outcome.finished ? new Date() : null,
+      row.name,
+      row.description,
     ],
   };
 }
@@ -349,6 +357,8 @@ export async function finishQueuedSubmission(database: SubmitDatabase, store: Bl
     versionId,
     channel: submission.channel,
     fileName: submission.fileName,
+    name: submission.name,
+    description: submission.description,
     storageKey: submission.storageKey,
     sha256: submission.sha256,
     size: Number(submission.sizeBytes),

@@ -193,7 +193,45 @@ print(json.dumps(out))
       // The competition page says the same where the team submits.
       const browser = new HttpSession(world.server.url);
       await browser.signIn("notebook@py.test", "python password 1");
-      expect((await (await browser.fetch("/c/py")).text()).replace(/<!-- -->/g, "")).toMatch(/data-testid="entries-left"[^>]*>3 of 5 entries left today</);
+      expect((await (await browser.fetch("/c/py/entries")).text()).replace(/<!-- -->/g, "")).toMatch(/data-testid="entries-left"[^>]*>3 of 5 entries left today</);
+    });
+
+    it("names and describes entries with --name and --description, says why a bad one is refused, and renames from a notebook", async () => {
+      const galleryNames = Array.from({ length: 30 }, (_, g) => `g${String(g).padStart(2, "0")}.png`);
+      writeFileSync(join(work, "named.json"), JSON.stringify(Object.fromEntries([0, 1, 2].map((i) => [`q${i}.png`, galleryNames.slice(0, 10)]))));
+      const named = python([CLIENT, "submit", "--competition", "py", "--name", "Colour histogram ✓", "--description", "Method: mean colour.\nhttps://example.org/method", join(work, "named.json")], env);
+      expect(named.status, named.stderr + named.stdout).toBe(0);
+      expect(named.stdout).toMatch(/^submission \S+: scored\n {2}name {4}Colour histogram ✓\n {2}public {2}\d+\.\d\d$/m);
+      const id = /submission (\S+): scored/.exec(named.stdout)![1]!;
+      expect(await world.database.prisma.submission.findUniqueOrThrow({ where: { id } })).toMatchObject({ name: "Colour histogram ✓", description: "Method: mean colour.\nhttps://example.org/method", channel: "API" });
+
+      // Refused by the server before anything is stored: the reason names the field.
+      const before = await world.database.prisma.submission.count();
+      const bad = python([CLIENT, "submit", "--competition", "py", "--name", "two\nlines", join(work, "named.json")], env);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/^podium: name: cannot contain control characters .*\(HTTP 400, BAD_REQUEST\)$/m);
+      const long = python([CLIENT, "submit", "--competition", "py", "--description", "d".repeat(2001), join(work, "mean.onnx")], env);
+      expect(long.status).toBe(2);
+      expect(long.stderr).toMatch(/^podium: description: is at most 2,000 characters/m);
+      expect(await world.database.prisma.submission.count()).toBe(before);
+
+      // A model is named at its upload's start.
+      const model = python([CLIENT, "submit", "--competition", "py", "--manifest", join(work, "manifest.json"), "--name", "Mean colour encoder", join(work, "mean.onnx")], env);
+      expect(model.status, model.stderr + model.stdout).toBe(0);
+      const modelId = /submission (\S+): /.exec(model.stdout)![1]!;
+      expect(model.stdout).toContain("  name    Mean colour encoder");
+      expect(await world.database.prisma.submission.findUniqueOrThrow({ where: { id: modelId } })).toMatchObject({ name: "Mean colour encoder", description: null, kind: "MODEL" });
+
+      const driver = `
+import sys
+sys.path.insert(0, ${JSON.stringify(join(process.cwd(), "clients", "python"))})
+import podium_client as podium
+entry = podium.Client().rename("py", ${JSON.stringify(id)}, name="Renamed", description="")
+print(entry["name"], entry["description"])
+`;
+      const renamed = python(["-c", driver], env);
+      expect(renamed.stderr).toBe("");
+      expect(renamed.stdout.trim()).toBe("Renamed None");
     });
 
     it("refuses to run without a server and token, naming both ways to give them", () => {

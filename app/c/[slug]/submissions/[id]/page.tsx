@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import Link from "next/link";
+import { EntryDescription } from "@/components/entry-description";
+import { EntryDetailsForm } from "@/components/entry-details-form";
 import { ModelJobProgress } from "@/components/model-job-progress";
 import { formatMemory } from "@/lib/models/memory-budget";
 import { Card, Notice, PageShell, secondaryButtonClass } from "@/components/ui";
@@ -8,6 +10,7 @@ import { getDatabase } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors/app-error";
 import type { ValidationError } from "@/lib/scoring";
 import { getSubmissionForActor } from "@/lib/submissions/list-submissions";
+import { canEditEntryDetails } from "@/lib/submissions/rename-entry";
 import { formatTime } from "@/lib/time/format-time";
 import { requirePageActor } from "@/server/page-actor";
 
@@ -49,6 +52,8 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
   }
   const errors = (submission.validationErrors ?? []) as ValidationError[];
   const timeZone = (await prisma.competition.findUnique({ where: { slug }, select: { timeZone: true } }))?.timeZone ?? "UTC";
+  // Only the team that owns the entry names it; organizers read what the team wrote.
+  const canEdit = await canEditEntryDetails(prisma, actor, slug, submission.id);
   return (
     <PageShell
       title={`Submission ${submission.id.slice(0, 8)}`}
@@ -60,16 +65,37 @@ export default async function SubmissionPage({ params }: { params: Promise<{ slu
               Visual analysis
             </Link>
           ) : null}
-          <Link href={`/c/${slug}#team`} className={secondaryButtonClass}>
+          <Link href={`/c/${slug}/entries`} className={secondaryButtonClass}>
             Back to the competition
           </Link>
         </div>
       }
     >
+      <Card title="Entry">
+        {/* The team's own text: rendered as text (escaped), URLs as links without referrer or opener. */}
+        <dl className="grid gap-2 text-sm">
+          <div>
+            <dt className="text-slate-500">Name</dt>
+            <dd data-testid="entry-name" className="break-words">{submission.name ?? <span className="text-slate-500">unnamed</span>}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Description</dt>
+            <dd>{submission.description ? <EntryDescription description={submission.description} /> : <span className="text-slate-500">none</span>}</dd>
+          </div>
+        </dl>
+        {canEdit ? (
+          <details className="mt-4">
+            <summary className="cursor-pointer text-sm font-medium text-podium-700">Edit the name and description</summary>
+            <div className="mt-3">
+              <EntryDetailsForm slug={slug} id={submission.id} name={submission.name} description={submission.description} />
+            </div>
+          </details>
+        ) : null}
+      </Card>
       <Card title="File">
         <dl className="grid gap-2 text-sm sm:grid-cols-2">
           <div>
-            <dt className="text-slate-500">Name</dt>
+            <dt className="text-slate-500">File name</dt>
             <dd>{submission.fileName ?? "(request body)"}</dd>
           </div>
           <div>

@@ -1,10 +1,12 @@
 // POST /api/v1/competitions/{slug}/submissions — submit a results file (multipart "file" or the raw JSON body), with
-// an optional Idempotency-Key header (a retry with it returns the first attempt's entry);
+// an optional Idempotency-Key header (a retry with it returns the first attempt's entry); a multipart body may also
+// carry the entry's "name" and "description" fields (lib/submissions/entry-details.ts);
 // GET — the caller's team's submissions.
 import { createHash } from "node:crypto";
 import { getCompetitionOrThrow } from "@/lib/competitions/manage-competitions";
 import { getSubmissionForActor, listTeamSubmissions } from "@/lib/submissions/list-submissions";
 import { claimIdempotencyKey, idempotencyKeyOf, recordIdempotentEntry } from "@/lib/submissions/idempotent-submission";
+import { parseEntryDetailsFields, type EntryDetails } from "@/lib/submissions/entry-details";
 import { submitResults } from "@/lib/submissions/submit-results";
 import { teamOfActorOrThrow } from "@/lib/teams/create-team";
 import { apiRoute } from "@/server/api-route";
@@ -17,8 +19,12 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, 
   const team = await teamOfActorOrThrow(database.prisma, actor, competition);
   let bytes: Uint8Array;
   let fileName: string | null = null;
+  let details: EntryDetails | undefined;
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
-    ({ bytes, fileName } = await readMultipartFile(request, { field: "file", limit: MAX_RESULTS_FILE_BYTES }));
+    let fields: Record<string, string>;
+    ({ bytes, fileName, fields } = await readMultipartFile(request, { field: "file", limit: MAX_RESULTS_FILE_BYTES }));
+    // Refused before anything is stored or counted, naming the field.
+    details = parseEntryDetailsFields(fields);
   } else {
     bytes = await readBodyLimited(request, MAX_RESULTS_FILE_BYTES);
   }
@@ -30,7 +36,7 @@ export const POST = apiRoute<{ slug: string }>(async ({ request, params, actor, 
   }
   const client = request.headers.get("x-podium-client");
   const channel = client === "cli" ? "CLI" : client === "web" ? "WEB" : "API";
-  const outcome = await submitResults(database, store, { competitionId: competition.id, competition, teamId: team.id, userId: actor!.userId, channel, bytes, fileName });
+  const outcome = await submitResults(database, store, { competitionId: competition.id, competition, teamId: team.id, userId: actor!.userId, channel, bytes, fileName, details });
   if (idempotencyKey) await recordIdempotentEntry(database.prisma, { teamId: team.id, key: idempotencyKey, submissionId: outcome.submissionId });
   const submission = await getSubmissionForActor(database.prisma, actor, params.slug, outcome.submissionId);
   return submissionResponse(outcome, submission);

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "submissions" ADD COLUMN     "description" TEXT,
+ADD COLUMN     "name" TEXT;
