@@ -195,7 +195,7 @@ export class PodiumStack extends Stack {
       ignoreMode: IgnoreMode.DOCKER,
       // Only what the Dockerfile copies counts toward the image's hash: a change to the web or the infra does not
       // rebuild the worker.
-      exclude: ["**", "!package.json", "!package-lock.json", "!.npmrc", "!prisma.config.ts", "!tsconfig.json", "!prisma/**", "!scripts/**", "!lib/**", "!cli/**", "!gpu-worker/**", "!bin/**", "!clients/**", "lib/db/generated/**", "**/*.test.ts"],
+      exclude: ["**", "!package.json", "!package-lock.json", "!.npmrc", "!prisma.config.ts", "!tsconfig.json", "!prisma/**", "!scripts/**", "!lib/**", "!cli/**", "!gpu-worker/**", "!bin/**", "!clients/**", "!packages/**", "lib/db/generated/**", "**/*.test.ts"],
     });
   }
 }
