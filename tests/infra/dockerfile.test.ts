@@ -83,13 +83,13 @@ describe("gpu-worker/Dockerfile", () => {
     expect(deps.instructions[install]!.args).toContain("libonnxruntime_providers_cuda.so");
     expect(copies(runtime)).toContainEqual(["--from=" + deps.name, "/app/node_modules", "./node_modules"]);
     expect(runtime.instructions.some((instruction) => instruction.keyword === "RUN" && /^! ldd .*libonnxruntime_providers_cuda\.so \| grep "not found"$/.test(instruction.args))).toBe(true);
-    // The repository keeps the download off everywhere else.
-    expect(readFileSync(join(REPO_ROOT, ".npmrc"), "utf8")).toMatch(/^onnxruntime-node-install=skip$/m);
+    // The repository keeps the download off everywhere else: package.json's allowScripts denies the script.
+    expect((JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { allowScripts: Record<string, boolean> }).allowScripts["onnxruntime-node"]).toBe(false);
   });
 
   it("uses the variable and manifest onnxruntime-node's installer actually reads", () => {
     const script = join(REPO_ROOT, "node_modules", "onnxruntime-node", "script");
-    // The environment variable wins over npm's config (the .npmrc value).
+    // The environment variable it reads (before npm's config, which nothing here sets any more).
     expect(readFileSync(join(script, "install-utils.js"), "utf8")).toMatch(/process\.env\.ONNXRUNTIME_NODE_INSTALL \|\| process\.env\.npm_config_onnxruntime_node_install/);
     const metadata = createRequire(import.meta.url)(join(script, "install-metadata.js")) as { requirements: Record<string, string[]>; manifests: Record<string, Record<string, unknown>> };
     expect(metadata.requirements["linux/x64"]).toContain("cuda12");
@@ -174,7 +174,7 @@ describe("the worker image's build context, as CDK stages it", () => {
   it("holds every file and folder the Dockerfile copies from the context", () => {
     const fromContext = stages.flatMap(copies).filter((args) => !args.some((arg) => arg.startsWith("--from=")));
     const sources = fromContext.flatMap((args) => args.slice(0, -1));
-    expect(sources).toEqual(expect.arrayContaining(["package.json", "package-lock.json", ".npmrc", "prisma", "lib", "bin", "gpu-worker"]));
+    expect(sources).toEqual(expect.arrayContaining(["package.json", "package-lock.json", ".npmrc", "packages", "prisma", "lib", "bin", "gpu-worker"]));
     for (const source of sources) expect(existsSync(join(staged, source)), source).toBe(true);
   });
 
