@@ -87,10 +87,10 @@ export const competitionSettingsSchema = z.object({
   submissionKinds,
   dailyLimit: limit,
   totalLimit: limit,
-  teamSize: z.coerce.number().int("must be a whole number").min(1).max(100),
-  publicFraction: z.coerce.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1"),
-  splitSeed: z.string().trim().min(1).max(100),
-  finalSelectionLimit: z.coerce.number().int().min(1).max(20),
+  teamSize: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be between 1 and 100").max(100, "must be between 1 and 100"),
+  publicFraction: z.coerce.number({ message: "must be a number between 0 and 1" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1"),
+  splitSeed: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+  finalSelectionLimit: z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(1, "must be between 1 and 20").max(20, "must be between 1 and 20"),
   allowPartial: flag,
   legacyEndpoint: z.enum(["off", "open", "token"], { message: "must be off, open or token" }),
   leaderboard: z.enum(["public", "hidden", "frozen"], { message: "must be public, hidden or frozen" }),
@@ -115,29 +115,32 @@ export const competitionCreateSchema = competitionUpdateSchema.extend({
 export type CompetitionUpdate = z.infer<typeof competitionUpdateSchema>;
 export type CompetitionCreate = z.infer<typeof competitionCreateSchema>;
 
-/** How the organizer form labels each setting, with a hint of the accepted values. */
+/**
+ * How the organizer form (components/competition-settings-form.tsx) labels each setting, with a hint of what it
+ * takes, in the form's order and groups; its controls and their parsing live in lib/competitions/settings-form.ts.
+ */
 export const SETTING_FORM_FIELDS = [
-  { name: "title", label: "Title" },
-  { name: "timeZone", label: "Time zone", hint: "IANA, e.g. Europe/Berlin" },
-  { name: "startsAt", label: "Starts at", hint: "ISO time with offset, or none" },
-  { name: "endsAt", label: "Ends at", hint: "ISO time with offset, or none" },
-  { name: "weights", label: "Scoring weights", hint: "k:weight, cumulative" },
-  { name: "submissionKinds", label: "Submission kinds", hint: "results, model or results,model" },
-  { name: "dailyLimit", label: "Daily limit per team", hint: "number or none" },
-  { name: "totalLimit", label: "Total limit per team", hint: "number or none" },
-  { name: "teamSize", label: "Team size" },
-  { name: "publicFraction", label: "Public fraction", hint: "0 to 1" },
-  { name: "splitSeed", label: "Split seed" },
-  { name: "finalSelectionLimit", label: "Final selections per team" },
-  { name: "allowPartial", label: "Allow partial submissions", hint: "true or false" },
-  { name: "legacyEndpoint", label: "Legacy endpoint", hint: "off, open or token" },
-  { name: "leaderboard", label: "Leaderboard", hint: "public, hidden or frozen" },
-  { name: "freezeAt", label: "Freeze at", hint: "ISO time with offset, or none" },
-  { name: "registrationOpen", label: "Registration open", hint: "true or false" },
-  { name: "modelSizeLimit", label: "Model size limit", hint: "bytes, or e.g. 4GB" },
-  { name: "teamAnalysis", label: "Visual analysis for teams", hint: "off, after-end or during (public queries only)" },
-  { name: "ladderThreshold", label: "Ladder threshold", hint: "score points, or off" },
-] as const satisfies readonly { name: string; label: string; hint?: string }[];
+  { name: "title", label: "Title", group: "General" },
+  { name: "registrationOpen", label: "Registration open", hint: "new teams may register", group: "General" },
+  { name: "teamSize", label: "Team size", hint: "1 to 100 members", group: "General" },
+  { name: "timeZone", label: "Time zone", hint: "the times below are in this zone", group: "Schedule" },
+  { name: "startsAt", label: "Starts at", hint: "empty: no start", group: "Schedule" },
+  { name: "endsAt", label: "Ends at", hint: "empty: no end", group: "Schedule" },
+  { name: "submissionKinds", label: "Submission kinds", hint: "at least one", group: "Submissions" },
+  { name: "dailyLimit", label: "Daily limit per team", hint: "empty: no limit", group: "Submissions" },
+  { name: "totalLimit", label: "Total limit per team", hint: "empty: no limit", group: "Submissions" },
+  { name: "finalSelectionLimit", label: "Final selections per team", hint: "1 to 20", group: "Submissions" },
+  { name: "modelSizeLimit", label: "Model size limit", hint: "bytes, or e.g. 4GB or 500MiB", group: "Submissions" },
+  { name: "legacyEndpoint", label: "Legacy endpoint", hint: "POST /retrieval/ for the original client", group: "Submissions" },
+  { name: "weights", label: "Scoring weights", hint: "k:weight terms, cumulative, e.g. 1:600,5:300,10:100", group: "Scoring" },
+  { name: "publicFraction", label: "Public fraction", hint: "0 to 1: the share of queries on the public board", group: "Scoring" },
+  { name: "splitSeed", label: "Split seed", hint: "decides which queries are public", group: "Scoring" },
+  { name: "allowPartial", label: "Allow partial submissions", hint: "lists may leave queries out", group: "Scoring" },
+  { name: "leaderboard", label: "Leaderboard", group: "Leaderboard" },
+  { name: "freezeAt", label: "Freeze at", hint: "the public board stops moving; empty: never", group: "Leaderboard" },
+  { name: "ladderThreshold", label: "Ladder threshold", hint: "score points; empty: off", group: "Leaderboard" },
+  { name: "teamAnalysis", label: "Visual analysis for teams", hint: "public queries only", group: "Leaderboard" },
+] as const satisfies readonly { name: string; label: string; hint?: string; group: string }[];
 
 /** The setting names, for the CLI's flags and the form. */
 export const COMPETITION_SETTING_NAMES = Object.keys(competitionSettingsSchema.shape) as (keyof CompetitionUpdate)[];

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { CompetitionSettingsForm } from "@/components/competition-settings-form";
 import { DatasetUpload } from "@/components/dataset-upload";
 import { Card, EmptyState, Field, Notice, PageShell, ScrollableTable, buttonClass, inputClass, secondaryButtonClass } from "@/components/ui";
 import { competitionRoleOf } from "@/lib/auth/actor";
-import { SETTING_FORM_FIELDS, presentCompetition } from "@/lib/competitions/competition-settings";
+import { presentCompetition } from "@/lib/competitions/competition-settings";
+import { settingsFormValues } from "@/lib/competitions/settings-form";
 import { listOrganizers } from "@/lib/competitions/manage-competitions";
 import { describeChanges, listAuditEvents } from "@/lib/audit/list-audit-events";
 import { listDatasetVersions } from "@/lib/datasets/dataset-versions";
@@ -19,17 +21,11 @@ import { listCompetitionTeams } from "@/lib/organizers/list-competition-teams";
 import { disqualifyTeamAction, reinstateTeamAction, rerunSubmissionAction } from "./actions";
 import { activateDatasetAction, addOrganizerAction, revealLeaderboardAction, saveSettingsAction } from "@/server/actions/competition-actions";
 import { formatOptionalTime, formatTime } from "@/lib/time/format-time";
+import { listTimeZones } from "@/lib/time/time-zone-names";
 import { requirePageActor } from "@/server/page-actor";
 
 export const metadata: Metadata = { title: "Organizer dashboard" };
 export const dynamic = "force-dynamic";
-
-function settingValue(view: Record<string, unknown>, name: string): string {
-  const value = view[name];
-  if (value === null || value === undefined) return "none";
-  if (Array.isArray(value)) return value.join(",");
-  return String(value);
-}
 
 export default async function ManagePage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { slug } = await params;
@@ -56,7 +52,7 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
     listAuditEvents(prisma, actor, slug, { limit: 200 }),
   ]);
   const anySubmissions = submissions.total > 0 || (await prisma.submission.count({ where: { competitionId: row.id } })) > 0;
-  const view = presentCompetition(row, "organizer") as unknown as Record<string, unknown>;
+  const settings = settingsFormValues(presentCompetition(row, "organizer"));
   return (
     <PageShell
       title={row.title}
@@ -207,35 +203,16 @@ export default async function ManagePage({ params, searchParams }: { params: Pro
           Schedule in {row.timeZone}: starts {formatOptionalTime(row.startsAt, row.timeZone)} · ends {formatOptionalTime(row.endsAt, row.timeZone)} · the public board freezes{" "}
           {row.leaderboardVisibility === "FROZEN" ? formatOptionalTime(row.freezeAt, row.timeZone, "never (no freeze time)") : "never (the leaderboard setting is not frozen)"}.
         </p>
-        <form action={saveSettingsAction} className="grid gap-4 sm:grid-cols-2">
-          <input type="hidden" name="slug" value={slug} />
-          {SETTING_FORM_FIELDS.map((setting) => (
-            <Field key={setting.name} label={setting.label} name={setting.name} hint={"hint" in setting ? setting.hint : undefined}>
-              <input id={setting.name} name={setting.name} defaultValue={settingValue(view, setting.name)} className={inputClass} />
-            </Field>
-          ))}
-          <div className="sm:col-span-2">
-            <Field label="Description" name="description" hint="Markdown">
-              <textarea id="description" name="description" rows={4} defaultValue={row.description} className={inputClass} />
-            </Field>
-          </div>
-          <div className="sm:col-span-2">
-            <Field label="Rules" name="rules" hint="Markdown">
-              <textarea id="rules" name="rules" rows={4} defaultValue={row.rules} className={inputClass} />
-            </Field>
-          </div>
-          <div className="sm:col-span-2 space-y-3">
-            {anySubmissions ? (
-              <label className="flex items-start gap-2 text-sm text-slate-700">
-                <input type="checkbox" name="confirmRescore" value="yes" className="mt-1" />
-                <span>Rescore every entry. Changing the split seed, public fraction, scoring weights or partial lists changes what every score means: such a change is refused unless every entry is rescored (each entry is queued for rescoring and off the boards until its job has run; quotas are untouched; models whose dataset changed run again).</span>
-              </label>
-            ) : null}
-            <button type="submit" className={buttonClass}>
-              Save settings
-            </button>
-          </div>
-        </form>
+        {/* Keyed by the saved values: a save that changed them starts the form afresh from what was stored. */}
+        <CompetitionSettingsForm
+          key={JSON.stringify(settings)}
+          slug={slug}
+          initial={settings}
+          savedTimes={{ startsAt: row.startsAt?.toISOString() ?? null, endsAt: row.endsAt?.toISOString() ?? null, freezeAt: row.freezeAt?.toISOString() ?? null }}
+          timeZones={listTimeZones(row.timeZone)}
+          anySubmissions={anySubmissions}
+          action={saveSettingsAction}
+        />
       </Card>
 
       <Card title="Organizers" id="organizers">
