@@ -19,7 +19,11 @@ export default defineConfig({
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  // Every flow at a desktop's width; the organizer's and the teams' flows (browser uploads included) at a phone's too.
+  projects: [
+    { name: "desktop", use: { browserName: "chromium", viewport: { width: 1280, height: 900 } } },
+    { name: "phone", use: { browserName: "chromium", viewport: { width: 390, height: 844 } }, testMatch: ["organizer-dataset.spec.ts", "teams-leaderboard.spec.ts"] },
+  ],
   webServer: {
     command: "node tests/e2e/start-server.mjs",
     url: `${baseURL}/api/health`,

@@ -43,7 +43,16 @@ function ScoreChart({ history, timeZone }: { history: Board["history"]; timeZone
             ))}
             {history.map((series, i) => {
               const path = series.points.map((point, j) => `${j === 0 ? "M" : "H"}${x(Date.parse(point.at)).toFixed(1)}${j === 0 ? ` ${y(point.score).toFixed(2)}` : ` V${y(point.score).toFixed(2)}`}`).join(" ");
-              return <path key={series.team} d={`${path} H1000`} fill="none" stroke={COLORS[i % COLORS.length]} strokeWidth="2" vectorEffect="non-scaling-stroke" />;
+              const last = series.points.at(-1)!;
+              // The line, then a dot on the team's latest best: a team whose first entry is the newest point has no
+              // line yet, and its dot is what shows it (a round cap on a zero-length path stays round under the
+              // chart's stretched viewBox, where a circle would not).
+              return (
+                <g key={series.team} stroke={COLORS[i % COLORS.length]} fill="none" vectorEffect="non-scaling-stroke">
+                  <path d={`${path} H1000`} strokeWidth="2" vectorEffect="non-scaling-stroke" />
+                  <path data-testid="score-chart-latest" d={`M${x(Date.parse(last.at)).toFixed(1)} ${y(last.score).toFixed(2)} h0`} strokeWidth="7" strokeLinecap="round" vectorEffect="non-scaling-stroke" />
+                </g>
+              );
             })}
           </svg>
         </div>

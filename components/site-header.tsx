@@ -7,18 +7,21 @@ export async function SiteHeader() {
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav className="mx-auto flex max-w-5xl items-center justify-between gap-3 px-4 py-4 sm:gap-4 sm:px-6" aria-label="Main">
-        <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight text-podium-900">
+        {/* On a phone the mark stands for the name, leaving room for the signed-in links. */}
+        <Link href="/" aria-label="Podium" className="flex shrink-0 items-center gap-2 text-lg font-semibold tracking-tight text-podium-900">
           <span aria-hidden className="inline-flex h-7 w-7 items-center justify-center rounded-md bg-podium-600 text-sm text-white">
             P
           </span>
-          Podium
+          <span aria-hidden className={session?.user ? "hidden sm:inline" : undefined}>
+            Podium
+          </span>
         </Link>
         <div className="flex min-w-0 items-center gap-3 text-sm sm:gap-4">
           {session?.user ? (
             <>
-              {/* A phone's header keeps the account and sign-out: 390 px hold no more. New competitions start from there. */}
-              <Link href="/competitions" className="hidden text-slate-700 hover:text-podium-700 sm:inline">
-                Your competitions
+              <Link href="/competitions" className="whitespace-nowrap text-slate-700 hover:text-podium-700">
+                <span className="sm:hidden">Competitions</span>
+                <span className="hidden sm:inline">Your competitions</span>
               </Link>
               <Link href="/account" className="min-w-0 truncate text-slate-700 hover:text-podium-700" title={session.user.email ?? undefined}>
                 <span className="sm:hidden">Account</span>

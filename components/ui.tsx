@@ -67,9 +67,10 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
  * A table that may be wider than the screen (a phone): it scrolls sideways, and can take the keyboard's focus so it
  * can be scrolled without a pointer (axe: scrollable-region-focusable). `label` names the region for screen readers.
  */
+/** A table that scrolls sideways inside its box; `relative` so that its visually hidden (absolute) labels stay inside too. */
 export function ScrollableTable({ label, className = "", children }: { label: string; className?: string; children: ReactNode }) {
   return (
-    <div role="region" aria-label={label} tabIndex={0} className={`overflow-x-auto rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-podium-500 ${className}`.trim()}>
+    <div role="region" aria-label={label} tabIndex={0} className={`relative overflow-x-auto rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-podium-500 ${className}`.trim()}>
       {children}
     </div>
   );

@@ -1,7 +1,9 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { SETTING_FORM_FIELDS, competitionCreateSchema, competitionUpdateSchema } from "@/lib/competitions/competition-settings";
+import { competitionCreateSchema } from "@/lib/competitions/competition-settings";
+import { checkSettingsForm, describeSettingsError, readSettingsForm, type SettingsFormError, type SettingsFormState } from "@/lib/competitions/settings-form";
 import { addOrganizer, createCompetition, updateCompetition } from "@/lib/competitions/manage-competitions";
 import { activateDatasetVersion } from "@/lib/datasets/dataset-versions";
 import { getDatabase } from "@/lib/db/client";
@@ -14,6 +16,14 @@ import { getBlobStore } from "@/server/storage";
 import { setFinalSelection } from "@/lib/submissions/select-final";
 import { createTeam, joinTeamByInvite, leaveTeam, rotateInviteCode } from "@/lib/teams/create-team";
 import { requirePageActor } from "@/server/page-actor";
+
+/**
+ * A change of membership changes the competition page's frame (the "Join" tab becomes "My team", "My entries" comes
+ * or goes): the browser's cached layout is dropped, not only the page it lands on.
+ */
+function refreshCompetitionFrame(slug: string): void {
+  revalidatePath(`/c/${slug}`, "layout");
+}
 
 // Server actions: parse the form, call lib/ (which checks permissions), then redirect with a message. Expected
 // failures come back as messages; redirect() is never called inside a try block.
@@ -40,29 +50,32 @@ export async function createCompetitionAction(formData: FormData) {
   redirect(failure ? `/competitions/new?error=${encodeURIComponent(failure)}` : `/c/${parsed.data.slug}/manage?created=1`);
 }
 
-export async function saveSettingsAction(formData: FormData) {
+/**
+ * Saves the dashboard's settings (components/competition-settings-form.tsx). Through useActionState it is called as
+ * (state, form): a failed save returns every error with the values as typed, and a saved one redirects with the
+ * notice. Called with the form alone (a plain form post), a failure redirects with the errors as one message.
+ */
+export async function saveSettingsAction(stateOrForm: SettingsFormState | FormData | null, form?: FormData): Promise<SettingsFormState> {
+  const formData = stateOrForm instanceof FormData ? stateOrForm : form;
+  if (!(formData instanceof FormData)) throw new Error("saveSettingsAction takes the settings form");
   const slug = String(formData.get("slug"));
   const actor = await requirePageActor(`/c/${slug}/manage`);
-  const raw: Record<string, string> = {};
-  for (const { name } of SETTING_FORM_FIELDS) {
-    const value = formData.get(name);
-    if (typeof value === "string") raw[name] = value;
-  }
-  for (const name of ["description", "rules"]) {
-    const value = formData.get(name);
-    if (typeof value === "string") raw[name] = value;
-  }
-  const parsed = competitionUpdateSchema.safeParse(raw);
-  const labelOf = (name: string) => SETTING_FORM_FIELDS.find((field) => field.name === name)?.label ?? name;
-  if (!parsed.success) redirect(dashboard(slug, parsed.error.issues.map((issue) => `${labelOf(String(issue.path[0]))}: ${issue.message}`).join("; "), ""));
+  const values = readSettingsForm(formData);
+  const refuse = (errors: SettingsFormError[]): SettingsFormState => {
+    if (stateOrForm instanceof FormData) redirect(dashboard(slug, errors.map(describeSettingsError).join("; "), ""));
+    return { ok: false, errors, values };
+  };
+  const checked = checkSettingsForm(values);
+  if (!checked.ok) return refuse(checked.errors);
   const database = await getDatabase();
   const confirmRescore = formData.get("confirmRescore") === "yes";
   let rescored = "";
   const failure = await attempt(async () => {
-    const updated = await updateCompetition(database.prisma, actor, slug, { ...parsed.data, confirmRescore }, { database, store: getBlobStore(), wakeUp: jobWakeUp() });
+    const updated = await updateCompetition(database.prisma, actor, slug, { ...checked.update, confirmRescore }, { database, store: getBlobStore(), wakeUp: jobWakeUp() });
     if (updated.rescore) rescored = ` ${describeRescore(updated.rescore)}`;
   });
-  redirect(dashboard(slug, failure, `Settings saved.${rescored}`));
+  if (failure) return refuse([{ field: null, message: failure }]);
+  redirect(dashboard(slug, null, `Settings saved.${rescored}`));
 }
 
 export async function addOrganizerAction(formData: FormData) {
@@ -83,10 +96,11 @@ export async function activateDatasetAction(formData: FormData) {
 
 export async function createTeamAction(formData: FormData) {
   const slug = String(formData.get("slug"));
-  const actor = await requirePageActor(`/c/${slug}`);
+  const actor = await requirePageActor(`/c/${slug}/team`);
   const { prisma } = await getDatabase();
   const failure = await attempt(() => createTeam(prisma, actor, slug, String(formData.get("name") ?? "")));
-  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "joined=1"}#data`);
+  if (!failure) refreshCompetitionFrame(slug);
+  redirect(`/c/${encodeURIComponent(slug)}/team?${failure ? `error=${encodeURIComponent(failure)}` : "joined=1"}`);
 }
 
 export async function revealLeaderboardAction(formData: FormData) {
@@ -100,18 +114,19 @@ export async function revealLeaderboardAction(formData: FormData) {
 
 export async function selectFinalAction(formData: FormData) {
   const slug = String(formData.get("slug"));
-  const actor = await requirePageActor(`/c/${slug}`);
+  const actor = await requirePageActor(`/c/${slug}/entries`);
   const { prisma } = await getDatabase();
   const failure = await attempt(() => setFinalSelection(prisma, actor, slug, String(formData.get("id")), formData.get("selected") === "true"));
-  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "selection=1"}#team`);
+  redirect(`/c/${encodeURIComponent(slug)}/entries?${failure ? `error=${encodeURIComponent(failure)}` : "selection=1"}`);
 }
 
 export async function joinTeamAction(formData: FormData) {
   const slug = String(formData.get("slug"));
-  const actor = await requirePageActor(`/c/${slug}`);
+  const actor = await requirePageActor(`/c/${slug}/team`);
   const { prisma } = await getDatabase();
   const failure = await attempt(() => joinTeamByInvite(prisma, actor, slug, String(formData.get("code") ?? "")));
-  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "joined=1"}#team`);
+  if (!failure) refreshCompetitionFrame(slug);
+  redirect(`/c/${encodeURIComponent(slug)}/team?${failure ? `error=${encodeURIComponent(failure)}` : "joined=1"}`);
 }
 
 export async function leaveTeamAction(formData: FormData) {
@@ -119,13 +134,14 @@ export async function leaveTeamAction(formData: FormData) {
   const actor = await requirePageActor(`/c/${slug}`);
   const { prisma } = await getDatabase();
   const failure = await attempt(() => leaveTeam(prisma, actor, slug));
-  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "left=1"}`);
+  if (!failure) refreshCompetitionFrame(slug);
+  redirect(failure ? `/c/${encodeURIComponent(slug)}/team?error=${encodeURIComponent(failure)}` : `/c/${encodeURIComponent(slug)}?left=1`);
 }
 
 export async function rotateInviteAction(formData: FormData) {
   const slug = String(formData.get("slug"));
-  const actor = await requirePageActor(`/c/${slug}`);
+  const actor = await requirePageActor(`/c/${slug}/team`);
   const { prisma } = await getDatabase();
   const failure = await attempt(() => rotateInviteCode(prisma, actor, slug));
-  redirect(`/c/${encodeURIComponent(slug)}?${failure ? `error=${encodeURIComponent(failure)}` : "rotated=1"}#team`);
+  redirect(`/c/${encodeURIComponent(slug)}/team?${failure ? `error=${encodeURIComponent(failure)}` : "rotated=1"}`);
 }

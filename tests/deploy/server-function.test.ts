@@ -90,7 +90,7 @@ describe("the built server function, invoked as Lambda", () => {
   it("signs a participant in and serves the competition page", async () => {
     const session = new HttpSession(url);
     await session.signIn("team@lambda.test", "lambda team password");
-    const page = await session.fetch("/c/lambda");
+    const page = await session.fetch("/c/lambda/team");
     expect(page.status, output).toBe(200);
     expect(await page.text()).toContain("Lambda team");
   });

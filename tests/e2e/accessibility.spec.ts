@@ -21,8 +21,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
 for (const size of WIDTHS) {
   test(`no serious accessibility violation on any page at ${size.name} width`, async ({ browser }) => {
     const pages: { who: string; email?: string; paths: string[] }[] = [
-      { who: "visitor", paths: ["/", "/sign-in", "/sign-up", "/c/demo"] },
-      { who: "participant", email: "ada@demo.podium", paths: ["/competitions", "/c/demo", "/account"] },
+      { who: "visitor", paths: ["/", "/sign-in", "/sign-up", "/c/demo", "/c/demo/data", "/c/demo/leaderboard", "/c/demo/team"] },
+      { who: "participant", email: "ada@demo.podium", paths: ["/competitions", "/c/demo", "/c/demo/data", "/c/demo/leaderboard", "/c/demo/team", "/c/demo/entries", "/account"] },
       { who: "organizer", email: "organizer@demo.podium", paths: ["/c/demo/manage", "/competitions/new"] },
     ];
     const found: string[] = [];
@@ -35,7 +35,7 @@ for (const size of WIDTHS) {
         expect(response?.status(), `${who} ${path}`).toBe(200);
         await page.waitForLoadState("networkidle");
         for (const line of await seriousViolations(page)) found.push(`${who} ${path}: ${line}`);
-        if (path === "/c/demo") {
+        if (path === "/c/demo/leaderboard") {
           // The score chart's axes: round scores from 0 and times in the one format, in text a person can read.
           const chart = page.getByTestId("score-chart");
           await expect(chart.getByText("0", { exact: true })).toBeVisible();

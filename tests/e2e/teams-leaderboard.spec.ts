@@ -1,7 +1,6 @@
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { expectSchedule, fillRealisticSettings, newTeam, organizer, revealPrivateBoard, screenshots as shots, signIn } from "./helpers";
+import { expectSchedule, fillRealisticSettings, newTeam, organizer, revealPrivateBoard, shoot, signIn } from "./helpers";
 import { splitQueries } from "../../lib/scoring/split-queries";
 import { tarArchive, validDatasetEntries } from "../helpers/archives";
 
@@ -48,13 +47,18 @@ test("two teams submit, the public board updates live, and the reveal reorders t
   const spectator = await (await browser.newContext()).newPage();
   await spectator.goto(`/c/${slug}`);
   await expectSchedule(spectator, schedule);
+  // The board is a tab with its own URL (and the schedule stays over every tab).
+  await spectator.getByRole("navigation", { name: "Competition sections" }).getByRole("link", { name: "Leaderboard" }).click();
+  await expect(spectator).toHaveURL(new RegExp(`/c/${slug}/leaderboard$`));
+  await expect(spectator.getByRole("link", { name: "Leaderboard" })).toHaveAttribute("aria-current", "page");
+  await expectSchedule(spectator, schedule);
   await expect(spectator.getByText("No scores yet")).toBeVisible();
 
   const alpha = await newTeam(browser, slug, "alpha@podium.test", "Alpha");
   await alpha.getByTestId("results-file").setInputFiles(publicHeavy);
   await expect(alpha.getByTestId("submit-outcome")).toContainText("Scored: 1000.00 on the public split.");
   await expect(alpha.getByTestId("team-submissions")).toContainText("1000.00");
-  await alpha.screenshot({ path: join(shots, "06-team-submitted.png"), fullPage: true });
+  await shoot(alpha, "06-team-submitted");
 
   const rows = spectator.getByTestId("leaderboard-public").getByTestId("leaderboard-row");
   await expect(rows).toHaveCount(1, { timeout: 15_000 });
@@ -67,7 +71,7 @@ test("two teams submit, the public board updates live, and the reveal reorders t
   await expect(rows.nth(0)).toContainText("Alpha");
   await expect(rows.nth(1)).toContainText("Beta");
   await expect(rows.nth(1)).toContainText(/\d{2}:\d{2}:\d{2} P[SD]T/);
-  await spectator.screenshot({ path: join(shots, "07-live-public-board.png"), fullPage: true });
+  await shoot(spectator, "07-live-public-board");
 
   // Before the reveal nobody but the organizers sees private numbers.
   expect((await beta.request.get(`/api/v1/competitions/${slug}/leaderboard?board=private`)).status()).toBe(403);
@@ -76,7 +80,7 @@ test("two teams submit, the public board updates live, and the reveal reorders t
 
   await organizerPage.reload();
   await revealPrivateBoard(organizerPage);
-  await organizerPage.screenshot({ path: join(shots, "08-organizer-reveal.png"), fullPage: true });
+  await shoot(organizerPage, "08-organizer-reveal");
 
   await spectator.reload();
   const privateRows = spectator.getByTestId("leaderboard-private").getByTestId("leaderboard-row");
@@ -89,5 +93,5 @@ test("two teams submit, the public board updates live, and the reveal reorders t
   await expect(privateRows.nth(1).getByTestId("rank-change")).toHaveText("▼ 1down 1 place from 1 on the public board");
   const [privateTop, publicTop] = await Promise.all([spectator.locator("#private-leaderboard").boundingBox(), spectator.locator("#leaderboard").boundingBox()]);
   expect(privateTop!.y).toBeLessThan(publicTop!.y);
-  await spectator.screenshot({ path: join(shots, "09-private-board-revealed.png"), fullPage: true });
+  await shoot(spectator, "09-private-board-revealed");
 });

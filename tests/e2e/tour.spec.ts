@@ -38,7 +38,7 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
   await visitor.goto("/");
   await expect(visitor.getByRole("link", { name: /Photo ↔ portrait retrieval \(demo\)/ })).toBeVisible();
   await shoot(visitor, "tour-01-landing");
-  await visitor.goto("/c/demo");
+  await visitor.goto("/c/demo/leaderboard");
   const demoRows = visitor.getByTestId("leaderboard-public").getByTestId("leaderboard-row");
   await expect(demoRows).toHaveCount(4, { timeout: 120_000 });
   await expect(demoRows.first()).toContainText("Histogram Hunters");
@@ -56,7 +56,7 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
   await organizerPage.getByLabel("Title").fill("Colour tour");
   await organizerPage.getByLabel("Slug").fill(slug);
   await organizerPage.getByRole("button", { name: "Create competition" }).click();
-  await organizerPage.getByLabel("Submission kinds").fill("results,model");
+  await organizerPage.getByRole("group", { name: "Submission kinds" }).getByLabel("Models").check();
   const schedule = await fillRealisticSettings(organizerPage, ZONE);
   await organizerPage.getByLabel("Split seed").fill(SEED);
   await organizerPage.getByRole("button", { name: "Save settings" }).click();
@@ -72,7 +72,7 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
 
   // A spectator keeps the public page open; it must update without a reload.
   const spectator = await (await browser.newContext()).newPage();
-  await spectator.goto(`/c/${slug}`);
+  await spectator.goto(`/c/${slug}/leaderboard`);
   await expectSchedule(spectator, schedule);
   const rows = spectator.getByTestId("leaderboard-public").getByTestId("leaderboard-row");
 
@@ -134,7 +134,7 @@ test("the tour: demo, a new contest, a results file and a model, live board, rev
   const tower = testInfo.outputPath("tower.onnx");
   writeFileSync(tower, towerModel);
   writeFileSync(testInfo.outputPath("tower.onnx.data"), towerData);
-  await modelTeam.goto(`/c/${slug}`);
+  await modelTeam.goto(`/c/${slug}/entries`);
   await expect(modelTeam.getByTestId("model-manifest")).toHaveValue("");
   await modelTeam.getByTestId("model-file").setInputFiles([tower, testInfo.outputPath("tower.onnx.data")]);
   await expect(modelTeam.getByTestId("model-outcome")).toContainText("Checked and queued", { timeout: 60_000 });

@@ -119,7 +119,7 @@ describe("a competition with a schedule in a non-UTC time zone", () => {
       const submission = await database.prisma.submission.findUniqueOrThrow({ where: { id: submissionIds[contest.slug] } });
       const shown = formatTime(submission.createdAt, contest.timeZone, { seconds: true });
       expect(shown).toMatch(contest.timeZone === "Asia/Kolkata" ? /GMT\+5:30$/ : /E[SD]T$/);
-      expect(await page("participant", `/c/${contest.slug}`)).toContain(shown);
+      expect(await page("participant", `/c/${contest.slug}/entries`)).toContain(shown);
       expect(await page("participant", `/c/${contest.slug}/submissions/${submission.id}`)).toContain(shown);
       expect(await page(`organizer:${contest.slug}`, `/c/${contest.slug}/manage`)).toContain(shown);
     });
@@ -127,7 +127,7 @@ describe("a competition with a schedule in a non-UTC time zone", () => {
 
   it("shows the freeze of the frozen board in the competition's zone", async () => {
     // The freeze has passed in New York: participants see the board as it was then, and when that was.
-    for (const who of ["anonymous", "participant"]) expect(await page(who, `/c/${NEW_YORK.slug}`), who).toContain(`Frozen at ${NEW_YORK.shown.freezeAt}`);
+    for (const who of ["anonymous", "participant"]) expect(await page(who, `/c/${NEW_YORK.slug}/leaderboard`), who).toContain(`Frozen at ${NEW_YORK.shown.freezeAt}`);
     const manage = await page(`organizer:${NEW_YORK.slug}`, `/c/${NEW_YORK.slug}/manage`);
     expect(manage).toContain(NEW_YORK.shown.startsAt);
     expect(manage).toContain(NEW_YORK.shown.freezeAt);
@@ -136,7 +136,7 @@ describe("a competition with a schedule in a non-UTC time zone", () => {
   it("shows the reveal and the revealed private board's times in the competition's zone", async () => {
     const competition = await database.prisma.competition.findUniqueOrThrow({ where: { slug: KOLKATA.slug } });
     const submission = await database.prisma.submission.findUniqueOrThrow({ where: { id: submissionIds[KOLKATA.slug] } });
-    const visitor = await page("anonymous", `/c/${KOLKATA.slug}`);
+    const visitor = await page("anonymous", `/c/${KOLKATA.slug}/leaderboard`);
     expect(visitor).toContain('data-testid="leaderboard-private"');
     // The board's "best entry" column: the time of the team's best entry, in Kolkata.
     expect(visitor).toContain(formatTime(submission.createdAt, KOLKATA.timeZone, { seconds: true }));

@@ -31,7 +31,7 @@ const PASSWORD = "matrix password 1";
 /** The exact status each actor gets from a door: a success is a number as much as a refusal is. */
 type Expected = Record<ActorName, number>;
 /** Pages and server actions answer with a redirect or a page that says why; these name the answer. */
-type PageOutcome = 200 | "sign-in" | "not-organizer" | "not-in-team";
+type PageOutcome = 200 | "sign-in" | "not-organizer" | "not-in-team" | { redirect: RegExp };
 
 const byActor = (anonymous: number, participant: number, otherParticipant: number, otherOrganizer: number, organizer: number, admin: number): Expected => ({
   anonymous,
@@ -218,6 +218,13 @@ describe("authorization matrix", () => {
     { door: "GET /api/v1/competitions/{slug}/submissions/{id}/results", label: "a results file has no generated file", expected: teamOrOrganizersOfA(404), call: (actor) => api(actor, "GET", `${A}/submissions/${submissionId}/results`) },
     { door: "GET /api/v1/competitions/{slug}/submissions/{id}", expected: teamOrOrganizersOfA(), call: (actor) => api(actor, "GET", `${A}/submissions/${submissionId}`) },
     { door: "PATCH /api/v1/competitions/{slug}/submissions/{id}", expected: teamOfA(), call: (actor) => api(actor, "PATCH", `${A}/submissions/${submissionId}`, { selectedForFinal: true }) },
+    // Renaming an entry: only its team; organizers read the team's text but do not write it.
+    {
+      door: "PATCH /api/v1/competitions/{slug}/submissions/{id}",
+      label: "name and description",
+      expected: teamOfA(),
+      call: (actor) => api(actor, "PATCH", `${A}/submissions/${submissionId}`, { name: `named by ${actor}`, description: "https://example.org/method" }),
+    },
     { door: "GET /api/v1/competitions/{slug}/leaderboard", label: "public", expected: everyone(), call: (actor) => api(actor, "GET", `${A}/leaderboard`) },
     { door: "GET /api/v1/competitions/{slug}/leaderboard", label: "public, CSV", expected: everyone(), call: (actor) => api(actor, "GET", `${A}/leaderboard?format=csv`) },
     { door: "GET /api/v1/competitions/{slug}/leaderboard", label: "private before the reveal", expected: byActor(403, 403, 403, 403, 200, 200), call: (actor) => api(actor, "GET", `${A}/leaderboard?board=private`) },
@@ -315,6 +322,15 @@ describe("authorization matrix", () => {
     { door: "/competitions/new", path: "/competitions/new", expected: signedInPage },
     { door: "/competitions", path: "/competitions", expected: signedInPage },
     { door: "/c/{slug}", path: "/c/comp-a", expected: everyPage },
+    { door: "/c/{slug}/data", path: "/c/comp-a/data", expected: everyPage },
+    { door: "/c/{slug}/leaderboard", path: "/c/comp-a/leaderboard", expected: everyPage },
+    { door: "/c/{slug}/team", path: "/c/comp-a/team", expected: everyPage },
+    // A team's entries: others are sent to join a team, organizers to every entry on their dashboard.
+    {
+      door: "/c/{slug}/entries",
+      path: "/c/comp-a/entries",
+      expected: { anonymous: "sign-in", participant: 200, otherParticipant: { redirect: /\/c\/comp-a\/team$/ }, otherOrganizer: { redirect: /\/c\/comp-a\/team$/ }, organizer: { redirect: /\/c\/comp-a\/manage#submissions$/ }, admin: { redirect: /\/c\/comp-a\/manage#submissions$/ } },
+    },
     { door: "/", path: "/", expected: everyPage },
     { door: "/sign-in", path: "/sign-in", expected: everyPage },
     { door: "/sign-up", path: "/sign-up", expected: everyPage },
@@ -336,6 +352,9 @@ describe("authorization matrix", () => {
       } else if (outcome === "not-in-team") {
         expect(html).toContain("you are not in a team of comp-a");
         expect(html).not.toMatch(/private split/);
+      } else if (typeof outcome === "object") {
+        expect(response.status).toBeGreaterThanOrEqual(300);
+        expect(response.headers.get("location")).toMatch(outcome.redirect);
       } else if (outcome === "not-organizer") {
         expect(html).toContain("Only the organizers of comp-a can open its dashboard.");
         expect(html).not.toContain("secret-seed-a");
@@ -359,19 +378,19 @@ describe("authorization matrix", () => {
     { action: "signOutAction", page: "/", fields: () => ({}), expected: allActors(/^(http:\/\/127\.0\.0\.1:\d+)?\/(\?.*)?$/), fresh: true },
     {
       action: "joinTeamAction",
-      page: "/c/comp-c",
+      page: "/c/comp-c/team",
       fields: () => ({ slug: "comp-c", code: "no-such-code" }),
       expected: { ...allActors(/error=no%20team%20of%20comp-c%20has%20the%20invite%20code/), anonymous: /\/sign-in/ },
     },
     {
       action: "leaveTeamAction",
-      page: "/c/comp-c",
+      page: "/c/comp-c/team",
       fields: () => ({ slug: "comp-c" }),
       expected: { ...allActors(/error=you%20are%20not%20in%20a%20team%20of%20comp-c/), anonymous: /\/sign-in/ },
     },
     {
       action: "rotateInviteAction",
-      page: "/c/comp-a",
+      page: "/c/comp-a/team",
       fields: () => ({ slug: "comp-a" }),
       expected: { ...allActors(/error=you%20are%20not%20in%20a%20team%20of%20comp-a/), anonymous: /\/sign-in/, participant: /rotated=1/ },
     },
@@ -401,13 +420,13 @@ describe("authorization matrix", () => {
     },
     {
       action: "createTeamAction",
-      page: "/c/comp-c",
+      page: "/c/comp-c/team",
       fields: () => ({ slug: "comp-c", name: `team ${counter++}` }),
       expected: { anonymous: /\/sign-in/, participant: /joined=1/, otherParticipant: /joined=1/, otherOrganizer: /joined=1/, organizer: /joined=1/, admin: /error=organizers%20of%20comp-c%20cannot%20compete/ },
     },
     {
       action: "selectFinalAction",
-      page: "/c/comp-a",
+      page: "/c/comp-a/entries",
       fields: () => ({ slug: "comp-a", id: submissionId, selected: "false" }),
       expected: { anonymous: /\/sign-in/, participant: /selection=1|error=the%20private%20leaderboard%20is%20revealed/, otherParticipant: /error=you%20are%20not%20in%20a%20team/, otherOrganizer: /error=you%20are%20not%20in%20a%20team/, organizer: /error=you%20are%20not%20in%20a%20team/, admin: /error=you%20are%20not%20in%20a%20team/ },
     },
