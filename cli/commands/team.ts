@@ -9,7 +9,7 @@ import type { TeamTokenView } from "../../lib/teams/team-tokens";
 
 export const usage = `Usage:
   podium team create --competition S NAME      create a team (NAME is also its legacy groupname); you are its captain
-  podium team join --competition S CODE        join a team with its invite code
+  podium team join --competition S CODE        join a team with its invite code (one starting with "-": -- CODE)
   podium team show --competition S [--json]    name, members, invite code and entries left today
   podium team token create --competition S [--name N]   a team token, shown once: for …/retrieval/?token=…
   podium team token list --competition S [--json]       your team's tokens (never their secrets)

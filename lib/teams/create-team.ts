@@ -35,8 +35,13 @@ export function normalizeTeamName(name: string): { name: string; nameKey: string
   return { name: trimmed, nameKey };
 }
 
+/** Crockford's base32: no "-" (a code starting with one read as a flag to `podium team join`), no look-alikes. */
+const INVITE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/** 15 characters of 32 (75 random bits): typed, pasted and passed on a command line as they are. */
 export function newInviteCode(): string {
-  return randomBytes(9).toString("base64url");
+  const bytes = randomBytes(15);
+  return Array.from(bytes, (byte) => INVITE_ALPHABET[byte & 31]).join("");
 }
 
 /** Creates a team with the actor as captain; refused when registration is closed or the actor already has a team. */

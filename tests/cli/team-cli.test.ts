@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../lib/auth/api-tokens";
 import { type Database } from "../../lib/db/open-database";
+import { newInviteCode } from "../../lib/teams/create-team";
 import { createUser } from "../../lib/users/create-user";
 import { createContest, resultsFor } from "../helpers/contest";
 import type { RunningServer } from "../helpers/next-server";
@@ -94,5 +95,19 @@ describe("podium team and the quota before submit", () => {
       expect(refused.stderr).not.toMatch(/uploading|%/);
     }
     expect(await database.prisma.submission.count()).toBe(submissionsBefore);
+  });
+
+  it("makes invite codes a command line takes as they are, and still joins with an older code that starts with a dash", async () => {
+    const codes = Array.from({ length: 2000 }, newInviteCode);
+    for (const code of codes) expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{15}$/);
+    expect(new Set(codes).size).toBe(codes.length);
+    // Codes were base64url until now: one in 64 began with "-", which the CLI read as a flag (CI saw it fail).
+    await database.prisma.team.updateMany({ where: { competition: { slug } }, data: { inviteCode: "-older_Code-42" } });
+    const user = await createUser(database.prisma, { email: "late@cli-teams.test", password: "late password 1" });
+    const late = { PODIUM_CONFIG_DIR: join(work, "config-late") };
+    expect(runPodium(["login", "--server", server.url, "--token", (await createApiToken(database.prisma, { userId: user.id, name: "cli" })).token], late).status).toBe(0);
+    const joined = runPodium(["team", "join", "--competition", slug, "--", "-older_Code-42"], late);
+    expect(joined.stderr).toBe("");
+    expect(joined.stdout).toMatch(/joined team "Night Owls"/);
   });
 });
