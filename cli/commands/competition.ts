@@ -9,9 +9,11 @@ import { describeRescore } from "../../lib/organizers/describe-rescore";
 const settingFlags = COMPETITION_SETTING_NAMES.map((name) => `  --${kebabCase(name)}`).join("\n");
 
 export const usage = `Usage:
-  podium competition create --slug S --title T [settings…]
+  podium competition create --slug S --title T [--rehearsal] [settings…]
   podium competition update S [settings…] [--add-organizer EMAIL] [--legacy-default true|false] [--confirm-rescore]
   podium competition show S [--json]
+  podium competition delete S [--force]   delete it with its teams, entries and data; one that is not a
+                                          rehearsal (create --rehearsal) only with --force
 
 Settings (every one is a flag; "none" clears optional ones):
 ${settingFlags}
@@ -28,7 +30,7 @@ function parseSettings(argv: string[], extra: string[]) {
   const options = Object.fromEntries([...COMPETITION_SETTING_NAMES.map(kebabCase), ...extra].map((flag) => [flag, { type: "string" as const }]));
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, json: { type: "boolean" }, "confirm-rescore": { type: "boolean" } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: { ...options, json: { type: "boolean" }, "confirm-rescore": { type: "boolean" }, rehearsal: { type: "boolean" }, force: { type: "boolean" } }, allowPositionals: true, strict: true });
   } catch (error) {
     throw new AppError("BAD_REQUEST", `${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
   }
@@ -73,7 +75,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const { settings, values, positionals } = parseSettings(rest, ["slug"]);
     if (typeof values.slug !== "string" || typeof values.title !== "string") throw new AppError("BAD_REQUEST", `--slug and --title are required\n\n${usage}`);
     if (positionals.length > 0) throw new AppError("BAD_REQUEST", `unexpected argument ${positionals[0]}`);
-    const created = await client.request<Record<string, unknown>>("POST", "/api/v1/competitions", { slug: values.slug, ...settings });
+    const created = await client.request<Record<string, unknown>>("POST", "/api/v1/competitions", { slug: values.slug, ...settings, ...(values.rehearsal === true && { rehearsal: true }) });
     io.stdout(`created competition ${String(created.slug)}`);
     printCompetition(io, created, values.json === true);
     return 0;
@@ -104,6 +106,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const slug = positionals[0];
     if (!slug) throw new AppError("BAD_REQUEST", "give the competition's slug: podium competition show SLUG");
     printCompetition(io, await client.request<Record<string, unknown>>("GET", `/api/v1/competitions/${encodeURIComponent(slug)}`), values.json === true);
+    return 0;
+  }
+  if (sub === "delete") {
+    const { values, positionals } = parseSettings(rest, []);
+    const slug = positionals[0];
+    if (!slug || positionals.length > 1) throw new AppError("BAD_REQUEST", "give the competition's slug: podium competition delete SLUG [--force]");
+    const force = values.force === true ? "?force=true" : "";
+    const { deleted } = await client.request<{ deleted: { slug: string; rehearsal: boolean; teams: number; submissions: number; blobs: number } }>("DELETE", `/api/v1/competitions/${encodeURIComponent(slug)}${force}`);
+    io.stdout(`deleted ${deleted.rehearsal ? "rehearsal " : ""}${deleted.slug}: ${deleted.teams} team(s), ${deleted.submissions} entr${deleted.submissions === 1 ? "y" : "ies"}, ${deleted.blobs} stored file(s)`);
     return 0;
   }
   io.stderr(usage);

@@ -102,8 +102,10 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/tokens/{id}": { delete: { summary: "Revoke one of your tokens", parameters: [id], responses: responses({ 200: { description: "revoked" } }, 401, 404) } },
       "/api/v1/competitions": {
-        get: { summary: "List competitions", security: [], responses: { 200: { description: "competitions" } } },
-        post: { summary: "Create a competition (you become its organizer)", requestBody: { content: json({ $ref: "#/components/schemas/CompetitionSettings" }) }, responses: responses({ 201: { description: "created" } }, 400, 401, 409) },
+        get: { summary: "List competitions (rehearsals are not listed)", security: [], responses: { 200: { description: "competitions" } } },
+        post: {
+          summary: "Create a competition (you become its organizer); `rehearsal: true` makes it an unlisted rehearsal, deleted without force",
+          requestBody: { content: json({ allOf: [{ $ref: "#/components/schemas/CompetitionSettings" }, { type: "object", properties: { rehearsal: { type: "boolean" } } }] }) }, responses: responses({ 201: { description: "created" } }, 400, 401, 409) },
       },
       "/api/v1/competitions/{slug}": {
         get: { summary: "A competition (the split seed only for organizers)", parameters: [slug], security: [], responses: responses({ 200: { description: "the competition" } }, 404) },
@@ -112,6 +114,11 @@ export function openApiDocument(serverUrl: string) {
           parameters: [slug],
           requestBody: { content: json({ allOf: [{ $ref: "#/components/schemas/CompetitionSettings" }, { type: "object", properties: { confirmRescore: { type: "boolean" } } }] }) },
           responses: responses({ 200: { description: "updated (with `rescore` counts when every entry was rescored)" } }, 400, 401, 403, 404, 409),
+        },
+        delete: {
+          summary: "Delete the competition with its teams, entries, dataset versions and stored files (organizers). A competition that is not a rehearsal is refused (409) unless `force=true`",
+          parameters: [slug, { name: "force", in: "query", schema: { enum: ["true", "false"] } }],
+          responses: responses({ 200: { description: "`deleted`: the slug, whether it was a rehearsal, and how many teams, entries and stored files went" } }, 400, 401, 403, 404, 409, 503),
         },
       },
       "/api/v1/competitions/{slug}/organizers": { post: { summary: "Add a co-organizer by e-mail", parameters: [slug], responses: responses({ 200: { description: "added" } }, 401, 403, 404) } },

@@ -110,6 +110,8 @@ export const competitionCreateSchema = competitionUpdateSchema.extend({
     .toLowerCase()
     .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "must be 2 to 63 lowercase letters, digits or dashes, starting with a letter or digit"),
   title: competitionSettingsSchema.shape.title,
+  /** A rehearsal (`podium rehearse`): unlisted, and deleted without --force. Fixed at creation. */
+  rehearsal: z.boolean().optional(),
 });
 
 export type CompetitionUpdate = z.infer<typeof competitionUpdateSchema>;
@@ -210,6 +212,7 @@ export interface CompetitionRow {
   allowPartial: boolean;
   legacyEndpointMode: "OFF" | "OPEN" | "TOKEN";
   isLegacyDefault: boolean;
+  rehearsal: boolean;
   leaderboardVisibility: "PUBLIC" | "HIDDEN_UNTIL_REVEAL" | "FROZEN";
   freezeAt: Date | null;
   revealedAt: Date | null;
@@ -249,6 +252,7 @@ export function presentCompetition(row: CompetitionRow, audience: "public" | "or
     hasActiveDataset: row.activeDatasetVersionId !== null,
     teamAnalysis: TEAM_ANALYSIS_NAME[row.teamAnalysis],
     ladderThreshold: row.ladderThreshold,
+    rehearsal: row.rehearsal,
   };
   return audience === "organizer" ? { ...view, splitSeed: row.splitSeed, isLegacyDefault: row.isLegacyDefault } : view;
 }

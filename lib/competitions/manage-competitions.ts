@@ -30,6 +30,7 @@ export async function createCompetition(prisma: PodiumPrisma, actor: Actor, inpu
       scoringWeights: DEFAULT_WEIGHTS.map((term) => ({ ...term })),
       ...settingsToColumns(input),
       title: input.title,
+      rehearsal: input.rehearsal ?? false,
       organizers: { create: { userId: actor.userId } },
     },
   });
@@ -112,7 +113,7 @@ export async function listOrganizers(prisma: PodiumPrisma, competitionId: string
   return rows.map((row) => ({ email: row.user.email, name: row.user.name, addedAt: row.addedAt }));
 }
 
-/** Competitions for the landing page: live first, then upcoming, then past. */
+/** Competitions for the landing page: live first, then upcoming, then past. Rehearsals are not listed. */
 export async function listCompetitions(prisma: PodiumPrisma) {
-  return prisma.competition.findMany({ orderBy: [{ startsAt: "desc" }, { createdAt: "desc" }], take: 200 });
+  return prisma.competition.findMany({ where: { rehearsal: false }, orderBy: [{ startsAt: "desc" }, { createdAt: "desc" }], take: 200 });
 }

@@ -26,6 +26,7 @@ const row: CompetitionRow = {
   allowPartial: false,
   legacyEndpointMode: "OFF",
   isLegacyDefault: false,
+  rehearsal: false,
   leaderboardVisibility: "PUBLIC",
   freezeAt: null,
   revealedAt: null,

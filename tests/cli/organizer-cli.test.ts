@@ -182,4 +182,23 @@ describe("organizer set-up from the CLI", () => {
     const teamSecret = runPodium(["admin", "token", "--email", "team@example.org", "--name", "audit"], env).stdout.trim();
     expect((await fetch(`${server.url}/api/v1/competitions/celebs/audit`, { headers: { authorization: `Bearer ${teamSecret}` } })).status).toBe(403);
   });
+
+  it("deletes a rehearsal, and a real competition only with --force", async () => {
+    const created = runPodium(["competition", "create", "--slug", "dress-rehearsal", "--title", "Dress rehearsal", "--rehearsal"], env);
+    expect(created.stderr).toBe("");
+    expect(created.stdout).toMatch(/^rehearsal\s+true$/m);
+    const teamSecret = runPodium(["admin", "token", "--email", "team@example.org", "--name", "delete"], env).stdout.trim();
+    const asTeam = await fetch(`${server.url}/api/v1/competitions/dress-rehearsal`, { method: "DELETE", headers: { authorization: `Bearer ${teamSecret}` } });
+    expect(asTeam.status).toBe(403);
+    const deleted = runPodium(["competition", "delete", "dress-rehearsal"], env);
+    expect(deleted.stderr).toBe("");
+    expect(deleted.stdout).toBe("deleted rehearsal dress-rehearsal: 0 team(s), 0 entries, 0 stored file(s)\n");
+    expect(runPodium(["competition", "show", "dress-rehearsal"], env).status).toBe(4);
+
+    // The real contest of this file, with its teams and entries: refused, and nothing is gone.
+    const refused = runPodium(["competition", "delete", "celebs"], env);
+    expect(refused.status).toBe(5);
+    expect(refused.stderr).toMatch(/celebs is not a rehearsal: deleting it removes its teams, entries and data for good; say --force/);
+    expect(runPodium(["competition", "show", "celebs"], env).status).toBe(0);
+  });
 });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "competitions" ADD COLUMN     "rehearsal" BOOLEAN NOT NULL DEFAULT false;
