@@ -5,8 +5,8 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { functionBundleCode } from "../function-bundle";
 import { logGroupWithRetention } from "../log-groups";
 import { REPO_ROOT } from "../paths";
 
@@ -41,9 +41,6 @@ export class QueuePass extends Construct {
   constructor(scope: Construct, id: string, props: QueuePassProps) {
     super(scope, id);
     const bundleDir = props.bundleDir ?? QUEUE_PASS_BUNDLE_DIR;
-    if (!existsSync(join(bundleDir, "index.mjs"))) {
-      throw new Error(`${bundleDir}/index.mjs is missing: run \`node scripts/prepare.mjs\` (npm ci runs it) before synthesizing`);
-    }
     this.logGroup = logGroupWithRetention(this, "Logs", props.logRetention);
     this.securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", { vpc: props.vpc, description: "Podium queue pass", allowAllOutbound: true });
     this.function = new lambda.Function(this, "Function", {
@@ -51,7 +48,7 @@ export class QueuePass extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.X86_64,
       handler: "index.handler",
-      code: lambda.Code.fromAsset(bundleDir, { exclude: ["*.map"] }),
+      code: functionBundleCode(bundleDir),
       memorySize: 256,
       // A paused Aurora resumes in ~15 s; a pass itself takes well under a second.
       timeout: Duration.seconds(60),

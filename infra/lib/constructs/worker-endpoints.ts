@@ -8,8 +8,8 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import * as cr from "aws-cdk-lib/custom-resources";
 import { Construct } from "constructs";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { functionBundleCode } from "../function-bundle";
 import { logGroupWithRetention } from "../log-groups";
 import { REPO_ROOT } from "../paths";
 
@@ -48,9 +48,6 @@ export class WorkerEndpoints extends Construct {
   constructor(scope: Construct, id: string, props: WorkerEndpointsProps) {
     super(scope, id);
     const bundleDir = props.bundleDir ?? WORKER_ENDPOINTS_BUNDLE_DIR;
-    if (!existsSync(join(bundleDir, "index.mjs"))) {
-      throw new Error(`${bundleDir}/index.mjs is missing: run \`node scripts/prepare.mjs\` (npm ci runs it) before synthesizing`);
-    }
     const stack = Stack.of(this);
     const owner = stack.stackName;
     // HTTPS from the VPC's own addresses only, as the standing endpoints' `open: true`.
@@ -63,7 +60,7 @@ export class WorkerEndpoints extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: "index.handler",
-      code: lambda.Code.fromAsset(bundleDir, { exclude: ["*.map"] }),
+      code: functionBundleCode(bundleDir),
       memorySize: 256,
       // Waiting for new endpoints to become available takes one to three minutes.
       timeout: Duration.minutes(15),

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { redirect } from "next/navigation";
 import { Card } from "@/components/ui";
 import { ModelSubmit } from "@/components/model-submit";
@@ -10,6 +11,15 @@ import { getTeamSummary } from "@/lib/teams/team-summary";
 import { loadCompetitionPage } from "@/server/competition-page";
 
 export const metadata: Metadata = { title: "My entries" };
+
+function SubmitForm({ label, title, children }: { label: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-label={label} className="space-y-2">
+      <h3 className="text-sm font-semibold text-slate-800">{title}</h3>
+      {children}
+    </section>
+  );
+}
 
 export default async function CompetitionEntriesPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -28,16 +38,14 @@ export default async function CompetitionEntriesPage({ params }: { params: Promi
         {describeQuota(quota, row.timeZone)}
       </p>
       {row.submissionKinds.includes("RESULTS") ? (
-        <section aria-label="Submit a results file" className="space-y-2">
-          <h3 className="text-sm font-semibold text-slate-800">Submit a results file</h3>
+        <SubmitForm label="Submit a results file" title="Submit a results file">
           <ResultsSubmit slug={slug} />
-        </section>
+        </SubmitForm>
       ) : null}
       {row.submissionKinds.includes("MODEL") ? (
-        <section aria-label="Submit a model" className="space-y-2">
-          <h3 className="text-sm font-semibold text-slate-800">Submit an ONNX model</h3>
+        <SubmitForm label="Submit a model" title="Submit an ONNX model">
           <ModelSubmit slug={slug} />
-        </section>
+        </SubmitForm>
       ) : null}
       <TeamSubmissions slug={slug} submissions={submissions} finalLimit={row.finalSelectionLimit} timeZone={row.timeZone} />
     </Card>
