@@ -113,8 +113,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const slug = positionals[0];
     if (!slug || positionals.length > 1) throw new AppError("BAD_REQUEST", "give the competition's slug: podium competition delete SLUG [--force]");
     const force = values.force === true ? "?force=true" : "";
-    const { deleted } = await client.request<{ deleted: { slug: string; rehearsal: boolean; teams: number; submissions: number; blobs: number } }>("DELETE", `/api/v1/competitions/${encodeURIComponent(slug)}${force}`);
-    io.stdout(`deleted ${deleted.rehearsal ? "rehearsal " : ""}${deleted.slug}: ${deleted.teams} team(s), ${deleted.submissions} entr${deleted.submissions === 1 ? "y" : "ies"}, ${deleted.blobs} stored file(s)`);
+    const { deleted } = await client.request<{ deleted: { slug: string; rehearsal: boolean; teams: number; submissions: number; accounts: number; blobs: number } }>("DELETE", `/api/v1/competitions/${encodeURIComponent(slug)}${force}`);
+    io.stdout(`deleted ${deleted.rehearsal ? "rehearsal " : ""}${deleted.slug}: ${deleted.teams} team(s), ${deleted.submissions} entr${deleted.submissions === 1 ? "y" : "ies"}, ${deleted.accounts} rehearsal account(s), ${deleted.blobs} stored file(s)`);
     return 0;
   }
   io.stderr(usage);

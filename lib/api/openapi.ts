@@ -118,7 +118,34 @@ export function openApiDocument(serverUrl: string) {
         delete: {
           summary: "Delete the competition with its teams, entries, dataset versions and stored files (organizers). A competition that is not a rehearsal is refused (409) unless `force=true`",
           parameters: [slug, { name: "force", in: "query", schema: { enum: ["true", "false"] } }],
-          responses: responses({ 200: { description: "`deleted`: the slug, whether it was a rehearsal, and how many teams, entries and stored files went" } }, 400, 401, 403, 404, 409, 503),
+          responses: responses({ 200: { description: "`deleted`: the slug, whether it was a rehearsal, and how many teams, entries, rehearsal accounts and stored files went" } }, 400, 401, 403, 404, 409, 503),
+        },
+      },
+      "/api/v1/competitions/{slug}/rehearsal/accounts": {
+        post: {
+          summary: "Create throwaway accounts for a rehearsal, each with an API token (admins only; never with a team token). They have no password and are deleted with the rehearsal. A competition that is not a rehearsal is refused (409), as is a taken address (409, and nothing is created)",
+          parameters: [slug],
+          requestBody: {
+            content: json({
+              type: "object",
+              required: ["names"],
+              additionalProperties: false,
+              properties: { names: { type: "array", minItems: 1, maxItems: 100, uniqueItems: true, items: { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,39}$" } } },
+            }),
+          },
+          responses: responses(
+            {
+              201: {
+                description: "the accounts: `name@slug.rehearsal.invalid` with its token, shown once",
+                content: json({ type: "object", properties: { accounts: { type: "array", items: { type: "object", properties: { name: { type: "string" }, email: { type: "string" }, token: { type: "string" } } } } } }),
+              },
+            },
+            400,
+            401,
+            403,
+            404,
+            409,
+          ),
         },
       },
       "/api/v1/competitions/{slug}/organizers": { post: { summary: "Add a co-organizer by e-mail", parameters: [slug], responses: responses({ 200: { description: "added" } }, 401, 403, 404) } },

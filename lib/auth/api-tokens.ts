@@ -33,7 +33,8 @@ export interface NewApiToken {
   parent?: { tokenId: string; scopes: readonly string[] } | null;
 }
 
-export async function createApiToken(prisma: PodiumPrisma, input: NewApiToken): Promise<CreatedToken> {
+/** Takes a client or a transaction, so a token can be made together with the rows it belongs to. */
+export async function createApiToken(prisma: Pick<PodiumPrisma, "apiToken">, input: NewApiToken): Promise<CreatedToken> {
   const name = input.name.trim();
   if (name === "" || name.length > 80) throw new AppError("BAD_REQUEST", "a token needs a name of 1 to 80 characters");
   const scopes = scopesForNewToken(input.scopes, input.parent?.scopes);

@@ -16,6 +16,7 @@ describe("scopeNeededFor", () => {
     ["POST", "/api/v1/competitions/c/datasets/1/activate", "manage"],
     ["POST", "/api/v1/competitions/c/admin/teams/t/disqualify", "manage"],
     ["POST", "/api/v1/competitions/c/team/tokens", "manage"],
+    ["POST", "/api/v1/competitions/c/rehearsal/accounts", "manage"],
   ])("%s %s needs %s", (method, path, scope) => {
     expect(scopeNeededFor(method, path)).toBe(scope);
   });

@@ -2,7 +2,8 @@ import { AppError } from "../errors/app-error";
 
 // What an API token may do. A token for a CI job that only submits should not be able to change a competition or
 // mint more tokens: `read` is every GET, `submit` is a team's own writes (entries, models, teams, finals), `manage`
-// is everything an organizer or an account owner does (settings, datasets, reveal, admin actions, tokens).
+// is everything an organizer or an account owner does (settings, datasets, reveal, admin actions, tokens, rehearsal
+// accounts).
 
 export const TOKEN_SCOPES = ["read", "submit", "manage"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
@@ -11,7 +12,7 @@ const MANAGE_PATHS = [
   /^\/api\/v1\/tokens(\/|$)/,
   /^\/api\/v1\/competitions\/?$/,
   /^\/api\/v1\/competitions\/[^/]+\/?$/,
-  /^\/api\/v1\/competitions\/[^/]+\/(organizers|datasets|reveal|admin|audit|team\/tokens)(\/|$)/,
+  /^\/api\/v1\/competitions\/[^/]+\/(organizers|datasets|reveal|admin|audit|rehearsal|team\/tokens)(\/|$)/,
 ];
 
 /** The scope an API request needs, from its method and path. */

@@ -15,15 +15,18 @@ export interface DeletedCompetition {
   /** Rows that went with it. */
   teams: number;
   submissions: number;
+  /** Rehearsal accounts (lib/users/rehearsal-accounts.ts), with their tokens and memberships. */
+  accounts: number;
   /** Blobs removed from storage. */
   blobs: number;
 }
 
 /**
- * Deletes a competition, its teams, entries, scores, jobs and dataset versions (the database's cascades), then its
- * blobs. Only its organizers (or an admin) may; a competition that is not a rehearsal needs `force`, so a real event
- * is never deleted by a command meant for its rehearsal. The rows go first, in one statement: a storage fault
- * afterwards leaves unreachable blobs (named in the error), never a competition whose data is half gone.
+ * Deletes a competition, its teams, entries, scores, jobs, dataset versions and rehearsal accounts (the database's
+ * cascades), then its blobs. Only its organizers (or an admin) may; a competition that is not a rehearsal needs
+ * `force`, so a real event is never deleted by a command meant for its rehearsal. The rows go first, in one
+ * statement: a storage fault afterwards leaves unreachable blobs (named in the error), never a competition whose data
+ * is half gone.
  */
 export async function deleteCompetition(prisma: PodiumPrisma, store: BlobStore, actor: Actor, slug: string, options: { force?: boolean } = {}): Promise<DeletedCompetition> {
   const competition = await getCompetitionOrThrow(prisma, slug);
@@ -31,7 +34,11 @@ export async function deleteCompetition(prisma: PodiumPrisma, store: BlobStore, 
   if (!competition.rehearsal && !options.force) {
     throw new AppError("CONFLICT", `${slug} is not a rehearsal: deleting it removes its teams, entries and data for good; say --force (the API: "force": true) if that is meant`);
   }
-  const [teams, submissions] = await Promise.all([prisma.team.count({ where: { competitionId: competition.id } }), prisma.submission.count({ where: { competitionId: competition.id } })]);
+  const [teams, submissions, accounts] = await Promise.all([
+    prisma.team.count({ where: { competitionId: competition.id } }),
+    prisma.submission.count({ where: { competitionId: competition.id } }),
+    prisma.user.count({ where: { rehearsalCompetitionId: competition.id } }),
+  ]);
   await prisma.competition.delete({ where: { id: competition.id } });
   let blobs = 0;
   for (const prefix of competitionBlobPrefixes(competition.id)) {
@@ -49,5 +56,5 @@ export async function deleteCompetition(prisma: PodiumPrisma, store: BlobStore, 
       throw new AppError("UNAVAILABLE", `${slug} is deleted, but storage failed while removing its files under ${prefix} (${blobs} removed): ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return { slug, rehearsal: competition.rehearsal, teams, submissions, blobs };
+  return { slug, rehearsal: competition.rehearsal, teams, submissions, accounts, blobs };
 }

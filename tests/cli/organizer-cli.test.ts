@@ -192,7 +192,7 @@ describe("organizer set-up from the CLI", () => {
     expect(asTeam.status).toBe(403);
     const deleted = runPodium(["competition", "delete", "dress-rehearsal"], env);
     expect(deleted.stderr).toBe("");
-    expect(deleted.stdout).toBe("deleted rehearsal dress-rehearsal: 0 team(s), 0 entries, 0 stored file(s)\n");
+    expect(deleted.stdout).toBe("deleted rehearsal dress-rehearsal: 0 team(s), 0 entries, 0 rehearsal account(s), 0 stored file(s)\n");
     expect(runPodium(["competition", "show", "dress-rehearsal"], env).status).toBe(4);
 
     // The real contest of this file, with its teams and entries: refused, and nothing is gone.

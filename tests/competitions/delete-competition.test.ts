@@ -53,7 +53,7 @@ describe.each(DATABASE_KINDS)("deleting a competition on %s", (kind) => {
     expect((await listCompetitions(database.prisma)).map((row) => row.slug)).not.toContain(`rehearsal-${kind}`);
 
     const deleted = await deleteCompetition(database.prisma, store, organizer, `rehearsal-${kind}`);
-    expect(deleted).toMatchObject({ slug: `rehearsal-${kind}`, rehearsal: true, teams: 1, submissions: 1 });
+    expect(deleted).toMatchObject({ slug: `rehearsal-${kind}`, rehearsal: true, teams: 1, submissions: 1, accounts: 0 });
     expect(deleted.blobs).toBeGreaterThan(0);
     expect(await storedUnder(rehearsalId)).toBe(0);
     expect(await database.prisma.competition.findUnique({ where: { id: rehearsalId } })).toBeNull();

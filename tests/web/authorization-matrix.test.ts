@@ -169,6 +169,8 @@ describe("authorization matrix", () => {
     { door: "PATCH /api/v1/competitions/{slug}", expected: organizersOnly(), call: (actor) => api(actor, "PATCH", A, { description: `edited by ${actor}` }) },
     // comp-a is not a rehearsal: its organizers reach the refusal that asks for --force (409), nobody else gets that far.
     { door: "DELETE /api/v1/competitions/{slug}", expected: organizersOnly(409), call: (actor) => api(actor, "DELETE", A) },
+    // Rehearsal accounts are an admin's alone (organizers too are refused); comp-a is no rehearsal, so the admin gets 409.
+    { door: "POST /api/v1/competitions/{slug}/rehearsal/accounts", expected: byActor(401, 403, 403, 403, 403, 409), call: (actor) => api(actor, "POST", `${A}/rehearsal/accounts`, { names: [`by-${actor.toLowerCase()}`] }) },
     { door: "POST /api/v1/competitions/{slug}/organizers", expected: organizersOnly(), call: (actor) => api(actor, "POST", `${A}/organizers`, { email: "admin@matrix.test" }) },
     { door: "GET /api/v1/competitions/{slug}/datasets", expected: organizersOnly(), call: (actor) => api(actor, "GET", `${A}/datasets`) },
     { door: "POST /api/v1/competitions/{slug}/datasets", expected: organizersOnly(201), call: (actor) => api(actor, "POST", `${A}/datasets`, { fileName: "x.zip", size: 100 }) },
