@@ -110,8 +110,23 @@ async function* readTarEntries(source: ArchiveSource, gzipped: boolean): AsyncGe
 
 // ─── zip ────────────────────────────────────────────────────────────────────────────────────────────
 
-/** yauzl's random-access reader over ranged reads of the source. */
+/**
+ * Small reads come from a block read ahead. yauzl asks for every entry's local header and then its data, two small
+ * ranged reads per entry: on S3 that was two requests per image (a 3,000-image zip took minutes on Ceph RGW). A
+ * block serves many entries; memory stays bounded by one block, and larger reads pass straight through.
+ */
+export const ZIP_READ_AHEAD_BYTES = 8 * 1024 * 1024;
+
+interface Block {
+  start: number;
+  end: number;
+  bytes: Promise<Buffer>;
+}
+
+/** yauzl's random-access reader over ranged reads of the source, with a read-ahead block for small reads. */
 class SourceReader extends yauzl.RandomAccessReader {
+  private block: Block | null = null;
+
   constructor(private readonly source: ArchiveSource) {
     super();
   }
@@ -122,14 +137,37 @@ class SourceReader extends yauzl.RandomAccessReader {
       output.end();
       return output;
     }
-    this.source
-      .stream({ start, end: end - 1 })
-      .then((stream) => {
-        stream.on("error", (error) => output.destroy(error));
-        stream.pipe(output);
-      })
-      .catch((error: Error) => output.destroy(error));
+    if (end - start > ZIP_READ_AHEAD_BYTES / 2) {
+      this.source
+        .stream({ start, end: end - 1 })
+        .then((stream) => {
+          stream.on("error", (error) => output.destroy(error));
+          stream.pipe(output);
+        })
+        .catch((error: Error) => output.destroy(error));
+      return output;
+    }
+    const block = this.blockCovering(start, end);
+    block.bytes.then((bytes) => output.end(bytes.subarray(start - block.start, end - block.start))).catch((error: Error) => output.destroy(error));
     return output;
+  }
+
+  private blockCovering(start: number, end: number): Block {
+    if (this.block && this.block.start <= start && end <= this.block.end) return this.block;
+    const blockEnd = Math.min(this.source.size, Math.max(end, start + ZIP_READ_AHEAD_BYTES));
+    const bytes = this.source.stream({ start, end: blockEnd - 1 }).then(async (stream) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const whole = Buffer.concat(chunks);
+      if (whole.byteLength !== blockEnd - start) throw new Error(`read ${whole.byteLength} bytes at ${start}, expected ${blockEnd - start}`);
+      return whole;
+    });
+    // A failed read is not kept: the next read asks again.
+    bytes.catch(() => {
+      if (this.block?.bytes === bytes) this.block = null;
+    });
+    this.block = { start, end: blockEnd, bytes };
+    return this.block;
   }
 }
 
