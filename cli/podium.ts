@@ -28,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   submissions: { summary: "list your team's submissions", load: () => import("./commands/submissions") },
   status: { summary: "one submission: status, model job progress or queue place, scores", load: () => import("./commands/status") },
   leaderboard: { summary: "print a competition's leaderboard", load: () => import("./commands/leaderboard") },
+  rehearse: { summary: "play a whole contest in minutes against a server, and check every entry", load: () => import("./commands/rehearse") },
 };
 
 export const mainUsage = `Podium — submission and judging for top-k image retrieval contests
