@@ -126,6 +126,8 @@ interface Block {
 /** yauzl's random-access reader over ranged reads of the source, with a read-ahead block for small reads. */
 class SourceReader extends yauzl.RandomAccessReader {
   private block: Block | null = null;
+  /** Bytes asked of storage so far. */
+  private bytesRead = 0;
 
   constructor(private readonly source: ArchiveSource) {
     super();
@@ -154,7 +156,12 @@ class SourceReader extends yauzl.RandomAccessReader {
 
   private blockCovering(start: number, end: number): Block {
     if (this.block && this.block.start <= start && end <= this.block.end) return this.block;
-    const blockEnd = Math.min(this.source.size, Math.max(end, start + ZIP_READ_AHEAD_BYTES));
+    // A hostile directory can send each read far from the last, making every block a waste: once blocks would
+    // pass twice the archive's size plus one block, they shrink to the read itself, so storage reads a bounded
+    // multiple of the archive, never a block per entry.
+    const ahead = Math.min(this.source.size, Math.max(end, start + ZIP_READ_AHEAD_BYTES));
+    const blockEnd = this.bytesRead + (ahead - start) <= 2 * this.source.size + ZIP_READ_AHEAD_BYTES ? ahead : end;
+    this.bytesRead += blockEnd - start;
     const bytes = this.source.stream({ start, end: blockEnd - 1 }).then(async (stream) => {
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(chunk as Buffer);

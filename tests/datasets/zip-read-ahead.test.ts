@@ -39,3 +39,26 @@ describe("zip read-ahead", () => {
     expect(read.get("z.txt")!.toString()).toBe("last");
   });
 });
+
+describe("zip read-ahead against a hostile archive", () => {
+  it("reads at most a few times the archive's size when the directory sends every read far from the last", async () => {
+    // 400 entries of 25 KB (names of one length, so directory records are one size); the central directory lists
+    // them first, last, second, second-to-last … so every header is far from the block read for the one before.
+    const count = 400;
+    const entries = Array.from({ length: count }, (_, i) => ({ name: `gallery/g_${String(i).padStart(4, "0")}.bin`, data: randomBytes(25_000), deflate: false }));
+    const zip = zipArchive(entries);
+    const recordSize = 46 + entries[0]!.name.length;
+    const directoryStart = zip.length - 22 - count * recordSize;
+    const records = Array.from({ length: count }, (_, i) => zip.subarray(directoryStart + i * recordSize, directoryStart + (i + 1) * recordSize));
+    const scattered = Array.from({ length: count }, (_, i) => records[i % 2 === 0 ? i / 2 : count - 1 - (i - 1) / 2]!);
+    const hostile = Buffer.concat([zip.subarray(0, directoryStart), ...scattered, zip.subarray(zip.length - 22)]);
+    const inner = bufferSource(hostile);
+    let bytesRead = 0;
+    const source: ArchiveSource = { size: inner.size, stream: (range) => ((bytesRead += range ? range.end - range.start + 1 : inner.size), inner.stream(range)) };
+    const read = await readAll(source);
+    expect(read.size).toBe(count);
+    for (const entry of entries) expect(read.get(entry.name)!.equals(entry.data as Buffer)).toBe(true);
+    // Unbounded read-ahead fetched a block of up to 8 MiB for each of the 400 headers: about 1.6 GB for a 10 MB zip.
+    expect(bytesRead).toBeLessThanOrEqual(3 * hostile.length + ZIP_READ_AHEAD_BYTES);
+  });
+});
