@@ -1,4 +1,4 @@
-import type { Attempt } from "./verify";
+import { SUBMITTING, type Attempt } from "./verify";
 
 // The rehearsal's summary: what went through each door, what was refused and why, how long answers took, how long
 // models waited and ran, how long the end took to become a revealed board, and every discrepancy.
@@ -46,15 +46,13 @@ export function summarizeLatency(milliseconds: readonly number[]): LatencySummar
   return { n: sorted.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN };
 }
 
-const SUBMISSIONS = new Set(["entry", "invalid", "over-quota", "model", "after-end"]);
-
 /** Entries by door, refusals by reason ("over-quota → 429"), latency per door over every answered submission. */
 export function tallyAttempts(attempts: readonly Attempt[]): Pick<RehearsalReport, "entries" | "latencyMs"> {
   const byDoor: Record<string, number> = {};
   const refused: Record<string, number> = {};
   const latency = new Map<string, number[]>();
   let accepted = 0;
-  for (const attempt of attempts.filter((candidate) => SUBMISSIONS.has(candidate.kind))) {
+  for (const attempt of attempts.filter((candidate) => SUBMITTING.has(candidate.kind))) {
     if (attempt.answer.accepted) {
       accepted += 1;
       byDoor[attempt.door] = (byDoor[attempt.door] ?? 0) + 1;

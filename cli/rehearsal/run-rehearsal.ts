@@ -3,13 +3,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildBaselineEncoders } from "../../lib/demo/baseline-encoders";
 import { buildDemoDataset } from "../../lib/demo/build-demo-dataset";
-import { AppError, type ErrorCode } from "../../lib/errors/app-error";
+import { AppError } from "../../lib/errors/app-error";
+import { apiError } from "../api-client";
 import { buildScoringIndex, scoreSubmission, type ScoringIndex, type ScoringRules } from "../../lib/scoring";
 import type { LeaderboardRow } from "../../lib/leaderboards/rank-teams";
 import { writeCliConfig } from "../config-file";
 import { fromCliRun, http, runPodium, submitThroughDoor, type DoorAnswer, type DoorContext, type HttpAnswer, type Participant } from "./doors";
 import { planRehearsal, pickTimeZone, rehearsalDatasetOptions, type PlannedTeam, type RehearsalSettings } from "./plan";
-import { formatReport, tallyAttempts, type ModelTiming, type RehearsalReport } from "./report";
+import { tallyAttempts, type ModelTiming, type RehearsalReport } from "./report";
 import { invalidResultsBytes, resultsBytes, skilledResults } from "./results-files";
 import { verifyRehearsal, type Attempt, type BoardSnapshot, type ServerEntry, type SplitScores } from "./verify";
 
@@ -30,13 +31,11 @@ export interface RehearsalOptions extends RehearsalSettings {
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, Math.max(0, ms)));
 const sleepUntil = (instant: number) => sleep(instant - Date.now());
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-const CODE_OF_STATUS: Record<number, ErrorCode> = { 400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 429: "RATE_LIMITED" };
-
-/** A set-up step's answer, or the error that ends the rehearsal before it starts. */
+/** A set-up step's answer, or the error (the server's, as the CLI reads it) that ends the rehearsal before it starts. */
 function must<T>(answer: HttpAnswer, what: string): T {
   if (answer.status >= 200 && answer.status < 300) return answer.json as T;
-  const message = (answer.json as { error?: { message?: string } } | null)?.error?.message ?? answer.text.slice(0, 300);
-  throw new AppError(CODE_OF_STATUS[answer.status] ?? "UNAVAILABLE", `${what} failed (HTTP ${answer.status}): ${message}`);
+  const error = answer.status === 0 ? new AppError("UNAVAILABLE", answer.text) : apiError(answer.status, answer.json, answer.text);
+  throw new AppError(error.code, `${what} failed (HTTP ${answer.status}): ${error.message}`);
 }
 
 interface Team {
@@ -418,4 +417,3 @@ async function listServerEntries(server: string, token: string, slug: string): P
   }
 }
 
-export { formatReport };

@@ -74,7 +74,8 @@ const PRINTED = 0.005 + 1e-9;
 const describe = (attempt: Attempt) => `${attempt.team}'s ${attempt.kind === "model" ? "model" : `${attempt.kind} via ${attempt.door}`} (#${attempt.seq}, sent ${new Date(attempt.sentAt).toISOString()})`;
 
 const isEntry = (attempt: Attempt) => attempt.kind === "entry" || attempt.kind === "model";
-const SUBMITTING: ReadonlySet<AttemptKind> = new Set(["entry", "invalid", "over-quota", "model", "after-end"]);
+/** Attempts that send an entry (the others are final selections). */
+export const SUBMITTING: ReadonlySet<AttemptKind> = new Set(["entry", "invalid", "over-quota", "model", "after-end"]);
 
 export function verifyRehearsal(input: VerificationInput): string[] {
   const problems: string[] = [...input.serverErrors];

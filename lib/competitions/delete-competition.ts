@@ -1,7 +1,7 @@
 import { requireOrganizer, type Actor } from "../auth/actor";
 import type { PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
-import type { BlobStore } from "../storage/blob-store";
+import { deleteBlobsUnder, type BlobStore } from "../storage/blob-store";
 import { getCompetitionOrThrow } from "./manage-competitions";
 
 /** Every key a competition's blobs live under (datasets and bundles by version, entries by team). */
@@ -43,15 +43,7 @@ export async function deleteCompetition(prisma: PodiumPrisma, store: BlobStore, 
   let blobs = 0;
   for (const prefix of competitionBlobPrefixes(competition.id)) {
     try {
-      for (let cursor: string | null = null; ; ) {
-        const page = await store.list(prefix, { cursor, limit: 1000 });
-        for (const item of page.items) {
-          await store.delete(item.key);
-          blobs += 1;
-        }
-        if (!page.nextCursor) break;
-        cursor = page.nextCursor;
-      }
+      await deleteBlobsUnder(store, prefix, () => (blobs += 1));
     } catch (error) {
       throw new AppError("UNAVAILABLE", `${slug} is deleted, but storage failed while removing its files under ${prefix} (${blobs} removed): ${error instanceof Error ? error.message : String(error)}`);
     }

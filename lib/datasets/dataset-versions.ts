@@ -9,7 +9,7 @@ import type { Database, PodiumPrisma } from "../db/open-database";
 import { AppError } from "../errors/app-error";
 import { announceJob } from "../queue/announce-jobs";
 import type { JobWakeUp } from "../queue/wake-up";
-import type { BlobStore, CompletedPart } from "../storage/blob-store";
+import { deleteBlobsUnder, type BlobStore, type CompletedPart } from "../storage/blob-store";
 import { partSizeFor } from "../storage/part-size";
 import { PYTHON_CLIENT_NAME, pythonClientSource } from "../clients/python-client";
 import { archiveKindOf } from "./archive-entries";
@@ -173,7 +173,7 @@ export async function runDatasetValidation(prisma: PodiumPrisma, store: BlobStor
     ];
     await buildParticipantBundle(store, keys.files, keys.bundle, files, extras);
   } else {
-    await deletePrefix(store, `${keys.files}/`);
+    await deleteBlobsUnder(store, `${keys.files}/`);
   }
   await prisma.$transaction([
     prisma.datasetVersion.update({
@@ -195,15 +195,6 @@ export async function runDatasetValidation(prisma: PodiumPrisma, store: BlobStor
     prisma.job.updateMany({ where: { datasetVersionId: version.id, kind: "VALIDATE_DATASET", state: { in: ["QUEUED", "RUNNING"] } }, data: { state: "SUCCEEDED", finishedAt: new Date() } }),
   ]);
   return report;
-}
-
-async function deletePrefix(store: BlobStore, prefix: string): Promise<void> {
-  let cursor: string | null = null;
-  do {
-    const page = await store.list(prefix, { cursor });
-    await Promise.all(page.items.map((item) => store.delete(item.key)));
-    cursor = page.nextCursor;
-  } while (cursor !== null);
 }
 
 /** Files whose reads are opened ahead of the one the bundle is writing. */

@@ -80,3 +80,24 @@ export function assertValidExpiry(expiresIn: number): void {
     throw new AppError("BAD_REQUEST", `URL expiry ${expiresIn} s must be a whole number of seconds from 1 to 604800 (7 days)`);
   }
 }
+
+/**
+ * Deletes every blob under `prefix`, a page at a time (a page's deletes at once); returns how many went. `onDeleted`
+ * counts as it goes, so a caller whose storage fails midway can say how far it got.
+ */
+export async function deleteBlobsUnder(store: BlobStore, prefix: string, onDeleted: () => void = () => {}): Promise<number> {
+  let deleted = 0;
+  let cursor: string | null = null;
+  do {
+    const page: ListPage = await store.list(prefix, { cursor, limit: 1000 });
+    await Promise.all(
+      page.items.map(async (item) => {
+        await store.delete(item.key);
+        deleted += 1;
+        onDeleted();
+      }),
+    );
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return deleted;
+}

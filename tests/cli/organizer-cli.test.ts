@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validDatasetEntries } from "../helpers/archives";
 import { startNextServer, type RunningServer } from "../helpers/next-server";
 import { runPodium } from "../helpers/run-cli";
-import { createPostgresDatabase, createS3Store, s3Settings } from "../helpers/services";
+import { postgresAndS3Env } from "../helpers/services";
 
 // The organizer's whole set-up from the CLI against a running server on PostgreSQL and S3 (Ceph RGW):
 // podium admin, podium login, podium competition create, podium dataset upload.
@@ -17,20 +17,9 @@ describe("organizer set-up from the CLI", () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "podium-org-cli-"));
-    const database = await createPostgresDatabase();
-    disposers.push(database.drop);
-    const s3 = await createS3Store();
-    disposers.push(s3.dispose);
-    const settings = s3Settings();
-    env = {
-      DATABASE_URL: database.url,
-      S3_BUCKET: s3.bucket,
-      S3_ENDPOINT: settings.endpoint,
-      S3_ACCESS_KEY: settings.accessKeyId,
-      S3_SECRET_KEY: settings.secretAccessKey,
-      PODIUM_DATA_DIR: join(work, "data"),
-      PODIUM_CONFIG_DIR: join(work, "config"),
-    };
+    const services = await postgresAndS3Env(work);
+    disposers.push(services.dispose);
+    env = services.env;
     expect(runPodium(["db", "migrate"], env).status).toBe(0);
     server = await startNextServer(env);
   });

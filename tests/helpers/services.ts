@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CreateBucketCommand, DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { Client } from "pg";
 import { openDatabase, type Database } from "../../lib/db/open-database";
+import { deleteBlobsUnder } from "../../lib/storage/blob-store";
 import { S3BlobStore } from "../../lib/storage/s3-blob-store";
 
 // Tests that need PostgreSQL or S3 get them here. `npm test` starts both (scripts/test-services.sh) and exports
@@ -92,13 +93,37 @@ export async function createS3Store(): Promise<{ store: S3BlobStore; bucket: str
     store,
     bucket,
     async dispose() {
-      for (;;) {
-        const page = await store.list("", { limit: 1000 });
-        await Promise.all(page.items.map((item) => store.delete(item.key)));
-        if (page.nextCursor === null) break;
-      }
+      await deleteBlobsUnder(store, "");
       await client.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => {});
       client.destroy();
+    },
+  };
+}
+
+/**
+ * What a server (and the CLI's server-side commands) needs to run on a fresh PostgreSQL database and a fresh bucket
+ * of the test S3 server, with its data and the CLI's config under `work`; `dispose` drops both.
+ */
+export async function postgresAndS3Env(work: string): Promise<{ env: Record<string, string>; dispose: () => Promise<void> }> {
+  const database = await createPostgresDatabase();
+  const s3 = await createS3Store().catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
+  const settings = s3Settings();
+  return {
+    env: {
+      DATABASE_URL: database.url,
+      S3_BUCKET: s3.bucket,
+      S3_ENDPOINT: settings.endpoint,
+      S3_ACCESS_KEY: settings.accessKeyId,
+      S3_SECRET_KEY: settings.secretAccessKey,
+      PODIUM_DATA_DIR: join(work, "data"),
+      PODIUM_CONFIG_DIR: join(work, "config"),
+    },
+    async dispose() {
+      await s3.dispose();
+      await database.drop();
     },
   };
 }

@@ -8,7 +8,7 @@ import type { RehearsalReport } from "../../cli/rehearsal/report";
 import { buildDemoDataset } from "../../lib/demo/build-demo-dataset";
 import { startNextServer, type RunningServer } from "../helpers/next-server";
 import { runPodium } from "../helpers/run-cli";
-import { createPostgresDatabase, createS3Store, s3Settings } from "../helpers/services";
+import { postgresAndS3Env } from "../helpers/services";
 import { startTamperingProxy, type TamperingProxy } from "../helpers/tampering-proxy";
 
 // `podium rehearse` run as an organizer runs it, in its own process, against the production build: a short contest
@@ -44,12 +44,9 @@ describe("podium rehearse against a server on PostgreSQL and Ceph RGW", () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "podium-rehearse-"));
-    const database = await createPostgresDatabase();
-    disposers.push(database.drop);
-    const s3 = await createS3Store();
-    disposers.push(s3.dispose);
-    const settings = s3Settings();
-    env = { DATABASE_URL: database.url, S3_BUCKET: s3.bucket, S3_ENDPOINT: settings.endpoint, S3_ACCESS_KEY: settings.accessKeyId, S3_SECRET_KEY: settings.secretAccessKey, PODIUM_DATA_DIR: join(work, "data"), PODIUM_CONFIG_DIR: join(work, "config") };
+    const services = await postgresAndS3Env(work);
+    disposers.push(services.dispose);
+    env = services.env;
     expect(runPodium(["db", "migrate"], env).status).toBe(0);
     token = adminToken(env);
     server = await startNextServer(env);
